@@ -1,0 +1,106 @@
+# gcwatch - a terminal dashboard for the Go garbage collector.
+#
+#   make            build ./gcwatch
+#   make test       install missing build dependencies (as root) and run every test
+#   make asan       run the unit tests under AddressSanitizer + UBSan
+#   make fuzz       build and run the parser fuzzer (FUZZ_SECONDS, default 60)
+#   make bench      parser throughput and memory benchmark
+#   make demo       the dashboard over a bundled real trace
+#   make clean      remove everything the build made
+
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+CC       ?= cc
+PKG      := libuv ncursesw
+
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef \
+            -Wno-unused-parameter
+OPT      ?= -O2 -g
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude -MMD -MP \
+            -DGCWATCH_VERSION='"$(VERSION)"'
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKG) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKG) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+BUILD    ?= build
+SRCS     := $(wildcard src/*.c)
+OBJS     := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all test check unit asan fuzz bench demo deps clean install uninstall
+
+all: gcwatch
+
+gcwatch: $(BUILD)/gcwatch
+	cp $< $@
+
+$(BUILD)/gcwatch: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DTEST_DATA='"$(CURDIR)/tests/data"' \
+	    -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lm
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+# Installs what the build and the tests need when run as root; otherwise
+# names the exact command.
+deps:
+	@sh tests/deps.sh
+
+unit: $(BUILD)/gcwatch $(UNIT_BINS) $(TOOL_BINS)
+
+test: deps
+	@$(MAKE) --no-print-directory unit
+	@cp $(BUILD)/gcwatch gcwatch
+	@sh tests/run.sh $(BUILD)
+
+check: test
+
+# The unit and end-to-end tests again, built with AddressSanitizer and UBSan.
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    sh tests/run.sh build-asan
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build-fuzz/fuzz_gctrace tests/fuzz/fuzz_gctrace.c \
+	    $(filter-out src/main.c,$(SRCS)) $(PKG_CFLAGS) $(PKG_LIBS) -lm
+	@mkdir -p build-fuzz/corpus
+	./build-fuzz/fuzz_gctrace -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -print_final_stats=1 build-fuzz/corpus tests/data/corpus
+
+bench: $(BUILD)/gcwatch
+	@sh bench/run.sh $(BUILD)/gcwatch
+
+demo:
+	@echo "make demo: the dashboard is not built yet (issue 4); try:"
+	@echo "  make && ./gcwatch -b tests/data/corpus/stream-go1.18-goal-below-heap.log"
+
+clean:
+	rm -rf build build-asan build-fuzz gcwatch bench/out
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
