@@ -61,7 +61,7 @@ enum gcl_result {
 	GCL_COMPLETE, /* matched to the end of the record and of the text */
 };
 
-#define GCL_MAX_CUTS 24
+#define GCL_MAX_CUTS 96
 
 /*
  * Match s[0..n) (one line without '\n' or trailing '\r') from state *st.
@@ -75,9 +75,17 @@ enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
 /* A fresh state at the start of a record. */
 void gcl_start(struct gcl_state *st);
 
-/* True when the state has matched at least "gc N @T" (a real runtime line,
+/* True when the state has matched at least "gc N @" (a real runtime line,
  * not a "gc " inside prose). */
 int gcl_is_strong(const struct gcl_state *st);
+
+/* Non-zero when every value is known and only the end may still come:
+ * 2 when " (forced)" may too, 1 when only the end of line. */
+int gcl_endable(const struct gcl_state *st);
+
+/* True when s[0..n) starts like the rest of a torn gc line (" MB, ",
+ * " ms cpu, ", "->", ...): such a line is not taken for the program's. */
+int gcl_looks_continued(const char *s, size_t n);
 
 /* Convert a complete state into a record (source left empty). */
 void gcl_to_record(const struct gcl_state *st, struct gc_record *r);

@@ -248,49 +248,28 @@ static void add_cut(struct gcl_cut *cuts, int *ncuts, const struct gcl_state *st
 }
 
 /*
- * The cuts around a number that starts at s[at] and whose run is rlen long:
- * before it, and after each strictly valid prefix of it.
+ * Walk the tokens from *st over s[0..n).  Returns 1 when the record and the
+ * text end together.  Otherwise returns 0 with *pos where the match
+ * stopped.  With cuts, also collects every place where the runtime's part
+ * may end: each token boundary reached, and inside each number, after
+ * every prefix that is a number the runtime could have printed (a program
+ * line that starts with digits glues onto the number before it).
  */
-static void number_cuts(const struct gcl_state *before, uint8_t chain,
-                        uint8_t numtok, const char *s, size_t at, size_t rlen,
-                        struct gcl_cut *cuts, int *ncuts)
-{
-	const struct tok *t = &toks[numtok];
-	uint8_t run = rlen > 255 ? 255 : (uint8_t)rlen;
-
-	add_cut(cuts, ncuts, before, chain, at, 0, run, t->field);
-	for (size_t k = 1; k <= rlen && k <= MAX_DIGITS + 4; k++) {
-		int64_t v;
-		if (!num_value(t, s + at, k, 1, &v))
-			continue;
-		struct gcl_state st = *before;
-		st.v[t->field] = v;
-		add_cut(cuts, ncuts, &st, t->next, at + k, (uint8_t)k, run,
-		        t->field);
-	}
-}
-
-enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
-                          struct gcl_cut *cuts, int *ncuts)
+static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
+                struct gcl_cut *cuts, int *ncuts)
 {
 	size_t i = 0;
-	int progressed = 0;
-	/* The token the current place was reached with (start of an
-	 * alternative chain), and the last number matched, if it ended
-	 * here: a literal that fails after it may mean the number was cut. */
-	uint8_t at_tok = st->tok;
-	int have_num = 0;
-	uint8_t num_tok = 0;
-	size_t num_at = 0;
-	struct gcl_state before_num;
+	uint8_t at_tok = st->tok; /* start of the alternatives tried here */
+	int after_num = 0;        /* this place is the end of a number */
 
-	*ncuts = 0;
 	for (;;) {
 		const struct tok *t = &toks[st->tok];
 
+		if (cuts && st->tok == at_tok && !after_num)
+			add_cut(cuts, ncuts, st, at_tok, i, 0, 0, GCL_F_NONE);
 		if (t->kind == K_END) {
 			if (i == n)
-				return GCL_COMPLETE;
+				return 1;
 			break;
 		}
 		if (t->kind == K_LIT) {
@@ -299,8 +278,7 @@ enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
 				i += t->len;
 				st->tok = t->next;
 				at_tok = st->tok;
-				have_num = 0;
-				progressed = 1;
+				after_num = 0;
 				continue;
 			}
 			if (t->alt) {
@@ -309,44 +287,82 @@ enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
 			}
 			break;
 		}
-		/* A number: take the whole run, greedily. */
 		size_t r = run_len(t, s + i, n - i);
 		int64_t v;
-		if (r == 0 || !num_value(t, s + i, r, 0, &v)) {
-			uint8_t numtok = st->tok;
-			st->tok = at_tok;
-			if (progressed || r > 0)
-				number_cuts(st, at_tok, numtok, s, i, r, cuts,
-				            ncuts);
-			return progressed || *ncuts ? GCL_PARTIAL : GCL_NONE;
+		if (cuts) {
+			uint8_t run = r > 255 ? 255 : (uint8_t)r;
+			for (size_t k = 1; k <= r && k <= MAX_DIGITS + 4; k++) {
+				struct gcl_state c = *st;
+				if (!num_value(t, s + i, k, 1, &c.v[t->field]))
+					continue;
+				c.tok = t->next;
+				add_cut(cuts, ncuts, &c, t->next, i + k, (uint8_t)k, run,
+				        t->field);
+			}
 		}
-		before_num = *st;
-		before_num.tok = at_tok;
-		num_tok = st->tok;
-		num_at = i;
-		have_num = 1;
+		if (r == 0 || !num_value(t, s + i, r, 0, &v))
+			break;
 		st->v[t->field] = v;
 		i += r;
 		st->tok = t->next;
 		at_tok = st->tok;
-		progressed = 1;
+		after_num = 1;
 	}
-
-	/* A literal (or the end) did not match at s[i]. */
 	st->tok = at_tok;
-	if (!progressed)
+	*pos = i;
+	return 0;
+}
+
+enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
+                          struct gcl_cut *cuts, int *ncuts)
+{
+	struct gcl_state orig = *st;
+	size_t pos;
+
+	*ncuts = 0;
+	if (walk(st, s, n, &pos, NULL, NULL))
+		return GCL_COMPLETE;
+	/* Rare: walk again, collecting the places where it may be cut. */
+	*st = orig;
+	walk(st, s, n, &pos, cuts, ncuts);
+	if (pos == 0 && (n == 0 || !is_digit(s[0])))
 		return GCL_NONE;
-	if (have_num)
-		number_cuts(&before_num, before_num.tok, num_tok, s, num_at,
-		            i - num_at, cuts, ncuts);
-	else
-		add_cut(cuts, ncuts, st, at_tok, i, 0, 0, GCL_F_NONE);
 	return GCL_PARTIAL;
+}
+
+int gcl_endable(const struct gcl_state *st)
+{
+	return st->tok == T_FORCED ? 2 : st->tok == T_END;
+}
+
+int gcl_looks_continued(const char *s, size_t n)
+{
+	/* Literals no program line is likely to start with, alone or after
+	 * a number ("21 MB stacks, ..."). */
+	static const uint8_t distinctive[] = {
+		T_ATL, T_CLOCK, T_CPU, T_H0A, T_MB, T_GOALL, T_STACKSL, T_GLOBL,
+		T_FORCED, T_LEAK,
+	};
+	size_t i = 0;
+
+	while (i < n && (is_digit(s[i]) || s[i] == '.'))
+		i++;
+	for (size_t k = 0; k < sizeof distinctive; k++) {
+		const struct tok *t = &toks[distinctive[k]];
+		if (n - i >= t->len && memcmp(s + i, t->lit, t->len) == 0)
+			return 1;
+	}
+	if (i > 0 && n - i >= 3 && memcmp(s + i, "%: ", 3) == 0)
+		return 1;
+	/* " P" alone, or before " (forced)", ends a record. */
+	return n - i >= 2 && s[i] == ' ' && s[i + 1] == 'P' &&
+	       (n - i == 2 || (n - i == 11 && memcmp(s + i + 2, " (forced)", 9) == 0));
 }
 
 int gcl_is_strong(const struct gcl_state *st)
 {
-	return st->v[GCL_F_AT] != GC_NULL;
+	/* Tokens are numbered in the order they are printed. */
+	return st->tok >= T_AT;
 }
 
 int gcl_plausible(const struct gcl_state *st)

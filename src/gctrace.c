@@ -1,6 +1,9 @@
 #include "gctrace.h"
 
 #include <stdlib.h>
+#ifdef GCTRACE_DEBUG
+#include <stdio.h>
+#endif
 #include <string.h>
 
 #include "gcline.h"
@@ -33,7 +36,9 @@
 #define MAX_PIECES 48         /* a record has ~45 tokens */
 #define MAX_WAIT 256          /* lines a hypothesis may wait for its rest */
 #define MAX_WAIT_WEAK 32      /* the same for a bare "gc " that may be prose */
-#define KEY_DIGITS 16
+#define MAX_WAIT_END 8        /* lines to wait for the newline of a record
+                                 whose values are all known */
+#define KEY_SLOTS 16384
 
 struct held {
 	uint32_t off;  /* in the arena */
@@ -80,9 +85,12 @@ struct gctrace {
 	uint64_t last_gc;
 	int have_last;
 
-	/* Shapes of the program's whole lines: leading digit count x next
-	 * byte, as a bitmap. */
-	uint8_t keys[KEY_DIGITS][32];
+	/* Shapes of the program's whole lines: how often each was seen
+	 * (saturating), by a hash of the shape. */
+	uint16_t keys[KEY_SLOTS];
+	/* After a record was lost, its remains may still come as lines of
+	 * their own: learn no shapes until the next record. */
+	int no_learn;
 };
 
 /* ---------------------------------------------------------------- */
@@ -94,30 +102,52 @@ static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 		p->sink.foreign(p->ctx, s, len);
 }
 
-static void key_of(const char *s, size_t n, unsigned *digits, unsigned *c)
+/*
+ * The shape of a line's start: how many digits, the byte after them, how
+ * many digits again, the byte after those ("2026/11/28 ..." is 4 '/' 2 '/';
+ * "INFO ..." is 0 'I' 0 'N').  Enough to tell where a program line that
+ * starts with digits begins when it is glued onto a runtime number.
+ */
+static unsigned key_of(const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, d1, d2;
+	unsigned c1 = 0, c2 = 0;
 
 	while (i < n && s[i] >= '0' && s[i] <= '9')
 		i++;
-	*digits = i < KEY_DIGITS ? (unsigned)i : KEY_DIGITS - 1;
-	*c = i < n ? (unsigned char)s[i] : 0;
+	d1 = i < 15 ? i : 15;
+	if (i < n) {
+		c1 = (unsigned char)s[i++];
+		size_t j = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		d2 = i - j < 7 ? i - j : 7;
+		if (i < n)
+			c2 = (unsigned char)s[i];
+	} else {
+		d2 = 0;
+	}
+	unsigned k = (unsigned)d1 | c1 << 4 | (unsigned)d2 << 12 | c2 << 15;
+	return (k * 2654435761u) >> 18; /* 14 bits: KEY_SLOTS */
 }
 
 static void key_learn(struct gctrace *p, const char *s, size_t n)
 {
-	unsigned d, c;
+	if (p->no_learn)
+		return;
+	unsigned k = key_of(s, n);
 
-	key_of(s, n, &d, &c);
-	p->keys[d][c >> 3] |= (uint8_t)(1u << (c & 7));
+	if (p->keys[k] < UINT16_MAX)
+		p->keys[k]++;
 }
 
-static int key_known(const struct gctrace *p, const char *s, size_t n)
+/* How often the program's lines looked like s[0..n); a shape seen once
+ * may be a stray, so it counts from the second time. */
+static unsigned key_count(const struct gctrace *p, const char *s, size_t n)
 {
-	unsigned d, c;
+	unsigned c = p->keys[key_of(s, n)];
 
-	key_of(s, n, &d, &c);
-	return p->keys[d][c >> 3] >> (c & 7) & 1;
+	return c >= 2 ? c : 0;
 }
 
 /* The first "gc" at or after from that may start a runtime line: at the
@@ -206,6 +236,7 @@ static int runtime_kind(const char *s, size_t n, size_t *at)
 static void emit(struct gctrace *p, const struct gc_record *r)
 {
 	p->counts.records++;
+	p->no_learn = 0;
 	p->last_gc = r->gc;
 	p->have_last = 1;
 	if (p->sink.record)
@@ -237,6 +268,67 @@ int gctrace_parse_line(const char *line, size_t len, struct gc_record *out)
 }
 
 /*
+ * A line that may be the remains of a runtime line we could not put back
+ * together: not a sample of the program's own lines.  Runtime pieces start
+ * with numbers chained by '+' and '/' or followed by a runtime literal;
+ * a date ("2026/11/28 17:09") is not one.
+ */
+static int fragment_like(const char *s, size_t m)
+{
+	static const char *const after[] = {" ms", " MB", "->", "%", "s ", " P", " @"};
+	size_t i = 0;
+	int nums = 0, plus = 0, dot = 0;
+
+	if (gcl_looks_continued(s, m) || (m >= 2 && s[m - 2] == ' ' && s[m - 1] == 'P'))
+		return 1;
+	if (i < m && (s[i] == '+' || s[i] == '/')) {
+		if (i + 1 < m && s[i + 1] >= '0' && s[i + 1] <= '9')
+			return 1; /* "/0.007/75+..." */
+		plus = s[i] == '+';
+		i++;
+	}
+	for (;;) {
+		size_t j = i;
+		while (j < m && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.')) {
+			dot |= s[j] == '.';
+			j++;
+		}
+		if (j == i)
+			break;
+		nums++;
+		i = j;
+		if (i < m && (s[i] == '+' || s[i] == '/')) {
+			plus |= s[i] == '+';
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (nums == 0)
+		return i > 0;
+	/* Chained numbers with decimals are the runtime's times. */
+	if (plus || i >= m || (dot && nums > 1))
+		return 1;
+	for (size_t k = 0; k < sizeof after / sizeof after[0]; k++)
+		if (starts(s + i, m - i, after[k]))
+			return 1;
+	/* A decimal glued to text ("0.041INFO ..."). */
+	return dot && s[i] != ' ';
+}
+
+/* Text that only the runtime writes: a line holding it is not wholly the
+ * program's (a fragment of the program's may have come before it). */
+static int has_runtime_text(const char *s, size_t n)
+{
+	static const char *const lits[] = {" ms clock, ", " ms cpu, ", " MB goal, ",
+	                                   " MB stacks, ", " MB globals, "};
+	for (size_t i = 0; i < sizeof lits / sizeof lits[0]; i++)
+		if (memmem(s, n, lits[i], strlen(lits[i])))
+			return 1;
+	return 0;
+}
+
+/*
  * Of the places where the runtime's part of a line may end, keep those that
  * fit what is known: the collection number expected next, then the shapes
  * of the program's own lines.  Cuts that stay ambiguous are all kept; the
@@ -250,49 +342,58 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 
 	for (int i = 0; i < nc; i++)
 		keep[i] = 1;
-	if (nc <= 1)
-		return nc;
 
-	/* The collection number: the one after the last, or 1 (a restart). */
-	if (cuts[0].num_field == GCL_F_GC && p->have_last) {
-		for (uint64_t want = p->last_gc + 1, pass = 0; pass < 2; pass++, want = 1) {
-			int any = 0;
-			for (int i = 0; i < nc; i++)
-				if (cuts[i].digits && (uint64_t)cuts[i].st.v[GCL_F_GC] == want)
-					any = 1;
-			if (!any)
-				continue;
-			for (int i = 0; i < nc; i++)
-				keep[i] = cuts[i].digits &&
-				          (uint64_t)cuts[i].st.v[GCL_F_GC] == want;
-			break;
-		}
+	/* The collection number: when a cut gives the one after the last,
+	 * cuts that give another are dropped; those before the number stay.
+	 * (Not so for 1, a new process: "gc 1" also starts "gc 182".) */
+	if (p->have_last) {
+		int64_t want = (int64_t)p->last_gc + 1;
+		int any = 0;
+		for (int i = 0; i < nc; i++)
+			any |= cuts[i].st.v[GCL_F_GC] == want;
+		for (int i = 0; any && i < nc; i++)
+			keep[i] = cuts[i].st.v[GCL_F_GC] == want ||
+			          cuts[i].st.v[GCL_F_GC] == GC_NULL;
 	}
 
-	/* The shape of the program's text that follows each cut. */
-	int known = 0;
+	/* The program's text after a cut must look like the program's lines
+	 * seen whole, and hold nothing only the runtime writes. */
+	int known = 0, best = -1, whole[GCL_MAX_CUTS];
+	unsigned cnt[GCL_MAX_CUTS];
+	for (int i = 0; i < nc; i++) {
+		const char *x = s + base + cuts[i].pos;
+		size_t xn = n - base - cuts[i].pos;
+		cnt[i] = 0;
+		whole[i] = 0;
+		if (!keep[i])
+			continue;
+		if (best < 0 || cuts[i].pos > cuts[best].pos)
+			best = i;
+		whole[i] = !fragment_like(x, xn) && !has_runtime_text(x, xn);
+		cnt[i] = whole[i] ? key_count(p, x, xn) : 0;
+		keep[i] = cnt[i] > 0;
+		known += keep[i];
+	}
+#ifdef GCTRACE_DEBUG
 	for (int i = 0; i < nc; i++)
-		if (keep[i] && key_known(p, s + base + cuts[i].pos, n - base - cuts[i].pos))
-			known++;
-	if (known) {
-		for (int i = 0; i < nc; i++)
-			if (keep[i] && !key_known(p, s + base + cuts[i].pos,
-			                          n - base - cuts[i].pos))
+		fprintf(stderr, "    cut %u keep %d whole %d cnt %u x=%.10s\n", cuts[i].pos, keep[i], whole[i], cnt[i], s + base + cuts[i].pos);
+#endif
+	/* Splits of one number (the same run of digits): a shape seen four
+	 * times as often as another wins. */
+	for (int i = 0; known > 1 && i < nc; i++)
+		for (int j = 0; keep[i] && j < nc; j++)
+			if (j != i && keep[j] && cuts[j].pos - cuts[j].digits ==
+			                             cuts[i].pos - cuts[i].digits &&
+			    cnt[i] * 4 <= cnt[j])
 				keep[i] = 0;
-	} else {
-		/* Nothing seen yet: a program line that starts with a letter
-		 * or a bracket after a number almost surely starts there. */
-		int best = -1;
-		for (int i = 0; i < nc; i++)
-			if (keep[i] && (best < 0 || cuts[i].pos > cuts[best].pos))
-				best = i;
+	if (!known && best >= 0 && whole[best]) {
+		/* Nothing like it seen yet: a program line that starts with a
+		 * letter or a bracket right after the runtime's last token
+		 * almost surely starts there. */
 		size_t at = base + cuts[best].pos;
 		unsigned char c = at < n ? (unsigned char)s[at] : 0;
-		if (((c | 32) >= 'a' && (c | 32) <= 'z') || c == '[' || c == '{' ||
-		    c == '<' || c == '"') {
-			for (int i = 0; i < nc; i++)
-				keep[i] = i == best;
-		}
+		keep[best] = ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '[' ||
+		             c == '{' || c == '<' || c == '"';
 	}
 	for (int i = 0; i < nc; i++)
 		kept += keep[i];
@@ -338,20 +439,34 @@ static void pending_drop(struct gctrace *p)
 	for (int i = 0; i < p->nhyp; i++)
 		if (gcl_is_strong(&p->hyp[i].st) || p->hyp[i].npieces > 1)
 			real = 1;
-	if (real)
+	/* "gc " and, further on, " @": a record start broken by a fragment
+	 * of the program's text, not "gc " in prose. */
+	if (p->nheld && memmem(held_text(p, 0), p->held[0].plen, " @", 2))
+		real = 1;
+	if (real) {
 		p->counts.torn_dropped++;
+		p->no_learn = 1;
+	}
 	for (int i = 0; i < p->nheld; i++)
 		deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
 	pending_clear(p);
 }
 
-/* The record is whole: emit it and the program's text around it. */
-static void pending_resolve(struct gctrace *p, const struct hyp *h)
+/*
+ * The record is whole: emit it and the program's text around it.  The
+ * newline of the record's last line is the runtime's; text after the
+ * runtime's part on that line (a fragment written without a newline just
+ * before it) goes out without one.  forced_tail: that line ended with the
+ * runtime's " (forced)" after the fragment.
+ */
+static void pending_resolve(struct gctrace *p, const struct hyp *h, int forced_tail)
 {
 	struct gc_record r;
 	int k = 0;
 
 	gcl_to_record(&h->st, &r);
+	if (forced_tail)
+		r.forced = true;
 	memcpy(r.source, p->source, sizeof r.source);
 	if (h->npieces > 1)
 		p->counts.torn_recovered++;
@@ -361,13 +476,20 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 		const struct held *l = &p->held[i];
 		if (k < h->npieces && h->pieces[k].line == i) {
 			const struct piece *pc = &h->pieces[k++];
-			/* The last piece ends the record: its newline is the
-			 * runtime's.  Elsewhere the newline ends the program's
-			 * line glued after the runtime's part. */
-			if (k == h->npieces)
+			/* Elsewhere the newline ends the program's line glued
+			 * after the runtime's part. */
+			if (k == h->npieces) {
+				size_t end = l->plen - (forced_tail ? 9 : 0);
+				if (end > pc->to)
+					deliver_foreign(p, s + pc->to, end - pc->to);
 				continue;
+			}
 			deliver_foreign(p, s + pc->to, l->len - pc->to + l->nl);
 		} else {
+			/* A whole line of the program's, by a record that came
+			 * out whole around it: a sample of its shapes. */
+			if (!fragment_like(s, l->plen))
+				key_learn(p, s, l->plen);
 			deliver_foreign(p, s + 0, l->len + l->nl);
 		}
 	}
@@ -402,19 +524,29 @@ static void hyp_add(struct gctrace *p, struct hyp *set, int *nset,
 	h->pieces[h->npieces++] = (struct piece){line, a, b};
 }
 
+/* A put-together record must fit the numbering: the next numbers after
+ * the last record (some may have been lost), or 1 for a new process. */
+static int fits_sequence(const struct gctrace *p, const struct hyp *h)
+{
+	uint64_t g = (uint64_t)h->st.v[GCL_F_GC];
+
+	return !p->have_last || g == 1 || (g > p->last_gc && g <= p->last_gc + 1000);
+}
+
 /* Pick among hypotheses that reached the end of the record. */
 static const struct hyp *pick(struct gctrace *p)
 {
-	int alive[MAX_HYP], n = p->ndone;
+	int alive[MAX_HYP], n = p->ndone, any = 0;
 	struct gc_record a, b;
 
-	if (n == 1)
-		return &p->done[0];
 	for (int i = 0; i < n; i++)
-		alive[i] = 1;
+		any |= alive[i] = fits_sequence(p, &p->done[i]);
+	if (!any)
+		return NULL;
 	/* Prefer plausible values, then the expected number. */
 	for (int pass = 0; pass < 2; pass++) {
-		int any = 0, ok[MAX_HYP];
+		int ok[MAX_HYP];
+		any = 0;
 		for (int i = 0; i < n; i++) {
 			ok[i] = alive[i] &&
 			        (pass == 0 ? gcl_plausible(&p->done[i].st)
@@ -441,31 +573,72 @@ static const struct hyp *pick(struct gctrace *p)
 	return first >= 0 ? &p->done[first] : NULL;
 }
 
-/* Try to continue hypothesis h with held line li at offset q. */
-static void continue_hyp(struct gctrace *p, const struct hyp *h, int li, size_t q)
+/*
+ * Try to continue hypothesis h with held line li at offset q.  Returns
+ * whether the line may instead be wholly the program's under h: when it
+ * does not continue h at all, or when its start looks like a program line
+ * (a log line "2026/11/28 ..." can read like "assist/background/idle").
+ */
+static int continue_hyp(struct gctrace *p, const struct hyp *h, int li, size_t q)
 {
 	const char *s = held_text(p, li);
 	size_t n = p->held[li].plen;
 	struct gcl_state st = h->st;
 	struct gcl_cut cuts[GCL_MAX_CUTS];
 	int nc, keep[GCL_MAX_CUTS];
+	int skip = 1;
 
 	switch (gcl_match(&st, s + q, n - q, cuts, &nc)) {
 	case GCL_COMPLETE:
 		hyp_add(p, p->done, &p->ndone, h, &st, (uint16_t)li, (uint32_t)q,
 		        (uint32_t)n);
-		break;
+		return 0;
 	case GCL_PARTIAL:
 		choose_cuts(p, s, n, q, cuts, nc, keep);
-		for (int i = 0; i < nc; i++)
-			if (keep[i] && cuts[i].pos > 0)
+		skip = 0;
+		for (int i = 0; i < nc; i++) {
+			if (!keep[i])
+				continue;
+			if (cuts[i].pos == 0)
+				skip = 1;
+			else
 				hyp_add(p, p->next, &p->nnext, h, &cuts[i].st,
 				        (uint16_t)li, (uint32_t)q,
 				        (uint32_t)(q + cuts[i].pos));
-		break;
+		}
+		return skip;
 	case GCL_NONE:
 		break;
 	}
+	return 1;
+}
+
+/*
+ * The record lacks only its end, and the line that came is not that end:
+ * the runtime's newline was the one on the record's last line, after a
+ * fragment of the program's text.  Finish the record that way.  Returns
+ * whether it could.
+ */
+static int pending_finish_early(struct gctrace *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->nhyp; i++)
+		if (gcl_endable(&p->hyp[i].st))
+			p->done[n++] = p->hyp[i];
+	p->ndone = n;
+	if (!n)
+		return 0;
+	const struct hyp *h = pick(p);
+	if (!h)
+		return 0;
+	const struct piece *pc = &h->pieces[h->npieces - 1];
+	const struct held *l = &p->held[pc->line];
+	const char *s = held_text(p, pc->line);
+	int forced = gcl_endable(&h->st) == 2 && l->plen - pc->to >= 9 &&
+	             memcmp(s + l->plen - 9, " (forced)", 9) == 0;
+	pending_resolve(p, h, forced);
+	return 1;
 }
 
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl);
@@ -477,6 +650,12 @@ static int starts_runtime_line(const char *s, size_t m)
 	struct gc_record r;
 
 	if (runtime_kind(s, m, &at))
+		return 1;
+	/* "gc " opening a line: the runtime has begun another record (or
+	 * the program wrote "gc "; then the held record is only finished
+	 * early, no harm). */
+	at = logprefix_skip(s, m);
+	if (starts(s, m, "gc ") || (at && starts(s + at, m - at, "gc ")))
 		return 1;
 	for (long k = find_gc(s, m, 0); k >= 0; k = find_gc(s, m, (size_t)k + 1)) {
 		if (digit_at(s, m, (size_t)k + 2)) {
@@ -502,31 +681,55 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 {
 	/* The runtime prints one line at a time (printlock): a new runtime
 	 * line means the held record will never be finished. */
-	if (starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
-		pending_drop(p);
+	int expired = 0;
+	for (int i = 0; i < p->nhyp; i++)
+		if (gcl_endable(&p->hyp[i].st) &&
+		    p->nheld - 1 - p->hyp[i].last >= MAX_WAIT_END)
+			expired = 1;
+	if (expired || starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
+		if (!pending_finish_early(p))
+			pending_drop(p);
 		fresh_line(p, s, n, m, nl);
 		return;
 	}
 	int li = p->nheld - 1;
 	size_t q = p->prefixed ? logprefix_skip(s, m) : 0;
+	int runtime_like = gcl_looks_continued(s, m) || has_runtime_text(s, m) ||
+	                   (q && gcl_looks_continued(s + q, m - q));
 
 	p->nnext = 0;
 	p->ndone = 0;
 	for (int i = 0; i < p->nhyp; i++) {
 		const struct hyp *h = &p->hyp[i];
-		continue_hyp(p, h, li, 0);
+		int skip = continue_hyp(p, h, li, 0);
 		if (q)
-			continue_hyp(p, h, li, q);
-		/* Or the whole line is the program's. */
+			skip &= continue_hyp(p, h, li, q);
+		/* Or the whole line is the program's, unless it looks like
+		 * the runtime's own continuation. */
 		int limit = gcl_is_strong(&h->st) || h->npieces > 1 ? MAX_WAIT
 		                                                    : MAX_WAIT_WEAK;
-		if (li - h->last < limit && p->nnext < MAX_HYP)
+		if (skip && !runtime_like && li - h->last < limit && p->nnext < MAX_HYP)
 			p->next[p->nnext++] = *h;
 	}
+#ifdef GCTRACE_DEBUG
+	fprintf(stderr, "line %d: %d hyps -> %d next, %d done\n", li, p->nhyp, p->nnext, p->ndone);
+	for (int i = 0; i < p->nnext; i++)
+		fprintf(stderr, "  next tok %d pieces %d gc %lld last %d\n", p->next[i].st.tok,
+		        p->next[i].npieces, (long long)p->next[i].st.v[GCL_F_GC], p->next[i].last);
+	for (int i = 0; i < p->ndone; i++) {
+		fprintf(stderr, "  done pieces %d:", p->done[i].npieces);
+		for (int f = 0; f < GCL_F_COUNT; f++)
+			fprintf(stderr, " %lld", (long long)p->done[i].st.v[f]);
+		for (int k = 0; k < p->done[i].npieces; k++)
+			fprintf(stderr, " [%d %u-%u]", p->done[i].pieces[k].line,
+			        p->done[i].pieces[k].from, p->done[i].pieces[k].to);
+		fprintf(stderr, "\n");
+	}
+#endif
 	if (p->ndone) {
 		const struct hyp *h = pick(p);
 		if (h)
-			pending_resolve(p, h);
+			pending_resolve(p, h, 0);
 		else
 			pending_drop(p);
 		return;
@@ -582,7 +785,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		p->prefixed = at > 0;
 		logprefix_source(s, at, p->source, sizeof p->source);
 		for (int i = 0; i < nc; i++)
-			if (keep[i])
+			if (keep[i] && cuts[i].pos > 0)
 				hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0,
 				        (uint32_t)at, (uint32_t)(at + cuts[i].pos));
 		if (p->nhyp == 0)
@@ -598,7 +801,8 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 			p->sink.runtime(p->ctx, (enum gctrace_rt)kind, s + at, m - at);
 		return;
 	}
-	key_learn(p, s, m);
+	if (!fragment_like(s, m))
+		key_learn(p, s, m);
 	deliver_foreign(p, s, n + (size_t)nl);
 }
 
@@ -680,13 +884,13 @@ void gctrace_finish(struct gctrace *p)
 		process_line(p, p->line, p->linelen, 0);
 		p->linelen = 0;
 	}
-	if (p->pending)
+	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
 }
 
 void gctrace_idle(struct gctrace *p)
 {
-	if (p->pending)
+	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
 	/* A partial line that may be a runtime line in the making stays;
 	 * anything else is the program's prompt or progress text. */

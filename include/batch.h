@@ -1,0 +1,18 @@
+/*
+ * batch.h - gcwatch without a dashboard: a filter and a time-like wrapper.
+ *
+ * Reads one input to its end through the parser; passes the program's own
+ * text through (runtime trace lines taken out), writes records as JSON
+ * Lines or CSV as they arrive, and prints the summary at the end.
+ */
+#ifndef GCWATCH_BATCH_H
+#define GCWATCH_BATCH_H
+
+#include "cli.h"
+
+/* Run batch mode for the parsed options; returns the exit status
+ * (0, or 1 when an input or output cannot be opened or read, with a
+ * message on stderr naming it). */
+int batch_run(const struct options *o);
+
+#endif

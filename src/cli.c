@@ -1,0 +1,114 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+void cli_usage(FILE *out)
+{
+	fputs("usage: gcwatch [OPTIONS] -- COMMAND [ARG...]   run COMMAND with gctrace on, and watch it\n"
+	      "       gcwatch [OPTIONS] PATH                  watch a file or fifo (\"-\" is standard input)\n"
+	      "       gcwatch [OPTIONS]                       watch standard input when it is not a terminal\n"
+	      "\n"
+	      "Reads the Go runtime's GODEBUG=gctrace=1 output and shows the garbage\n"
+	      "collector's pauses, heap and mark workers.\n"
+	      "\n"
+	      "options:\n"
+	      "  -j, --json FILE   also write one JSON object per collection to FILE (- = stdout)\n"
+	      "      --csv FILE    the same records as CSV with a header row\n"
+	      "  -b, --batch       no dashboard: pass the program's own output through, runtime\n"
+	      "                    trace lines taken out, and print a summary at the end;\n"
+	      "                    implied when standard output is not a terminal\n"
+	      "      --tui         the dashboard on /dev/tty even when output is redirected\n"
+	      "  -s, --summary     print the end-of-run summary (the default in batch mode)\n"
+	      "  -q, --quiet       do not print the summary\n"
+	      "  -h, --help        this text\n"
+	      "  -V, --version     the version\n"
+	      "\n"
+	      "exit status: 0 when the input was read to its end, 1 when it could not be\n"
+	      "read (the message names it), 2 for a usage error.\n",
+	      out);
+}
+
+int cli_parse(int argc, char **argv, struct options *o, FILE *err)
+{
+	static const struct option longopts[] = {
+		{"json", required_argument, NULL, 'j'},
+		{"csv", required_argument, NULL, 'C'},
+		{"batch", no_argument, NULL, 'b'},
+		{"tui", no_argument, NULL, 'T'},
+		{"summary", no_argument, NULL, 's'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->summary = -1;
+	/* '+': stop at the first operand, so COMMAND's own options stay
+	 * its own; ':' first: report a missing argument ourselves. */
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:j:bsqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json_path = optarg;
+			break;
+		case 'C':
+			o->csv_path = optarg;
+			break;
+		case 'b':
+			o->batch = true;
+			break;
+		case 'T':
+			o->tui = true;
+			break;
+		case 's':
+			o->summary = 1;
+			break;
+		case 'q':
+			o->summary = 0;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		case 'V':
+			o->version = true;
+			break;
+		case ':':
+			fprintf(err, "gcwatch: option '%s' needs an argument\n",
+			        argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			if (optopt)
+				fprintf(err, "gcwatch: unknown option '-%c'\n", optopt);
+			else
+				fprintf(err, "gcwatch: unknown option '%s'\n",
+				        argv[optind - 1]);
+			fputs("Try 'gcwatch --help'.\n", err);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (o->help || o->version)
+		return 0;
+	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
+		o->command = argv + optind;
+	} else if (optind < argc) {
+		o->path = argv[optind++];
+		if (optind < argc) {
+			fprintf(err, "gcwatch: unexpected argument '%s' (one PATH; "
+			        "put a command after '--')\n", argv[optind]);
+			return CLI_EXIT_USAGE;
+		}
+	} else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+		fputs("gcwatch: '--' must be followed by a command\n", err);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->json_path && o->csv_path && strcmp(o->json_path, "-") == 0 &&
+	    strcmp(o->csv_path, "-") == 0) {
+		fputs("gcwatch: --json - and --csv - cannot both use standard output\n", err);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}

@@ -1,0 +1,815 @@
+/*
+ * Unit tests of the gctrace parser: every corpus line, field by field per
+ * era, other runtime lines, streams and restarts, log prefixes, chunking
+ * invariance, torn records, long lines and garbage.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gctrace.h"
+
+/* ---- capture ------------------------------------------------------ */
+
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void buf_add(struct buf *b, const void *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		assert_non_null(b->p);
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+struct cap {
+	struct buf events;  /* transcript of every event */
+	struct buf foreign; /* the program's text, concatenated */
+	struct gc_record *recs;
+	size_t nrecs, caprecs;
+	int kinds[16];
+};
+
+static void on_record(void *ctx, const struct gc_record *r)
+{
+	struct cap *c = ctx;
+	char line[512];
+	int n = snprintf(line, sizeof line,
+	                 "R %llu %lld %d %lld %lld %lld %lld %lld %lld %lld %lld "
+	                 "%lld %lld %lld %lld %lld %lld %d %d %d [%s]\n",
+	                 (unsigned long long)r->gc, (long long)r->at_ms, r->cpu_pct,
+	                 (long long)r->clock_sweep_term_us, (long long)r->clock_mark_us,
+	                 (long long)r->clock_mark_term_us, (long long)r->cpu_sweep_term_us,
+	                 (long long)r->cpu_assist_us, (long long)r->cpu_background_us,
+	                 (long long)r->cpu_idle_us, (long long)r->cpu_mark_term_us,
+	                 (long long)r->heap_start_mb, (long long)r->heap_end_mb,
+	                 (long long)r->heap_live_mb, (long long)r->heap_goal_mb,
+	                 (long long)r->stacks_mb, (long long)r->globals_mb, r->procs,
+	                 r->forced, r->era, r->source);
+	buf_add(&c->events, line, (size_t)n);
+	if (c->nrecs == c->caprecs) {
+		c->caprecs = c->caprecs ? c->caprecs * 2 : 64;
+		c->recs = realloc(c->recs, c->caprecs * sizeof *c->recs);
+		assert_non_null(c->recs);
+	}
+	c->recs[c->nrecs++] = *r;
+}
+
+static void on_foreign(void *ctx, const char *s, size_t n)
+{
+	struct cap *c = ctx;
+	char hdr[32];
+	int k = snprintf(hdr, sizeof hdr, "F %zu:", n);
+	buf_add(&c->events, hdr, (size_t)k);
+	buf_add(&c->events, s, n);
+	buf_add(&c->events, "\n", 1);
+	buf_add(&c->foreign, s, n);
+}
+
+static void on_runtime(void *ctx, enum gctrace_rt kind, const char *s, size_t n)
+{
+	struct cap *c = ctx;
+	char hdr[32];
+	int k = snprintf(hdr, sizeof hdr, "T %d %zu:", (int)kind, n);
+	buf_add(&c->events, hdr, (size_t)k);
+	buf_add(&c->events, s, n);
+	buf_add(&c->events, "\n", 1);
+	if ((int)kind < 16)
+		c->kinds[kind]++;
+}
+
+static void cap_free(struct cap *c)
+{
+	free(c->events.p);
+	free(c->foreign.p);
+	free(c->recs);
+	memset(c, 0, sizeof *c);
+}
+
+/* Feed s in chunks: chunk > 0 fixed size, 0 whole, < 0 random up to -chunk. */
+static struct gctrace_counts run(struct cap *c, const char *s, size_t n, long chunk,
+                                 unsigned seed)
+{
+	static const struct gctrace_sink sink = {on_record, on_foreign, on_runtime};
+	struct gctrace *p = gctrace_new(&sink, c);
+
+	assert_non_null(p);
+	memset(c, 0, sizeof *c);
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off;
+		if (chunk > 0 && (size_t)chunk < k)
+			k = (size_t)chunk;
+		if (chunk < 0) {
+			seed = seed * 1103515245u + 12345u;
+			size_t r = 1 + (seed >> 8) % (size_t)(-chunk);
+			if (r < k)
+				k = r;
+		}
+		gctrace_feed(p, s + off, k);
+		off += k;
+	}
+	gctrace_finish(p);
+	struct gctrace_counts counts = *gctrace_counts(p);
+	gctrace_free(p);
+	return counts;
+}
+
+static char *slurp(const char *name, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/corpus/%s", TEST_DATA, name);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = 0;
+	fclose(f);
+	*len = (size_t)n;
+	return s;
+}
+
+static size_t count_lines(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += s[i] == '\n';
+	return k;
+}
+
+static const char *corpus_files[] = {
+	"go1.2-1.4.txt", "go1.5.txt", "go1.6-1.17.txt", "go1.18-1.25.txt",
+	"other-lines.txt", "stream-go-run-two-processes.log",
+	"stream-go1.18-goal-below-heap.log",
+};
+
+/* ---- every corpus line -------------------------------------------- */
+
+static void test_corpus_gc_files_all_parse(void **state)
+{
+	(void)state;
+	const char *files[] = {"go1.2-1.4.txt", "go1.5.txt", "go1.6-1.17.txt",
+	                       "go1.18-1.25.txt", "stream-go1.18-goal-below-heap.log"};
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		size_t n;
+		char *s = slurp(files[f], &n);
+		struct cap c;
+		struct gctrace_counts k = run(&c, s, n, 0, 0);
+		size_t lines = count_lines(s, n);
+		if (k.records != lines)
+			fail_msg("%s: %llu records of %zu lines; foreign: %s", files[f],
+			         (unsigned long long)k.records, lines,
+			         c.foreign.p ? c.foreign.p : "");
+		assert_int_equal(k.foreign_lines, 0);
+		assert_int_equal(k.torn_dropped, 0);
+		cap_free(&c);
+		free(s);
+	}
+}
+
+static void test_other_lines_are_runtime(void **state)
+{
+	(void)state;
+	size_t n;
+	char *s = slurp("other-lines.txt", &n);
+	struct cap c;
+	struct gctrace_counts k = run(&c, s, n, 0, 0);
+
+	assert_int_equal(k.runtime_lines, count_lines(s, n));
+	assert_int_equal(k.records, 0);
+	assert_int_equal(k.foreign_lines, 0);
+	assert_int_equal(c.kinds[GCTRACE_RT_GC_FORCED], 1);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCVG], 11);
+	assert_int_equal(c.kinds[GCTRACE_RT_PACER], 4);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCAV], 1);
+	cap_free(&c);
+	free(s);
+
+	const char *more =
+		"SCHED 1004ms: gomaxprocs=8 idleprocs=8 threads=14 spinningthreads=0 idlethreads=5 runqueue=0 [0 0 0 0 0 0 0 0]\n"
+		"init internal/bytealg @0.008 ms, 0 ms clock, 0 bytes, 0 allocs\n"
+		"scav 1 0 KiB work, 0 KiB total, 53% util\n"
+		"forced scvg: 0 MB released\n"
+		"scan: 12 MB stacks, 3 MB globals\n"
+		"Feb 26 12:52:23.767 GC forced\n"
+		"GC forced but not really\n"
+		"SCHED is a word\n";
+	k = run(&c, more, strlen(more), 0, 0);
+	assert_int_equal(k.runtime_lines, 6);
+	assert_int_equal(k.foreign_lines, 2);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCHED], 1);
+	assert_int_equal(c.kinds[GCTRACE_RT_INIT], 1);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCAN], 1);
+	cap_free(&c);
+}
+
+/* ---- field by field, per era ---------------------------------------- */
+
+static struct gc_record one(const char *line)
+{
+	struct cap c;
+	struct gctrace_counts k = run(&c, line, strlen(line), 0, 0);
+	if (k.records != 1)
+		fail_msg("not one record: %s", line);
+	struct gc_record r = c.recs[0];
+	cap_free(&c);
+	return r;
+}
+
+static void test_fields_pre15(void **state)
+{
+	(void)state;
+	struct gc_record r = one("gc76(1): 2+1+1390+1 us, 1 -> 3 MB, 16397 (1015746-999349) objects, 12 goroutines, 1436/1/0 sweeps, 0(0) handoff, 0(0) steal, 0/0/0 yields\n");
+	assert_int_equal(r.era, GC_ERA_PRE15);
+	assert_int_equal(r.gc, 76);
+	assert_int_equal(r.procs, 1);
+	assert_int_equal(r.clock_sweep_term_us, 0);
+	assert_int_equal(r.clock_mark_term_us, 1394);
+	assert_int_equal(r.clock_mark_us, GC_NULL);
+	assert_int_equal(r.heap_start_mb, 1);
+	assert_int_equal(r.heap_end_mb, 3);
+	assert_int_equal(r.heap_live_mb, 3);
+	assert_int_equal(r.heap_goal_mb, GC_NULL);
+	assert_int_equal(r.at_ms, GC_NULL);
+	assert_int_equal(r.cpu_pct, GC_NULL);
+	assert_int_equal(r.cpu_assist_us, GC_NULL);
+
+	/* Go 1.2: milliseconds, and no comma after MB. */
+	r = one("gc372(8): 0+0+0 ms, 1 -> 1 MB 1003 -> 1003 (13203323-13202320) objects, 15(225) handoff, 23(583) steal, 314/41/0 yields\n");
+	assert_int_equal(r.gc, 372);
+	assert_int_equal(r.procs, 8);
+	assert_int_equal(r.clock_mark_term_us, 0);
+	assert_int_equal(r.heap_start_mb, 1);
+	r = one("gc6(5): 0+0+0+1000 us, 0 -> 0 MB, 2118 (2655-537) objects, 85 goroutines, 109/0/0 sweeps, 8(66) handoff, 11(38) steal, 103/4/0 yields\n");
+	assert_int_equal(r.clock_mark_term_us, 1000);
+}
+
+static void test_fields_go15(void **state)
+{
+	(void)state;
+	struct gc_record r = one("gc 88 @3.243s 9%: 0.040+16+1.0+5.9+0.34 ms clock, 0.16+16+0+18/5.7/11+1.3 ms cpu, 32->33->19 MB, 33 MB goal, 4 P\n");
+	assert_int_equal(r.era, GC_ERA_15);
+	assert_int_equal(r.gc, 88);
+	assert_int_equal(r.at_ms, 3243);
+	assert_int_equal(r.cpu_pct, 9);
+	assert_int_equal(r.clock_sweep_term_us, 40);
+	assert_int_equal(r.clock_mark_us, 16000 + 1000 + 5900);
+	assert_int_equal(r.clock_mark_term_us, 340);
+	assert_int_equal(r.cpu_sweep_term_us, 160);
+	assert_int_equal(r.cpu_assist_us, 18000);
+	assert_int_equal(r.cpu_background_us, 5700 + 16000 + 0);
+	assert_int_equal(r.cpu_idle_us, 11000);
+	assert_int_equal(r.cpu_mark_term_us, 1300);
+	assert_int_equal(r.heap_start_mb, 32);
+	assert_int_equal(r.heap_end_mb, 33);
+	assert_int_equal(r.heap_live_mb, 19);
+	assert_int_equal(r.heap_goal_mb, 33);
+	assert_int_equal(r.stacks_mb, GC_NULL);
+	assert_int_equal(r.procs, 4);
+	assert_false(r.forced);
+
+	/* A 1.5 beta wrote "gc #88". */
+	r = one("gc #88 @3.243s 9%: 0.040+16+1.0+5.9+0.34 ms clock, 0.16+16+0+18/5.7/11+1.3 ms cpu, 32->33->19 MB, 33 MB goal, 4 P\n");
+	assert_int_equal(r.gc, 88);
+}
+
+static void test_fields_go16(void **state)
+{
+	(void)state;
+	struct gc_record r = one("gc 763 @77536.239s 1%: 0.11+2192+0.75 ms clock, 0.92+9269/4379/3243+6.0 ms cpu, 6370->6390->3298 MB, 6533 MB goal, 8 P\n");
+	assert_int_equal(r.era, GC_ERA_16);
+	assert_int_equal(r.gc, 763);
+	assert_int_equal(r.at_ms, 77536239);
+	assert_int_equal(r.clock_sweep_term_us, 110);
+	assert_int_equal(r.clock_mark_us, 2192000);
+	assert_int_equal(r.clock_mark_term_us, 750);
+	assert_int_equal(r.cpu_sweep_term_us, 920);
+	assert_int_equal(r.cpu_assist_us, 9269000);
+	assert_int_equal(r.cpu_background_us, 4379000);
+	assert_int_equal(r.cpu_idle_us, 3243000);
+	assert_int_equal(r.cpu_mark_term_us, 6000);
+	assert_int_equal(r.heap_start_mb, 6370);
+	assert_int_equal(r.heap_end_mb, 6390);
+	assert_int_equal(r.heap_live_mb, 3298);
+	assert_int_equal(r.heap_goal_mb, 6533);
+	assert_int_equal(r.procs, 8);
+	assert_int_equal(gcrecord_pause_us(&r), 860);
+
+	r = one("gc 22 @25.651s 6%: 0.003+67+0.003 ms clock, 0.015+0/52/14+0.012 ms cpu, 156->156->74 MB, 211 MB goal, 4 P (forced)\n");
+	assert_true(r.forced);
+	assert_int_equal(r.cpu_assist_us, 0);
+	assert_int_equal(r.cpu_sweep_term_us, 15);
+
+	/* A bogus huge @ time and Windows' zero timings. */
+	r = one("gc 1 @18445023415.341s 0%: 0.50+0+0 ms clock, 2.5+0/0/0+0 ms cpu, 4->4->1 MB, 5 MB goal, 8 P\n");
+	assert_int_equal(r.at_ms, 18445023415341LL);
+	assert_int_equal(r.clock_sweep_term_us, 500);
+
+	/* A syslog prefix. */
+	r = one("Feb 26 12:52:23.767 gc 93 @3074.095s 0%: 0.074+32+0.036 ms clock, 0.59+0.37/64/113+0.29 ms cpu, 269->274->204 MB, 276 MB goal, 8 P\n");
+	assert_int_equal(r.gc, 93);
+	assert_int_equal(r.heap_goal_mb, 276);
+	assert_string_equal(r.source, "");
+}
+
+static void test_fields_go118(void **state)
+{
+	(void)state;
+	struct gc_record r = one("gc 111 @11111.751s 5%: 0.033+2119+0.037 ms clock, 0.40+522/6319/16714+0.45 ms cpu, 4509->4509->3844 MB, 4509 MB goal, 0 MB stacks, 0 MB globals, 12 P\n");
+	assert_int_equal(r.era, GC_ERA_118);
+	assert_int_equal(r.gc, 111);
+	assert_int_equal(r.clock_mark_us, 2119000);
+	assert_int_equal(r.cpu_idle_us, 16714000);
+	assert_int_equal(r.stacks_mb, 0);
+	assert_int_equal(r.globals_mb, 0);
+	assert_int_equal(r.procs, 12);
+
+	r = one("gc 1 @0.016s 19%: 0.053+36+0.016 ms clock, 0.21+36/4.9/39+0.066 ms cpu, 3->3->3 MB, 4 MB goal, 66 MB stacks, 0 MB globals, 4 P\n");
+	assert_int_equal(r.stacks_mb, 66);
+	assert_int_equal(r.cpu_background_us, 4900);
+	assert_int_equal(r.cpu_mark_term_us, 66);
+
+	r = one("gc 1 @0.124s 16%: 0.040+242+0.002 ms clock, 0.32+0.11/484/1447+0.020 ms cpu, 1526->1526->1525 MB, 1526 MB goal, 0 MB stacks, 0 MB globals, 8 P (forced)\n");
+	assert_true(r.forced);
+	assert_int_equal(r.clock_mark_term_us, 2);
+
+	/* Go 1.26: goroutine leak checking, and CRLF line ends. */
+	r = one("gc 7 @1.500s 3% (checking for goroutine leaks): 0.010+1.2+0.020 ms clock, 0.080+0.10/1.1/0+0.16 ms cpu, 4->4->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 8 P\r\n");
+	assert_int_equal(r.gc, 7);
+	assert_int_equal(r.cpu_pct, 3);
+	assert_int_equal(r.clock_mark_us, 1200);
+}
+
+static void test_prefixes_and_sources(void **state)
+{
+	(void)state;
+	const char *tail = "gc 5 @1.000s 2%: 0.010+1.2+0.020 ms clock, 0.080+0.10/1.1/0+0.16 ms cpu, 4->4->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 8 P\n";
+	struct {
+		const char *prefix, *source;
+	} cases[] = {
+		{"", ""},
+		{"2026-11-28T16:00:00.123456789Z ", ""},
+		{"Nov 28 17:00:00 node1 orders[1234]: ", "orders[1234]"},
+		{"orders[77]: ", "orders[77]"},
+		{"[pod/orders-7d9/app] ", "pod/orders-7d9/app"},
+		{"[pod/orders-7d9/app] 2026-11-28T16:00:00.123Z ", "pod/orders-7d9/app"},
+		{"orders_1  | ", "orders_1"},
+		{"    main_test.go:12: ", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char line[512];
+		snprintf(line, sizeof line, "%s%s", cases[i].prefix, tail);
+		struct gc_record r = one(line);
+		assert_int_equal(r.gc, 5);
+		assert_int_equal(r.procs, 8);
+		assert_string_equal(r.source, cases[i].source);
+	}
+}
+
+/* ---- streams ------------------------------------------------------- */
+
+static void test_stream_two_processes(void **state)
+{
+	(void)state;
+	size_t n;
+	char *s = slurp("stream-go-run-two-processes.log", &n);
+	struct cap c;
+	struct gctrace_counts k = run(&c, s, n, 0, 0);
+
+	assert_int_equal(k.records, 26);
+	assert_int_equal(k.foreign_lines, 2);
+	assert_int_equal(c.recs[19].gc, 20);
+	assert_int_equal(c.recs[20].gc, 1); /* the program starts again */
+	assert_int_equal(c.recs[25].gc, 6);
+	assert_non_null(strstr(c.foreign.p, "# command-line-arguments\n"));
+	cap_free(&c);
+	free(s);
+
+	s = slurp("stream-go1.18-goal-below-heap.log", &n);
+	k = run(&c, s, n, 0, 0);
+	assert_int_equal(k.records, 78);
+	assert_int_equal(c.recs[1].heap_start_mb, 101);
+	assert_int_equal(c.recs[1].heap_goal_mb, 4);
+	cap_free(&c);
+	free(s);
+}
+
+/* ---- chunking invariance ------------------------------------------- */
+
+static char *whole_corpus(size_t *len)
+{
+	struct buf b = {0};
+	for (size_t i = 0; i < sizeof corpus_files / sizeof corpus_files[0]; i++) {
+		size_t n;
+		char *s = slurp(corpus_files[i], &n);
+		buf_add(&b, s, n);
+		free(s);
+	}
+	/* And the awkward: torn records, CR, NUL, no final newline. */
+	static const char extra[] =
+		"app: first\n"
+		"gc 30 @0.100s 9%: 0.063+1.2+0.003 ms clock, 0.12+0.071/0.22/0+0.007 ms cpu, 7app: glued\n"
+		"->9->5 MB, 9 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"bin\0ary\r\n\xff\xfe gc \x01\n"
+		"gc 31 @0.200s 9%: 0.063+1.2+0.003 ms clock";
+	buf_add(&b, extra, sizeof extra - 1);
+	*len = b.n;
+	return b.p;
+}
+
+static void test_chunking_invariance(void **state)
+{
+	(void)state;
+	size_t n;
+	char *s = whole_corpus(&n);
+	struct cap whole, c;
+
+	run(&whole, s, n, 0, 0);
+	assert_true(whole.nrecs > 300);
+	long chunks[] = {1, 2, 3, 7, 64, 4096, -5, -100, -3000};
+	for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+		for (unsigned seed = 1; seed <= (chunks[i] < 0 ? 5u : 1u); seed++) {
+			run(&c, s, n, chunks[i], seed);
+			assert_int_equal(c.events.n, whole.events.n);
+			assert_memory_equal(c.events.p, whole.events.p, whole.events.n);
+			cap_free(&c);
+		}
+	}
+	cap_free(&whole);
+	free(s);
+}
+
+/* ---- torn records -------------------------------------------------- */
+
+static unsigned rnd(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) & 0xffffff;
+}
+
+/*
+ * Cut a gc line (without '\n') where the runtime's write(2) calls fall:
+ * between every number and literal, " P" apart from " (forced)", "%" apart
+ * from ": ".  Returns the number of cut offsets in cuts (excluding 0).
+ */
+static int write_boundaries(const char *s, size_t n, size_t *cuts)
+{
+	int k = 0;
+	for (size_t i = 1; i < n; i++) {
+		int a = (s[i - 1] >= '0' && s[i - 1] <= '9') || s[i - 1] == '.';
+		int b = (s[i] >= '0' && s[i] <= '9') || s[i] == '.';
+		if (a != b || (s[i - 1] == '%' && s[i] == ':') ||
+		    (s[i - 1] == 'P' && s[i] == ' '))
+			cuts[k++] = i;
+	}
+	cuts[k++] = n; /* before the final "\n" */
+	return k;
+}
+
+static const char *foreign_templates[] = {
+	"2026/11/28 17:09:%02u request %u handled in %uus",
+	"app: 2026/11/28 16:53:49.%06u request %u handled in %uus",
+	"INFO worker %u finished job %u (%u items)",
+	"{\"level\":\"info\",\"n\":%u,\"m\":%u,\"k\":%u}",
+	"[db] slow query %u took %ums (%u rows)",
+	"",
+};
+#define NTEMPLATES (sizeof foreign_templates / sizeof foreign_templates[0])
+
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void make_foreign(char *out, size_t cap, unsigned t, unsigned *seed)
+{
+	snprintf(out, cap, foreign_templates[t], rnd(seed) % 60, rnd(seed) % 100000,
+	         rnd(seed) % 1000);
+}
+
+struct torn {
+	struct buf stream, foreign;
+	struct gc_record *orig;
+	char *frag; /* the record had a fragment written into it */
+	size_t n;
+};
+
+/*
+ * Real gc lines of the 1.5+ eras, renumbered 1..N, each torn at random
+ * write boundaries by whole foreign lines (and, if fragments, by foreign
+ * text without a newline).  Each template is first seen whole, twice.
+ */
+static void make_torn(struct torn *t, unsigned seed, int fragments)
+{
+	const char *files[] = {"go1.5.txt", "go1.6-1.17.txt", "go1.18-1.25.txt",
+	                       "stream-go1.18-goal-below-heap.log"};
+	char fl[256];
+
+	memset(t, 0, sizeof *t);
+	t->orig = calloc(4096, sizeof *t->orig);
+	t->frag = calloc(4096, 1);
+	for (unsigned i = 0; i < 2 * NTEMPLATES; i++) {
+		make_foreign(fl, sizeof fl, i % NTEMPLATES, &seed);
+		buf_add(&t->stream, fl, strlen(fl));
+		buf_add(&t->stream, "\n", 1);
+		buf_add(&t->foreign, fl, strlen(fl));
+		buf_add(&t->foreign, "\n", 1);
+	}
+	for (int round = 0; round < 3; round++)
+		for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+			size_t len;
+			char *s = slurp(files[f], &len);
+			for (char *line = s, *e; (e = memchr(line, '\n', (size_t)(s + len - line))); line = e + 1) {
+				char orig[512], renum[600];
+				size_t ol = (size_t)(e - line);
+				if (ol >= sizeof orig || strncmp(line, "gc ", 3) != 0)
+					continue;
+				memcpy(orig, line, ol);
+				orig[ol] = 0;
+				/* Renumber: "gc N" -> "gc <next>". */
+				const char *rest = orig + 3;
+				if (*rest == '#')
+					rest++;
+				while (*rest >= '0' && *rest <= '9')
+					rest++;
+				snprintf(renum, sizeof renum, "gc %zu%s", t->n + 1, rest);
+				size_t rl = strlen(renum);
+				assert_int_equal(gctrace_parse_line(renum, rl, &t->orig[t->n]), 1);
+				t->n++;
+
+				size_t cuts[64];
+				int nc = write_boundaries(renum, rl, cuts);
+				size_t at = 0;
+				for (int i = 0; i < nc; i++) {
+					buf_add(&t->stream, renum + at, cuts[i] - at);
+					at = cuts[i];
+					unsigned r = rnd(&seed) % 100;
+					if (r < 6) { /* a whole foreign line here */
+						/* (An empty line right after " P" looks
+						 * just like the end of the record: not
+						 * used there.) */
+						unsigned tp = rnd(&seed) % NTEMPLATES;
+						if (foreign_templates[tp][0] == 0 &&
+						    (i == nc - 1 || renum[cuts[i] - 1] == 'P'))
+							tp = 0;
+						make_foreign(fl, sizeof fl, tp, &seed);
+						buf_add(&t->stream, fl, strlen(fl));
+						buf_add(&t->stream, "\n", 1);
+						buf_add(&t->foreign, fl, strlen(fl));
+						buf_add(&t->foreign, "\n", 1);
+						if (r < 1) { /* and another */
+							buf_add(&t->stream, "app: second\n", 12);
+							buf_add(&t->foreign, "app: second\n", 12);
+						}
+					} else if (fragments && r < 8) {
+						buf_add(&t->stream, "partial write ", 14);
+						buf_add(&t->foreign, "partial write ", 14);
+						t->frag[t->n - 1] = 1;
+					}
+				}
+				buf_add(&t->stream, "\n", 1);
+				if (rnd(&seed) % 4 == 0) { /* foreign lines between */
+					make_foreign(fl, sizeof fl, rnd(&seed) % NTEMPLATES, &seed);
+					buf_add(&t->stream, fl, strlen(fl));
+					buf_add(&t->stream, "\n", 1);
+					buf_add(&t->foreign, fl, strlen(fl));
+					buf_add(&t->foreign, "\n", 1);
+				}
+			}
+			free(s);
+		}
+}
+
+/* TORN_DUMP=FILE keeps the last generated stream, for debugging. */
+static void torn_dump(const struct torn *t, int fragments, unsigned seed)
+{
+	const char *dir = getenv("TORN_DUMP");
+	char path[512];
+	if (!dir)
+		return;
+	snprintf(path, sizeof path, "%s/torn-%d-%u.txt", dir, fragments, seed);
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		fwrite(t->stream.p, 1, t->stream.n, f);
+		fclose(f);
+	}
+}
+
+static void torn_free(struct torn *t)
+{
+	free(t->stream.p);
+	free(t->foreign.p);
+	free(t->orig);
+	free(t->frag);
+}
+
+/* Every record emitted equals the original with its number. */
+static void assert_no_wrong_record(const struct torn *t, const struct cap *c)
+{
+	for (size_t i = 0; i < c->nrecs; i++) {
+		uint64_t g = c->recs[i].gc;
+		if (g < 1 || g > t->n)
+			fail_msg("invented record gc %llu", (unsigned long long)g);
+		if (!gcrecord_equal(&c->recs[i], &t->orig[g - 1]))
+			fail_msg("record gc %llu has a wrong value", (unsigned long long)g);
+		if (i && c->recs[i].gc <= c->recs[i - 1].gc)
+			fail_msg("record gc %llu out of order", (unsigned long long)g);
+	}
+}
+
+/* TORN_SEEDS=N runs more random streams than the default 20. */
+static unsigned torn_seeds(void)
+{
+	const char *e = getenv("TORN_SEEDS");
+	return e && atoi(e) > 0 ? (unsigned)atoi(e) : 20;
+}
+
+static int is_subsequence(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < bn && j < an; i++)
+		if (b[i] == a[j])
+			j++;
+	return j == an;
+}
+
+static void test_torn_whole_lines(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= torn_seeds(); seed++) {
+		struct torn t;
+		struct cap c;
+		make_torn(&t, seed, 0);
+		torn_dump(&t, 0, seed);
+		struct gctrace_counts k = run(&c, t.stream.p, t.stream.n, -4096, seed);
+
+		assert_no_wrong_record(&t, &c);
+		if (c.nrecs != t.n)
+			fail_msg("seed %u: %zu of %zu records (%llu dropped)", seed,
+			         c.nrecs, t.n, (unsigned long long)k.torn_dropped);
+		assert_true(k.torn_recovered > t.n / 10);
+		assert_int_equal(c.foreign.n, t.foreign.n);
+		assert_memory_equal(c.foreign.p, t.foreign.p, t.foreign.n);
+		cap_free(&c);
+		torn_free(&t);
+	}
+}
+
+static void test_torn_with_fragments(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= torn_seeds(); seed++) {
+		struct torn t;
+		struct cap c;
+		make_torn(&t, seed, 1);
+		torn_dump(&t, 1, seed);
+		struct gctrace_counts k = run(&c, t.stream.p, t.stream.n, -4096, seed);
+
+		assert_no_wrong_record(&t, &c);
+		/* Every record that no fragment touched is recovered, and
+		 * the program's text all comes out, in order. */
+		size_t clean = 0, got = 0;
+		for (size_t i = 0, j = 0; i < t.n; i++) {
+			while (j < c.nrecs && c.recs[j].gc < i + 1)
+				j++;
+			int found = j < c.nrecs && c.recs[j].gc == i + 1;
+			clean += !t.frag[i];
+			got += !t.frag[i] && found;
+			if (!t.frag[i] && !found && getenv("TORN_DUMP"))
+				fprintf(stderr, "lost clean gc %zu\n", i + 1);
+		}
+		if (got < clean)
+			fail_msg("seed %u: %zu of %zu records without fragments recovered "
+			         "(%llu dropped)", seed, got, clean,
+			         (unsigned long long)k.torn_dropped);
+		assert_true(is_subsequence(t.foreign.p, t.foreign.n, c.foreign.p, c.foreign.n));
+		cap_free(&c);
+		torn_free(&t);
+	}
+}
+
+static void test_torn_examples(void **state)
+{
+	(void)state;
+	struct cap c;
+	/* The collection number glued to a log line's date. */
+	const char *s =
+		"2026/11/28 17:08:58 hello\n"
+		"2026/11/28 17:08:59 hello\n"
+		"gc 235 @1.000s 5%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 8 P\n"
+		"gc 2362026/11/28 17:09:00 log msg\n"
+		" @1.234s 5%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->172026/11/28 17:09:01 another\n"
+		"->8 MB, 17 MB goal, 8 P\n";
+	struct gctrace_counts k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 2);
+	assert_int_equal(c.recs[1].gc, 236);
+	assert_int_equal(c.recs[1].at_ms, 1234);
+	assert_int_equal(c.recs[1].heap_end_mb, 17);
+	assert_string_equal(c.foreign.p, "2026/11/28 17:08:58 hello\n"
+	                                 "2026/11/28 17:08:59 hello\n"
+	                                 "2026/11/28 17:09:00 log msg\n"
+	                                 "2026/11/28 17:09:01 another\n");
+	cap_free(&c);
+
+	/* journald prefixes on every line, the record torn across two. */
+	s = "Nov 28 17:00:00 n1 svc[9]: app: up\n"
+	    "Nov 28 17:00:01 n1 svc[9]: gc 5 @1.000s 5%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16app: torn\n"
+	    "Nov 28 17:00:01 n1 svc[9]: ->17->8 MB, 17 MB goal, 8 P\n";
+	k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 1);
+	assert_int_equal(c.recs[0].heap_start_mb, 16);
+	assert_string_equal(c.recs[0].source, "svc[9]");
+	assert_string_equal(c.foreign.p, "Nov 28 17:00:00 n1 svc[9]: app: up\napp: torn\n");
+	cap_free(&c);
+
+	/* Ambiguous and nothing known of the program's lines: dropped, not
+	 * guessed; the text still all comes out. */
+	s = "gc 5 @1.000s 5%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 161 thing\n"
+	    "->17->8 MB, 17 MB goal, 8 P\n";
+	k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 0);
+	assert_int_equal(k.torn_dropped, 1);
+	assert_int_equal(c.foreign.n, strlen(s));
+	cap_free(&c);
+
+	/* "gc " in the program's prose is not a record and is not held long. */
+	s = "gc is running\nok\n";
+	k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 0);
+	assert_int_equal(k.torn_dropped, 0);
+	assert_string_equal(c.foreign.p, s);
+	cap_free(&c);
+}
+
+/* ---- long lines and garbage ----------------------------------------- */
+
+static void test_long_lines_and_garbage(void **state)
+{
+	(void)state;
+	size_t big = 3 * GCTRACE_LINE_MAX + 100;
+	char *s = malloc(big + 300);
+	memset(s, 'x', big);
+	const char *rec = " gc 9 @1.000s 5%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 8 P\n";
+	memcpy(s + big, rec, strlen(rec));
+	size_t n = big + strlen(rec);
+	struct cap c, d;
+
+	struct gctrace_counts k = run(&c, s, n, 0, 0);
+	assert_int_equal(k.long_pieces, 3);
+	assert_int_equal(k.records, 1); /* found at the end of the long line */
+	run(&d, s, n, 1000, 0);
+	assert_int_equal(d.events.n, c.events.n);
+	assert_memory_equal(d.events.p, c.events.p, c.events.n);
+	cap_free(&c);
+	cap_free(&d);
+
+	/* Binary garbage, NULs, invalid UTF-8: no crash, a record after. */
+	unsigned seed = 7;
+	for (size_t i = 0; i < big; i++)
+		s[i] = (char)(rnd(&seed) & 0xff);
+	s[big - 1] = '\n';
+	k = run(&c, s, n, -777, 3);
+	assert_true(k.records >= 1);
+	assert_int_equal(c.recs[c.nrecs - 1].gc, 9);
+	cap_free(&c);
+	free(s);
+
+	/* Empty input, a lone partial line. */
+	k = run(&c, "", 0, 0, 0);
+	assert_int_equal(k.lines, 0);
+	cap_free(&c);
+	k = run(&c, "no newline", 10, 3, 0);
+	assert_string_equal(c.foreign.p, "no newline");
+	cap_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus_gc_files_all_parse),
+		cmocka_unit_test(test_other_lines_are_runtime),
+		cmocka_unit_test(test_fields_pre15),
+		cmocka_unit_test(test_fields_go15),
+		cmocka_unit_test(test_fields_go16),
+		cmocka_unit_test(test_fields_go118),
+		cmocka_unit_test(test_prefixes_and_sources),
+		cmocka_unit_test(test_stream_two_processes),
+		cmocka_unit_test(test_chunking_invariance),
+		cmocka_unit_test(test_torn_examples),
+		cmocka_unit_test(test_torn_whole_lines),
+		cmocka_unit_test(test_torn_with_fragments),
+		cmocka_unit_test(test_long_lines_and_garbage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
