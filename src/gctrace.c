@@ -84,6 +84,8 @@ struct gctrace {
 	/* The collection number expected next, when known. */
 	uint64_t last_gc;
 	int have_last;
+	uint8_t last_era;
+	int64_t last_at;
 
 	/* Shapes of the program's whole lines: how often each was seen
 	 * (saturating), by a hash of the shape. */
@@ -238,6 +240,8 @@ static void emit(struct gctrace *p, const struct gc_record *r)
 	p->counts.records++;
 	p->no_learn = 0;
 	p->last_gc = r->gc;
+	p->last_era = r->era;
+	p->last_at = r->at_ms;
 	p->have_last = 1;
 	if (p->sink.record)
 		p->sink.record(p->ctx, r);
@@ -325,6 +329,19 @@ static int has_runtime_text(const char *s, size_t n)
 	for (size_t i = 0; i < sizeof lits / sizeof lits[0]; i++)
 		if (memmem(s, n, lits[i], strlen(lits[i])))
 			return 1;
+	/* Phase times chained by '+' or '/': "0.22+0.67", "8.0/0". */
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (s[i] != '+' && s[i] != '/')
+			continue;
+		size_t a = i, b = i + 1;
+		int dot = 0;
+		while (a > 0 && ((s[a - 1] >= '0' && s[a - 1] <= '9') || s[a - 1] == '.'))
+			dot |= s[--a] == '.';
+		while (b < n && ((s[b] >= '0' && s[b] <= '9') || s[b] == '.'))
+			dot |= s[b++] == '.';
+		if (a < i && b > i + 1 && dot)
+			return 1;
+	}
 	return 0;
 }
 
@@ -453,20 +470,37 @@ static void pending_drop(struct gctrace *p)
 }
 
 /*
+ * Where the runtime's " (forced)" sits in the program's text after a piece
+ * that ends with " P" ("4 Ppartial write  (forced)..."): a fragment of the
+ * program's came between.  Returns its offset in the line, or 0.
+ */
+static size_t forced_in(const struct gctrace *p, const struct piece *pc)
+{
+	const char *s = held_text(p, pc->line);
+	const struct held *l = &p->held[pc->line];
+	const char *f;
+
+	if (pc->to < 2 || s[pc->to - 2] != ' ' || s[pc->to - 1] != 'P')
+		return 0;
+	f = memmem(s + pc->to, l->plen - pc->to, " (forced)", 9);
+	return f ? (size_t)(f - s) : 0;
+}
+
+/*
  * The record is whole: emit it and the program's text around it.  The
  * newline of the record's last line is the runtime's; text after the
  * runtime's part on that line (a fragment written without a newline just
- * before it) goes out without one.  forced_tail: that line ended with the
- * runtime's " (forced)" after the fragment.
+ * before it) goes out without one.
  */
-static void pending_resolve(struct gctrace *p, const struct hyp *h, int forced_tail)
+static void pending_resolve(struct gctrace *p, const struct hyp *h)
 {
 	struct gc_record r;
 	int k = 0;
 
 	gcl_to_record(&h->st, &r);
-	if (forced_tail)
-		r.forced = true;
+	for (int i = 0; i < h->npieces; i++)
+		if (forced_in(p, &h->pieces[i]))
+			r.forced = true;
 	memcpy(r.source, p->source, sizeof r.source);
 	if (h->npieces > 1)
 		p->counts.torn_recovered++;
@@ -476,15 +510,16 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h, int forced_t
 		const struct held *l = &p->held[i];
 		if (k < h->npieces && h->pieces[k].line == i) {
 			const struct piece *pc = &h->pieces[k++];
+			size_t f = forced_in(p, pc);
 			/* Elsewhere the newline ends the program's line glued
 			 * after the runtime's part. */
-			if (k == h->npieces) {
-				size_t end = l->plen - (forced_tail ? 9 : 0);
-				if (end > pc->to)
-					deliver_foreign(p, s + pc->to, end - pc->to);
-				continue;
+			size_t end = k == h->npieces ? l->plen : l->len + l->nl;
+			if (f) {
+				deliver_foreign(p, s + pc->to, f - pc->to);
+				deliver_foreign(p, s + f + 9, end - f - 9);
+			} else if (end > pc->to) {
+				deliver_foreign(p, s + pc->to, end - pc->to);
 			}
-			deliver_foreign(p, s + pc->to, l->len - pc->to + l->nl);
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
@@ -525,12 +560,24 @@ static void hyp_add(struct gctrace *p, struct hyp *set, int *nset,
 }
 
 /* A put-together record must fit the numbering: the next numbers after
- * the last record (some may have been lost), or 1 for a new process. */
+ * the last record (some may have been lost) in the same era, or a new
+ * process (numbers and "@" times start again). */
 static int fits_sequence(const struct gctrace *p, const struct hyp *h)
 {
 	uint64_t g = (uint64_t)h->st.v[GCL_F_GC];
+	struct gc_record r;
 
-	return !p->have_last || g == 1 || (g > p->last_gc && g <= p->last_gc + 1000);
+	if (!p->have_last || g == 1)
+		return 1;
+	gcl_to_record(&h->st, &r);
+	/* A new process: the numbers start again, and the times or the
+	 * shape of the lines say so too. */
+	if (g <= p->last_gc)
+		return (r.at_ms != GC_NULL && p->last_at != GC_NULL && r.at_ms < p->last_at) ||
+		       r.era != p->last_era || g <= p->last_gc / 2;
+	/* One process prints one shape of line: a put-together record of
+	 * another era is a misreading. */
+	return g <= p->last_gc + 1000 && r.era == p->last_era;
 }
 
 /* Pick among hypotheses that reached the end of the record. */
@@ -632,16 +679,38 @@ static int pending_finish_early(struct gctrace *p)
 	const struct hyp *h = pick(p);
 	if (!h)
 		return 0;
-	const struct piece *pc = &h->pieces[h->npieces - 1];
-	const struct held *l = &p->held[pc->line];
-	const char *s = held_text(p, pc->line);
-	int forced = gcl_endable(&h->st) == 2 && l->plen - pc->to >= 9 &&
-	             memcmp(s + l->plen - 9, " (forced)", 9) == 0;
-	pending_resolve(p, h, forced);
+	pending_resolve(p, h);
 	return 1;
 }
 
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl);
+
+/* Does hypothesis h end with the runtime's " (forced)" after a fragment of
+ * the program's text ("8 Ppartial write  (forced)")? */
+static int forced_tail(const struct gctrace *p, const struct hyp *h)
+{
+	const struct piece *pc = &h->pieces[h->npieces - 1];
+	const struct held *l = &p->held[pc->line];
+
+	return gcl_endable(&h->st) == 2 && pc->line == p->nheld - 1 &&
+	       l->plen - pc->to >= 9 &&
+	       memcmp(held_text(p, pc->line) + l->plen - 9, " (forced)", 9) == 0;
+}
+
+/* Such a record needs nothing more: finish it now.  Returns whether. */
+static int pending_forced_tail(struct gctrace *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->nhyp; i++)
+		if (forced_tail(p, &p->hyp[i]))
+			p->done[n++] = p->hyp[i];
+	p->ndone = n;
+	const struct hyp *h = n ? pick(p) : NULL;
+	if (h)
+		pending_resolve(p, h);
+	return h != NULL;
+}
 
 /* Does this line begin something the runtime prints on its own? */
 static int starts_runtime_line(const char *s, size_t m)
@@ -729,7 +798,7 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 	if (p->ndone) {
 		const struct hyp *h = pick(p);
 		if (h)
-			pending_resolve(p, h, 0);
+			pending_resolve(p, h);
 		else
 			pending_drop(p);
 		return;
@@ -740,6 +809,8 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 	p->nhyp = p->nnext;
 	if (p->nhyp == 0)
 		pending_drop(p);
+	else
+		pending_forced_tail(p);
 }
 
 /* A line with no record in progress. */
@@ -790,6 +861,8 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 				        (uint32_t)at, (uint32_t)(at + cuts[i].pos));
 		if (p->nhyp == 0)
 			pending_drop(p);
+		else
+			pending_forced_tail(p);
 		return;
 	}
 
