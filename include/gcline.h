@@ -72,6 +72,10 @@ enum gcl_result {
 enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
                           struct gcl_cut *cuts, int *ncuts);
 
+/* The table-driven match alone, without the fast path for whole lines:
+ * true when complete.  For tests, which check that both agree. */
+int gcl_match_slow(struct gcl_state *st, const char *s, size_t n);
+
 /* A fresh state at the start of a record. */
 void gcl_start(struct gcl_state *st);
 

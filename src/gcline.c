@@ -108,21 +108,6 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Length of the run of characters that a number token may consume. */
-static size_t run_len(const struct tok *t, const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (t->kind == K_NUM) {
-		while (i < n && is_digit(s[i]))
-			i++;
-	} else {
-		while (i < n && (is_digit(s[i]) || s[i] == '.'))
-			i++;
-	}
-	return i;
-}
-
 static int parse_uint(const char *s, size_t n, int64_t *v)
 {
 	int64_t x = 0;
@@ -205,6 +190,73 @@ static int num_value(const struct tok *t, const char *s, size_t n, int strict,
 	return 1;
 }
 
+/*
+ * The greedy, loose reading of a number in one pass: the length of its run
+ * in *len, its value in *v; returns whether the run is a valid number.
+ * Same answers as num_value(strict = 0) on the whole run, faster: this is
+ * the hot path of every gc line.
+ */
+static inline int scan_number(const struct tok *t, const char *s, size_t n,
+                              size_t *len, int64_t *v)
+{
+	size_t i = 0;
+	int64_t ip = 0, fp = 0;
+
+	while (i < n && is_digit(s[i])) {
+		ip = ip * 10 + (s[i] - '0');
+		i++;
+	}
+	size_t nint = i;
+	if (t->kind == K_NUM || i == n || s[i] != '.') {
+		*len = i;
+		if (t->kind == K_NUM) {
+			/* As num_value: no leading zero, gc >= 1, % <= 100. */
+			if (nint == 0 || nint > MAX_DIGITS || (nint > 1 && s[0] == '0') ||
+			    (t->field == GCL_F_GC && ip == 0) ||
+			    (t->field == GCL_F_PCT && ip > 100))
+				return 0;
+			*v = ip;
+			return 1;
+		}
+		/* No decimals: K_MS whole milliseconds; K_AT needs them. */
+		if (nint == 0 || nint > MAX_DIGITS || t->kind == K_AT ||
+		    (nint > 1 && s[0] == '0') || ip > INT64_MAX / 1000 - 1)
+			return 0;
+		*v = ip * 1000;
+		return 1;
+	}
+	i++; /* '.' */
+	size_t d0 = i;
+	while (i < n && (is_digit(s[i]) || s[i] == '.'))
+		i++;
+	*len = i;
+	size_t nd = i - d0;
+	if (nint == 0 || nint > MAX_DIGITS || nd == 0 || nd > 3 ||
+	    (nint > 1 && s[0] == '0') || (t->kind == K_AT && nd != 3) ||
+	    ip > INT64_MAX / 1000 - 1)
+		return 0;
+	for (size_t k = d0; k < i; k++) {
+		if (!is_digit(s[k]))
+			return 0;
+		fp = fp * 10 + (s[k] - '0');
+	}
+	for (size_t k = nd; k < 3; k++)
+		fp *= 10;
+	*v = ip * 1000 + fp;
+	return 1;
+}
+
+/* Literal comparison, inlined: the literals are short. */
+static int lit_at(const struct tok *t, const char *s, size_t n)
+{
+	if (n < t->len || s[0] != t->lit[0])
+		return 0;
+	for (size_t k = 1; k < t->len; k++)
+		if (s[k] != t->lit[k])
+			return 0;
+	return 1;
+}
+
 static void apply(struct gcl_state *st, const struct tok *t)
 {
 	switch (t->act) {
@@ -273,7 +325,7 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
 			break;
 		}
 		if (t->kind == K_LIT) {
-			if (n - i >= t->len && memcmp(s + i, t->lit, t->len) == 0) {
+			if (lit_at(t, s + i, n - i)) {
 				apply(st, t);
 				i += t->len;
 				st->tok = t->next;
@@ -287,8 +339,9 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
 			}
 			break;
 		}
-		size_t r = run_len(t, s + i, n - i);
+		size_t r;
 		int64_t v;
+		int ok = scan_number(t, s + i, n - i, &r, &v);
 		if (cuts) {
 			uint8_t run = r > 255 ? 255 : (uint8_t)r;
 			for (size_t k = 1; k <= r && k <= MAX_DIGITS + 4; k++) {
@@ -300,7 +353,7 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
 				        t->field);
 			}
 		}
-		if (r == 0 || !num_value(t, s + i, r, 0, &v))
+		if (r == 0 || !ok)
 			break;
 		st->v[t->field] = v;
 		i += r;
@@ -313,6 +366,154 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
 	return 0;
 }
 
+/*
+ * The fast path: a whole Go 1.6+ line from "gc ", in straight-line code.
+ * Gives exactly what walk gives when it succeeds; on anything unusual
+ * (Go 1.5, a 1.5 beta's "#", a torn line) it gives up and walk decides.
+ */
+struct cursor {
+	const char *s;
+	size_t n, i;
+	int ok;
+};
+
+static inline void want(struct cursor *c, const char *lit, size_t len)
+{
+	if (c->ok && c->n - c->i >= len && memcmp(c->s + c->i, lit, len) == 0)
+		c->i += len;
+	else
+		c->ok = 0;
+}
+#define WANT(c, lit) want((c), (lit), sizeof(lit) - 1)
+
+static inline int peek(const struct cursor *c, const char *lit, size_t len)
+{
+	return c->ok && c->n - c->i >= len && memcmp(c->s + c->i, lit, len) == 0;
+}
+
+/* An integer as K_NUM reads it. */
+static inline int64_t fnum(struct cursor *c)
+{
+	size_t i = c->i, j = i;
+	int64_t x = 0;
+
+	while (j < c->n && is_digit(c->s[j]))
+		x = x * 10 + (c->s[j++] - '0');
+	if (j == i || j - i > MAX_DIGITS || (j - i > 1 && c->s[i] == '0'))
+		c->ok = 0;
+	c->i = j;
+	return x;
+}
+
+/* Digits, '.', up to three decimals, as milliseconds or seconds with three
+ * decimals: the value times 1000.  at: exactly three decimals. */
+static inline int64_t fdec(struct cursor *c, int at)
+{
+	size_t i = c->i, j = i, nd = 0;
+	int64_t x = 0;
+
+	while (j < c->n && is_digit(c->s[j]))
+		x = x * 10 + (c->s[j++] - '0');
+	if (j == i || j - i > MAX_DIGITS || (j - i > 1 && c->s[i] == '0'))
+		c->ok = 0;
+	if (j < c->n && c->s[j] == '.') {
+		j++;
+		while (j < c->n && is_digit(c->s[j]) && nd < 4) {
+			x = x * 10 + (c->s[j++] - '0');
+			nd++;
+		}
+		if (nd == 0 || nd > 3 || (j < c->n && (is_digit(c->s[j]) || c->s[j] == '.')))
+			c->ok = 0;
+	}
+	if (at && nd != 3)
+		c->ok = 0;
+	if (x > INT64_MAX / 1000 - 1)
+		c->ok = 0;
+	for (; nd < 3; nd++)
+		x *= 10;
+	c->i = j;
+	return x;
+}
+
+static int fast_line(struct gcl_state *st, const char *s, size_t n)
+{
+	struct cursor c = {s, n, 0, 1};
+	int64_t *v = st->v;
+
+	WANT(&c, "gc ");
+	v[GCL_F_GC] = fnum(&c);
+	WANT(&c, " @");
+	v[GCL_F_AT] = fdec(&c, 1);
+	WANT(&c, "s ");
+	v[GCL_F_PCT] = fnum(&c);
+	WANT(&c, "%");
+	if (peek(&c, " (checking for goroutine leaks)", 31))
+		c.i += 31;
+	WANT(&c, ": ");
+	if (!c.ok || v[GCL_F_GC] == 0 || v[GCL_F_PCT] > 100)
+		return 0;
+	v[GCL_F_C1] = fdec(&c, 0);
+	WANT(&c, "+");
+	v[GCL_F_C2] = fdec(&c, 0);
+	WANT(&c, "+");
+	v[GCL_F_C3] = fdec(&c, 0);
+	if (peek(&c, "+", 1)) {
+		/* Go 1.5: five clock phases, seven CPU values. */
+		c.i++;
+		v[GCL_F_ERA15] = 1;
+		v[GCL_F_C4] = fdec(&c, 0);
+		WANT(&c, "+");
+		v[GCL_F_C5] = fdec(&c, 0);
+		WANT(&c, " ms clock, ");
+		v[GCL_F_U1] = fdec(&c, 0);
+		WANT(&c, "+");
+		v[GCL_F_U6] = fdec(&c, 0);
+		WANT(&c, "+");
+		v[GCL_F_U7] = fdec(&c, 0);
+		WANT(&c, "+");
+	} else {
+		WANT(&c, " ms clock, ");
+		v[GCL_F_U1] = fdec(&c, 0);
+		WANT(&c, "+");
+	}
+	v[GCL_F_U2] = fdec(&c, 0);
+	WANT(&c, "/");
+	v[GCL_F_U3] = fdec(&c, 0);
+	WANT(&c, "/");
+	v[GCL_F_U4] = fdec(&c, 0);
+	WANT(&c, "+");
+	v[GCL_F_U5] = fdec(&c, 0);
+	WANT(&c, " ms cpu, ");
+	v[GCL_F_H0] = fnum(&c);
+	WANT(&c, "->");
+	v[GCL_F_H1] = fnum(&c);
+	WANT(&c, "->");
+	v[GCL_F_H2] = fnum(&c);
+	WANT(&c, " MB, ");
+	v[GCL_F_GOAL] = fnum(&c);
+	WANT(&c, " MB goal, ");
+	int64_t x = fnum(&c);
+	v[GCL_F_TMP] = x;
+	if (peek(&c, " MB stacks, ", 12)) {
+		c.i += 12;
+		v[GCL_F_STACKS] = x;
+		v[GCL_F_GLOBALS] = fnum(&c);
+		WANT(&c, " MB globals, ");
+		v[GCL_F_PROCS] = fnum(&c);
+	} else {
+		v[GCL_F_PROCS] = x;
+	}
+	WANT(&c, " P");
+	if (peek(&c, " (forced)", 9)) {
+		c.i += 9;
+		v[GCL_F_FORCED] = 1;
+	}
+	if (!c.ok || c.i != n)
+		return 0;
+	st->tok = T_END;
+	return 1;
+}
+
 enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
                           struct gcl_cut *cuts, int *ncuts)
 {
@@ -320,6 +521,9 @@ enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
 	size_t pos;
 
 	*ncuts = 0;
+	if (st->tok == T_GC && fast_line(st, s, n))
+		return GCL_COMPLETE;
+	*st = orig;
 	if (walk(st, s, n, &pos, NULL, NULL))
 		return GCL_COMPLETE;
 	/* Rare: walk again, collecting the places where it may be cut. */
@@ -328,6 +532,13 @@ enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
 	if (pos == 0 && (n == 0 || !is_digit(s[0])))
 		return GCL_NONE;
 	return GCL_PARTIAL;
+}
+
+int gcl_match_slow(struct gcl_state *st, const char *s, size_t n)
+{
+	size_t pos;
+
+	return walk(st, s, n, &pos, NULL, NULL);
 }
 
 int gcl_endable(const struct gcl_state *st)
@@ -386,7 +597,8 @@ void gcl_to_record(const struct gcl_state *st, struct gc_record *r)
 {
 	const int64_t *v = st->v;
 
-	gcrecord_clear(r);
+	/* Every field is set below (no gcrecord_clear: this runs per line). */
+	r->source[0] = 0;
 	r->gc = (uint64_t)v[GCL_F_GC];
 	r->at_ms = v[GCL_F_AT];
 	r->cpu_pct = (int32_t)v[GCL_F_PCT];
