@@ -19,9 +19,10 @@ WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef \
             -Wno-unused-parameter
 OPT      ?= -O2 -g
+# CFLAGS and LDFLAGS are the user's (make CFLAGS=-Werror adds to ours).
 CFLAGS   ?=
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude -MMD -MP \
-            -DGCWATCH_VERSION='"$(VERSION)"'
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude -MMD -MP \
+             -DGCWATCH_VERSION='"$(VERSION)"' $(CFLAGS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKG) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -43,19 +44,19 @@ gcwatch: $(BUILD)/gcwatch
 	cp $< $@
 
 $(BUILD)/gcwatch: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DTEST_DATA='"$(CURDIR)/tests/data"' \
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -DTEST_DATA='"$(CURDIR)/tests/data"' \
 	    -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS) | $(BUILD)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lm
 
 $(BUILD):
 	@mkdir -p $(BUILD)
@@ -91,6 +92,7 @@ fuzz:
 	    $(filter-out src/main.c,$(SRCS)) $(PKG_CFLAGS) $(PKG_LIBS) -lm
 	@mkdir -p build-fuzz/corpus
 	./build-fuzz/fuzz_gctrace -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -artifact_prefix=build-fuzz/ \
 	    -print_final_stats=1 build-fuzz/corpus tests/data/corpus
 
 bench: $(BUILD)/gcwatch

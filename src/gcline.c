@@ -202,10 +202,9 @@ static inline int scan_number(const struct tok *t, const char *s, size_t n,
 	size_t i = 0;
 	int64_t ip = 0, fp = 0;
 
-	while (i < n && is_digit(s[i])) {
-		ip = ip * 10 + (s[i] - '0');
-		i++;
-	}
+	for (; i < n && is_digit(s[i]); i++)
+		if (i < MAX_DIGITS) /* longer is refused below */
+			ip = ip * 10 + (s[i] - '0');
 	size_t nint = i;
 	if (t->kind == K_NUM || i == n || s[i] != '.') {
 		*len = i;
@@ -397,8 +396,11 @@ static inline int64_t fnum(struct cursor *c)
 	size_t i = c->i, j = i;
 	int64_t x = 0;
 
-	while (j < c->n && is_digit(c->s[j]))
-		x = x * 10 + (c->s[j++] - '0');
+	/* Past MAX_DIGITS the number is refused; stop adding up before
+	 * the sum could overflow. */
+	for (; j < c->n && is_digit(c->s[j]); j++)
+		if (j - i < MAX_DIGITS)
+			x = x * 10 + (c->s[j] - '0');
 	if (j == i || j - i > MAX_DIGITS || (j - i > 1 && c->s[i] == '0'))
 		c->ok = 0;
 	c->i = j;
@@ -410,29 +412,27 @@ static inline int64_t fnum(struct cursor *c)
 static inline int64_t fdec(struct cursor *c, int at)
 {
 	size_t i = c->i, j = i, nd = 0;
-	int64_t x = 0;
+	int64_t x = 0, fp = 0;
 
-	while (j < c->n && is_digit(c->s[j]))
-		x = x * 10 + (c->s[j++] - '0');
-	if (j == i || j - i > MAX_DIGITS || (j - i > 1 && c->s[i] == '0'))
+	for (; j < c->n && is_digit(c->s[j]); j++)
+		if (j - i < MAX_DIGITS)
+			x = x * 10 + (c->s[j] - '0');
+	if (j == i || j - i > MAX_DIGITS || (j - i > 1 && c->s[i] == '0') ||
+	    x > INT64_MAX / 1000 - 1)
 		c->ok = 0;
 	if (j < c->n && c->s[j] == '.') {
 		j++;
-		while (j < c->n && is_digit(c->s[j]) && nd < 4) {
-			x = x * 10 + (c->s[j++] - '0');
-			nd++;
-		}
+		for (; j < c->n && is_digit(c->s[j]) && nd < 4; j++, nd++)
+			fp = fp * 10 + (c->s[j] - '0');
 		if (nd == 0 || nd > 3 || (j < c->n && (is_digit(c->s[j]) || c->s[j] == '.')))
 			c->ok = 0;
 	}
-	if (at && nd != 3)
-		c->ok = 0;
-	if (x > INT64_MAX / 1000 - 1)
-		c->ok = 0;
-	for (; nd < 3; nd++)
-		x *= 10;
 	c->i = j;
-	return x;
+	if (!c->ok || (at && nd != 3))
+		return c->ok = 0;
+	for (; nd < 3; nd++)
+		fp *= 10;
+	return x * 1000 + fp;
 }
 
 static int fast_line(struct gcl_state *st, const char *s, size_t n)

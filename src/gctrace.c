@@ -36,7 +36,7 @@
 #define MAX_PIECES 48         /* a record has ~45 tokens */
 #define MAX_WAIT 256          /* lines a hypothesis may wait for its rest */
 #define MAX_WAIT_WEAK 32      /* the same for a bare "gc " that may be prose */
-#define MAX_WAIT_END 8        /* lines to wait for the newline of a record
+#define MAX_WAIT_END 256      /* lines to wait for the newline of a record
                                  whose values are all known */
 #define KEY_SLOTS 16384
 
@@ -99,8 +99,10 @@ struct gctrace {
 
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 {
+	if (!len)
+		return;
 	p->counts.foreign_lines++;
-	if (p->sink.foreign && len)
+	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }
 
