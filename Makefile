@@ -8,7 +8,7 @@
 #   make demo       the dashboard over a bundled real trace
 #   make clean      remove everything the build made
 
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+VERSION  ?= 0.1.0$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+/')
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
@@ -98,9 +98,11 @@ fuzz:
 bench: $(BUILD)/gcwatch
 	@sh bench/run.sh $(BUILD)/gcwatch
 
-demo:
-	@echo "make demo: the dashboard is not built yet (issue 4); try:"
-	@echo "  make && ./gcwatch -b tests/data/corpus/stream-go1.18-goal-below-heap.log"
+# Until the dashboard exists, the demo is the batch summary of a real trace.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@echo "gcwatch: the live dashboard is not built yet; the summary of a real trace:"
+	@./gcwatch -b tests/data/corpus/stream-go1.18-goal-below-heap.log
 
 clean:
 	rm -rf build build-asan build-fuzz gcwatch bench/out
