@@ -12,7 +12,7 @@
 #include "recout.h"
 #include "stats.h"
 
-#define READ_SIZE (256 * 1024)
+#define READ_SIZE (1024 * 1024)
 
 struct batch {
 	struct stats stats;

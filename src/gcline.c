@@ -274,6 +274,12 @@ static void apply(struct gcl_state *st, const struct tok *t)
 	}
 }
 
+/* Nothing matched yet: every value unset. */
+static int gcl_is_fresh(const struct gcl_state *st)
+{
+	return st->v[GCL_F_GC] == GC_NULL;
+}
+
 void gcl_start(struct gcl_state *st)
 {
 	st->tok = T_GC;
@@ -371,63 +377,59 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
  * (Go 1.5, a 1.5 beta's "#", a torn line) it gives up and walk decides.
  */
 struct cursor {
-	const char *s;
-	size_t n, i;
+	const char *p, *end;
 	int ok;
 };
 
-static inline void want(struct cursor *c, const char *lit, size_t len)
+__attribute__((always_inline)) static inline void want(struct cursor *c, const char *lit, size_t len)
 {
-	if (c->ok && c->n - c->i >= len && memcmp(c->s + c->i, lit, len) == 0)
-		c->i += len;
+	if (c->ok && (size_t)(c->end - c->p) >= len && memcmp(c->p, lit, len) == 0)
+		c->p += len;
 	else
 		c->ok = 0;
 }
 #define WANT(c, lit) want((c), (lit), sizeof(lit) - 1)
 
-static inline int peek(const struct cursor *c, const char *lit, size_t len)
+__attribute__((always_inline)) static inline int peek(const struct cursor *c, const char *lit, size_t len)
 {
-	return c->ok && c->n - c->i >= len && memcmp(c->s + c->i, lit, len) == 0;
+	return c->ok && (size_t)(c->end - c->p) >= len && memcmp(c->p, lit, len) == 0;
 }
 
 /* An integer as K_NUM reads it. */
-static inline int64_t fnum(struct cursor *c)
+__attribute__((always_inline)) static inline int64_t fnum(struct cursor *c)
 {
-	size_t i = c->i, j = i;
+	const char *b = c->p, *q = b, *stop = c->end - b > MAX_DIGITS ? b + MAX_DIGITS : c->end;
 	int64_t x = 0;
 
-	/* Past MAX_DIGITS the number is refused; stop adding up before
-	 * the sum could overflow. */
-	for (; j < c->n && is_digit(c->s[j]); j++)
-		if (j - i < MAX_DIGITS)
-			x = x * 10 + (c->s[j] - '0');
-	if (j == i || j - i > MAX_DIGITS || (j - i > 1 && c->s[i] == '0'))
+	/* Past MAX_DIGITS the number is refused: stop adding up there. */
+	while (q < stop && is_digit(*q))
+		x = x * 10 + (*q++ - '0');
+	if (q == b || (q < c->end && is_digit(*q)) || (q - b > 1 && *b == '0'))
 		c->ok = 0;
-	c->i = j;
+	c->p = q;
 	return x;
 }
 
 /* Digits, '.', up to three decimals, as milliseconds or seconds with three
  * decimals: the value times 1000.  at: exactly three decimals. */
-static inline int64_t fdec(struct cursor *c, int at)
+__attribute__((always_inline)) static inline int64_t fdec(struct cursor *c, int at)
 {
-	size_t i = c->i, j = i, nd = 0;
-	int64_t x = 0, fp = 0;
+	int64_t x = fnum(c), fp = 0;
+	const char *q = c->p;
+	int nd = 0;
 
-	for (; j < c->n && is_digit(c->s[j]); j++)
-		if (j - i < MAX_DIGITS)
-			x = x * 10 + (c->s[j] - '0');
-	if (j == i || j - i > MAX_DIGITS || (j - i > 1 && c->s[i] == '0') ||
-	    x > INT64_MAX / 1000 - 1)
+	if (x > INT64_MAX / 1000 - 1)
 		c->ok = 0;
-	if (j < c->n && c->s[j] == '.') {
-		j++;
-		for (; j < c->n && is_digit(c->s[j]) && nd < 4; j++, nd++)
-			fp = fp * 10 + (c->s[j] - '0');
-		if (nd == 0 || nd > 3 || (j < c->n && (is_digit(c->s[j]) || c->s[j] == '.')))
+	if (q < c->end && *q == '.') {
+		q++;
+		while (q < c->end && is_digit(*q) && nd < 4) {
+			fp = fp * 10 + (*q++ - '0');
+			nd++;
+		}
+		if (nd == 0 || nd > 3 || (q < c->end && (is_digit(*q) || *q == '.')))
 			c->ok = 0;
+		c->p = q;
 	}
-	c->i = j;
 	if (!c->ok || (at && nd != 3))
 		return c->ok = 0;
 	for (; nd < 3; nd++)
@@ -437,7 +439,7 @@ static inline int64_t fdec(struct cursor *c, int at)
 
 static int fast_line(struct gcl_state *st, const char *s, size_t n)
 {
-	struct cursor c = {s, n, 0, 1};
+	struct cursor c = {s, s + n, 1};
 	int64_t *v = st->v;
 
 	WANT(&c, "gc ");
@@ -448,7 +450,7 @@ static int fast_line(struct gcl_state *st, const char *s, size_t n)
 	v[GCL_F_PCT] = fnum(&c);
 	WANT(&c, "%");
 	if (peek(&c, " (checking for goroutine leaks)", 31))
-		c.i += 31;
+		c.p += 31;
 	WANT(&c, ": ");
 	if (!c.ok || v[GCL_F_GC] == 0 || v[GCL_F_PCT] > 100)
 		return 0;
@@ -459,7 +461,7 @@ static int fast_line(struct gcl_state *st, const char *s, size_t n)
 	v[GCL_F_C3] = fdec(&c, 0);
 	if (peek(&c, "+", 1)) {
 		/* Go 1.5: five clock phases, seven CPU values. */
-		c.i++;
+		c.p++;
 		v[GCL_F_ERA15] = 1;
 		v[GCL_F_C4] = fdec(&c, 0);
 		WANT(&c, "+");
@@ -495,7 +497,7 @@ static int fast_line(struct gcl_state *st, const char *s, size_t n)
 	int64_t x = fnum(&c);
 	v[GCL_F_TMP] = x;
 	if (peek(&c, " MB stacks, ", 12)) {
-		c.i += 12;
+		c.p += 12;
 		v[GCL_F_STACKS] = x;
 		v[GCL_F_GLOBALS] = fnum(&c);
 		WANT(&c, " MB globals, ");
@@ -505,10 +507,10 @@ static int fast_line(struct gcl_state *st, const char *s, size_t n)
 	}
 	WANT(&c, " P");
 	if (peek(&c, " (forced)", 9)) {
-		c.i += 9;
+		c.p += 9;
 		v[GCL_F_FORCED] = 1;
 	}
-	if (!c.ok || c.i != n)
+	if (!c.ok || c.p != c.end)
 		return 0;
 	st->tok = T_END;
 	return 1;
@@ -517,13 +519,18 @@ static int fast_line(struct gcl_state *st, const char *s, size_t n)
 enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
                           struct gcl_cut *cuts, int *ncuts)
 {
-	struct gcl_state orig = *st;
+	struct gcl_state orig;
 	size_t pos;
 
 	*ncuts = 0;
-	if (st->tok == T_GC && fast_line(st, s, n))
-		return GCL_COMPLETE;
-	*st = orig;
+	if (st->tok == T_GC && gcl_is_fresh(st)) {
+		/* A record from its start: the fast path, and a fresh state
+		 * again if it gives up. */
+		if (fast_line(st, s, n))
+			return GCL_COMPLETE;
+		gcl_start(st);
+	}
+	orig = *st;
 	if (walk(st, s, n, &pos, NULL, NULL))
 		return GCL_COMPLETE;
 	/* Rare: walk again, collecting the places where it may be cut. */
@@ -558,6 +565,9 @@ int gcl_looks_continued(const char *s, size_t n)
 
 	while (i < n && (is_digit(s[i]) || s[i] == '.'))
 		i++;
+	/* Each of them starts with ' ', '-' or '%'. */
+	if (i >= n || (s[i] != ' ' && s[i] != '-' && s[i] != '%'))
+		return 0;
 	for (size_t k = 0; k < sizeof distinctive; k++) {
 		const struct tok *t = &toks[distinctive[k]];
 		if (n - i >= t->len && memcmp(s + i, t->lit, t->len) == 0)

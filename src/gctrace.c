@@ -190,6 +190,9 @@ static int digit_at(const char *s, size_t n, size_t i)
 /* Other runtime lines: GC forced, scvg, scav, pacer, SCHED, init, scan. */
 static int runtime_kind_at(const char *s, size_t n)
 {
+	/* Cheap first: every kind starts with one of these letters. */
+	if (n < 4 || !strchr("GSfips", s[0]) || s[0] == 0)
+		return 0;
 	if (starts(s, n, "GC forced")) {
 		for (size_t i = 9; i < n; i++)
 			if (s[i] != ' ' && s[i] != '\t')

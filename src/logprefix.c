@@ -79,7 +79,7 @@ static size_t syslog_time(const char *s, size_t n)
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	size_t i = 0;
 
-	if (n < 16)
+	if (n < 16 || s[3] != ' ' || s[0] < 'A' || s[0] > 'S')
 		return 0;
 	int ok = 0;
 	for (int m = 0; m < 12; m++)
@@ -191,6 +191,8 @@ void logprefix_source(const char *s, size_t n, char *out, size_t cap)
 	if (cap == 0)
 		return;
 	out[0] = 0;
+	if (n == 0)
+		return;
 	while (i < n) {
 		if ((k = rfc3339(s + i, n - i)) || (k = syslog_time(s + i, n - i))) {
 			i += k;
