@@ -17,6 +17,10 @@ struct options {
 	int summary;             /* -1 default, 0 -q, 1 -s */
 	const char *path;        /* PATH to watch ("-" = stdin), or NULL */
 	char **command;          /* COMMAND [ARG...] after "--", or NULL */
+	bool follow;             /* -f, --follow */
+	const char *record;      /* -r, --record FILE */
+	double replay;           /* --replay[=SPEED]: 0 none */
+	int gctrace;             /* --gctrace N (default 1) */
 	bool help, version;
 };
 

@@ -56,7 +56,8 @@ struct src_error {
 };
 
 struct src_spawn_opts {
-	int gctrace; /* value for gctrace in the child's GODEBUG */
+	int gctrace;    /* value for gctrace in the child's GODEBUG */
+	int same_group; /* keep the program in our process group (see spawn.c) */
 };
 
 /* Run argv[0] (searched in PATH, never through a shell) with the parent's
@@ -88,6 +89,11 @@ void src_stop(struct src *s);
  * paused.  A spawned program then blocks on its own full pipe. */
 void src_pause(struct src *s);
 void src_resume(struct src *s);
+
+/* Stop reading one stream because nobody wants its bytes any more (our
+ * stdout went away): a spawned program then gets EPIPE/SIGPIPE on that
+ * stream, as it would have without gcwatch.  Other sources stop. */
+void src_close_stream(struct src *s, unsigned stream);
 
 /* A spawned program: send it a signal (no-op once it has exited). */
 int src_kill(struct src *s, int signum);

@@ -54,6 +54,10 @@ struct stats {
 	int64_t assist_us, background_us, idle_us;
 };
 
+/* A goal this large means the collector was off (the runtime prints
+ * MaxInt64 bytes): it does not count as a goal. */
+#define STATS_GOAL_OFF_MB ((int64_t)1 << 40)
+
 void stats_init(struct stats *s);
 
 /*

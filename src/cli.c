@@ -1,6 +1,9 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void cli_usage(FILE *out)
@@ -19,13 +22,19 @@ void cli_usage(FILE *out)
 	      "                    trace lines taken out, and print a summary at the end;\n"
 	      "                    implied when standard output is not a terminal\n"
 	      "      --tui         the dashboard on /dev/tty even when output is redirected\n"
+	      "  -f, --follow      a file: keep reading what is appended, across truncation\n"
+	      "                    and rotation; a fifo: wait for the next writer\n"
+	      "  -r, --record FILE save every byte read to FILE, for --replay\n"
+	      "      --replay[=SPEED]  read PATH at the pace of its own @ times (x SPEED)\n"
+	      "      --gctrace N   the gctrace value given to COMMAND (default 1)\n"
 	      "  -s, --summary     print the end-of-run summary (the default in batch mode)\n"
 	      "  -q, --quiet       do not print the summary\n"
 	      "  -h, --help        this text\n"
 	      "  -V, --version     the version\n"
 	      "\n"
-	      "exit status: 0 when the input was read to its end, 1 when it could not be\n"
-	      "read (the message names it), 2 for a usage error.\n",
+	      "exit status: with COMMAND, its own (128+N after signal N; 127 not found,\n"
+	      "126 cannot run); otherwise 0 when the input was read to its end, 1 when it\n"
+	      "could not be read (the message names it); 2 for a usage error.\n",
 	      out);
 }
 
@@ -38,6 +47,10 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		{"tui", no_argument, NULL, 'T'},
 		{"summary", no_argument, NULL, 's'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"follow", no_argument, NULL, 'f'},
+		{"record", required_argument, NULL, 'r'},
+		{"replay", optional_argument, NULL, 'R'},
+		{"gctrace", required_argument, NULL, 'G'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -46,11 +59,12 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 
 	memset(o, 0, sizeof *o);
 	o->summary = -1;
+	o->gctrace = 1;
 	/* '+': stop at the first operand, so COMMAND's own options stay
 	 * its own; ':' first: report a missing argument ourselves. */
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:j:bsqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:j:bsqfr:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json_path = optarg;
@@ -70,6 +84,36 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		case 'q':
 			o->summary = 0;
 			break;
+		case 'f':
+			o->follow = true;
+			break;
+		case 'r':
+			o->record = optarg;
+			break;
+		case 'R': {
+			char *end;
+			errno = 0;
+			o->replay = optarg ? strtod(optarg, &end) : 1.0;
+			if (optarg && (errno || end == optarg || *end || !(o->replay > 0) ||
+			               isinf(o->replay))) {
+				fprintf(err, "gcwatch: --replay: '%s' is not a speed (a number above 0)\n",
+				        optarg);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'G': {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > 1000) {
+				fprintf(err, "gcwatch: --gctrace: '%s' is not a number from 1 to 1000\n",
+				        optarg);
+				return CLI_EXIT_USAGE;
+			}
+			o->gctrace = (int)v;
+			break;
+		}
 		case 'h':
 			o->help = true;
 			break;
@@ -103,6 +147,15 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		}
 	} else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
 		fputs("gcwatch: '--' must be followed by a command\n", err);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->command && (o->follow || o->replay > 0)) {
+		fprintf(err, "gcwatch: %s does not go with a command\n",
+		        o->follow ? "--follow" : "--replay");
+		return CLI_EXIT_USAGE;
+	}
+	if (o->replay > 0 && (!o->path || strcmp(o->path, "-") == 0)) {
+		fputs("gcwatch: --replay needs the PATH of a recording\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	if (o->json_path && o->csv_path && strcmp(o->json_path, "-") == 0 &&

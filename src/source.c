@@ -68,6 +68,14 @@ void src_resume(struct src *s)
 	s->ops->resume(s);
 }
 
+void src_close_stream(struct src *s, unsigned stream)
+{
+	if (s->ops->close_stream)
+		s->ops->close_stream(s, stream);
+	else
+		s->ops->stop(s);
+}
+
 int src_kill(struct src *s, int signum)
 {
 	return s->ops->kill ? s->ops->kill(s, signum) : UV_ENOSYS;

@@ -117,7 +117,9 @@ bool stats_add(struct stats *s, const struct gc_record *r)
 			s->live_max = r->heap_live_mb;
 		s->live_last = r->heap_live_mb;
 	}
-	if (r->heap_goal_mb > s->goal_max)
+	/* With the collector off (GOGC=off, debug.SetGCPercent(-1)) the
+	 * runtime prints an "infinite" goal (1<<63 bytes): not a goal. */
+	if (r->heap_goal_mb > s->goal_max && r->heap_goal_mb < STATS_GOAL_OFF_MB)
 		s->goal_max = r->heap_goal_mb;
 	if (r->cpu_assist_us >= 0)
 		s->assist_us = add_sat(s->assist_us, r->cpu_assist_us);

@@ -1,0 +1,468 @@
+#include "engine.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "outq.h"
+#include "recout.h"
+#include "ring.h"
+#include "sigwatch.h"
+#include "source.h"
+
+/* Queues: records a consumer stalls on are dropped past RECORDS_CAP.  The
+ * program's own text is never dropped: above TEXT_HIGH queued bytes the
+ * source is paused (the program then waits on its pipe, as it would have
+ * on our stdout) and resumed below TEXT_LOW; TEXT_CAP leaves room for what
+ * arrives meanwhile, so writing never blocks the loop. */
+#define RECORDS_CAP (16u << 20)
+#define TEXT_CAP (8u << 20)
+#define TEXT_HIGH (1u << 20)
+#define TEXT_LOW (256u << 10)
+#define RECORD_CAP (4u << 20)
+#define BACKPRESSURE_MS 20
+
+/* Input quiet this long: let the parsers give out what they hold. */
+#define IDLE_MS 500
+
+/* A line held for --record while the other stream is written (bytes). */
+#define RECLINE_MAX 65536
+
+struct engine;
+
+struct stream_ctx {
+	struct engine *e;
+	unsigned stream;
+};
+
+struct recline {
+	char *buf;
+	size_t len;
+};
+
+struct engine {
+	struct engine_opts o;
+	uv_loop_t loop;
+	struct src *src;
+	int src_closed;
+	struct gctrace *parser[2];
+	struct stream_ctx sctx[2];
+	struct stats stats;
+	struct ring *ring;
+	struct outq *json, *csv, *text[2], *record;
+	struct recline recline[2]; /* --record of a command: a line at a time */
+	uv_timer_t idle, press;
+	int idle_on, press_on, paused;
+	int text_gone[2];      /* our stdout/stderr reader went away */
+	char text_last[2];     /* the last byte of text written to each */
+	uint64_t last_data_ms;
+	struct sigwatch *sig;
+	struct engine_result res;
+	char name[256];
+};
+
+/* ---- the model and the outputs ---------------------------------------- */
+
+static void on_record(void *ctx, const struct gc_record *r)
+{
+	struct engine *e = ((struct stream_ctx *)ctx)->e;
+	char buf[RECOUT_MAX];
+
+	stats_add(&e->stats, r);
+	ring_push(e->ring, r);
+	if (e->json)
+		outq_write(e->json, buf, recout_json(buf, sizeof buf, r));
+	if (e->csv)
+		outq_write(e->csv, buf, recout_csv(buf, sizeof buf, r));
+}
+
+static size_t text_pending(struct engine *e)
+{
+	size_t n = e->text[0] ? outq_pending(e->text[0]) : 0;
+
+	if (e->text[1] && e->text[1] != e->text[0])
+		n += outq_pending(e->text[1]);
+	return n;
+}
+
+static void on_press(uv_timer_t *t)
+{
+	struct engine *e = t->data;
+
+	if (e->paused && text_pending(e) < TEXT_LOW && e->src && !e->src_closed) {
+		e->paused = 0;
+		src_resume(e->src);
+		uv_timer_stop(&e->press);
+	}
+}
+
+static void on_foreign(void *ctx, const char *s, size_t n)
+{
+	struct stream_ctx *sc = ctx;
+	struct engine *e = sc->e;
+	struct outq *q = e->text[sc->stream];
+
+	if (!q || e->text_gone[sc->stream])
+		return;
+	outq_write(q, s, n);
+	e->text_last[q == e->text[1]] = s[n - 1];
+	if (outq_error(q) == EPIPE) {
+		/* Our reader went away (| head): the program learns it on its
+		 * own stream, as it would have without us. */
+		e->text_gone[sc->stream] = 1;
+		if (e->src && !e->src_closed)
+			src_close_stream(e->src, sc->stream);
+		return;
+	}
+	if (!e->paused && text_pending(e) > TEXT_HIGH && e->src && !e->src_closed) {
+		e->paused = 1;
+		src_pause(e->src);
+		uv_timer_start(&e->press, on_press, BACKPRESSURE_MS, BACKPRESSURE_MS);
+	}
+}
+
+/* --record: bytes unchanged; a command's two streams a line at a time, so
+ * that a replay sees each stream's lines as the live parsers did. */
+static void record_data(struct engine *e, unsigned stream, const char *buf, size_t len)
+{
+	struct recline *rl = &e->recline[stream];
+
+	if (!e->o.command) {
+		outq_write(e->record, buf, len);
+		return;
+	}
+	while (len) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t take = nl ? (size_t)(nl - buf) + 1 : len;
+		if (rl->len + take > RECLINE_MAX) {
+			/* Too long to hold: out in pieces, like the parser. */
+			outq_write(e->record, rl->buf, rl->len);
+			rl->len = 0;
+		}
+		if (take > RECLINE_MAX || (nl && !rl->len)) {
+			outq_write(e->record, buf, take);
+		} else {
+			memcpy(rl->buf + rl->len, buf, take);
+			rl->len += take;
+			if (nl) {
+				outq_write(e->record, rl->buf, rl->len);
+				rl->len = 0;
+			}
+		}
+		buf += take;
+		len -= take;
+	}
+}
+
+/* ---- the source ---------------------------------------------------------- */
+
+static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
+{
+	struct engine *e = ctx;
+
+	if (stream > 1)
+		stream = 1;
+	e->last_data_ms = uv_now(&e->loop);
+	if (e->record)
+		record_data(e, stream, buf, len);
+	gctrace_feed(e->parser[stream], buf, len);
+}
+
+static void on_state(void *ctx, enum src_state state)
+{
+	(void)ctx;
+	(void)state;
+}
+
+static void on_src_exit(void *ctx, int64_t status, int term_signal)
+{
+	struct engine *e = ctx;
+
+	e->res.exited = true;
+	e->res.exit_status = status;
+	e->res.term_signal = term_signal;
+}
+
+static void on_idle(uv_timer_t *t)
+{
+	struct engine *e = t->data;
+
+	if (uv_now(&e->loop) - e->last_data_ms >= IDLE_MS) {
+		gctrace_idle(e->parser[0]);
+		gctrace_idle(e->parser[1]);
+	}
+}
+
+static void on_src_closed(void *ctx)
+{
+	struct engine *e = ctx;
+
+	e->src_closed = 1;
+	if (e->idle_on) {
+		uv_close((uv_handle_t *)&e->idle, NULL);
+		uv_close((uv_handle_t *)&e->press, NULL);
+		e->idle_on = 0;
+	}
+	sigwatch_stop(e->sig);
+	e->sig = NULL;
+}
+
+static void on_signal(void *ctx, int signum, int from_kernel)
+{
+	struct engine *e = ctx;
+
+	if (e->o.command) {
+		/* The terminal already sent it to the whole foreground group,
+		 * the program included; a kill(1) reached only us. */
+		if (!from_kernel && e->src)
+			src_kill(e->src, signum);
+		return;
+	}
+	/* Watching a file or a pipe: a signal ends the watch; the summary
+	 * still comes. */
+	if (e->src && !e->src_closed)
+		src_stop(e->src);
+}
+
+/* ---- set up and tear down ----------------------------------------------- */
+
+static struct outq *open_output(const char *path, int *to_stdout, int *status)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		*to_stdout = 1;
+		return outq_new(STDOUT_FILENO, RECORDS_CAP, OUTQ_DROP, 0);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "gcwatch: cannot write '%s': %s\n", path, strerror(errno));
+		*status = 1;
+		return NULL;
+	}
+	return outq_new(fd, RECORDS_CAP, OUTQ_DROP, 1);
+}
+
+static void make_name(struct engine *e)
+{
+	size_t k = 0;
+
+	if (!e->o.command) {
+		snprintf(e->name, sizeof e->name, "%s",
+		         e->o.path && strcmp(e->o.path, "-") ? e->o.path : "standard input");
+		return;
+	}
+	for (char **a = e->o.command; *a && k + 2 < sizeof e->name; a++) {
+		int n = snprintf(e->name + k, sizeof e->name - k, "%s%s", a == e->o.command ? "" : " ", *a);
+		if (n < 0)
+			break;
+		k += (size_t)n;
+	}
+}
+
+struct engine *engine_new(const struct engine_opts *o, int *status)
+{
+	static const struct gctrace_sink psink = {.record = on_record, .foreign = on_foreign};
+	static const struct src_sink ssink = {on_data, on_state, on_src_exit, on_src_closed};
+	struct engine *e = calloc(1, sizeof *e);
+	struct src_error err = {"", 1};
+	int to_stdout = 0;
+
+	*status = 1;
+	if (!e) {
+		fputs("gcwatch: out of memory\n", stderr);
+		return NULL;
+	}
+	e->o = *o;
+	make_name(e);
+	stats_init(&e->stats);
+	uv_loop_init(&e->loop);
+	e->ring = ring_new(o->ring_cap ? o->ring_cap : 4096);
+	for (unsigned i = 0; i < 2; i++) {
+		e->sctx[i] = (struct stream_ctx){e, i};
+		e->parser[i] = gctrace_new(&psink, &e->sctx[i]);
+		e->recline[i].buf = malloc(RECLINE_MAX);
+	}
+	if (!e->ring || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
+	    !e->recline[1].buf) {
+		fputs("gcwatch: out of memory\n", stderr);
+		goto fail;
+	}
+	if (o->json_path && !(e->json = open_output(o->json_path, &to_stdout, status)))
+		goto fail;
+	if (o->csv_path && !(e->csv = open_output(o->csv_path, &to_stdout, status)))
+		goto fail;
+	if (e->csv)
+		outq_write(e->csv, recout_csv_header(), strlen(recout_csv_header()));
+	if (o->record) {
+		int fd = open(o->record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "gcwatch: cannot write '%s': %s\n", o->record, strerror(errno));
+			goto fail;
+		}
+		e->record = outq_new(fd, RECORD_CAP, OUTQ_WAIT, 1);
+	}
+	if (o->passthrough) {
+		/* The program's stdout to ours, its stderr to ours; all of it to
+		 * stderr when stdout carries the records. */
+		e->text[1] = outq_new(STDERR_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
+		e->text[0] = to_stdout ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
+	}
+
+	if (o->command) {
+		/* In a terminal's foreground, the program shares it with us. */
+		struct src_spawn_opts so = {
+			.gctrace = o->gctrace,
+			.same_group = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
+		};
+		e->res.spawned = true;
+		e->src = src_spawn(&e->loop, o->command, &so, &ssink, e, &err);
+	} else if (o->replay > 0) {
+		e->src = src_replay(&e->loop, o->path ? o->path : "-", o->replay, &ssink, e, &err);
+	} else {
+		e->src = src_open(&e->loop, o->path ? o->path : "-", o->follow, &ssink, e, &err);
+	}
+	if (!e->src) {
+		fprintf(stderr, "gcwatch: %s\n", err.msg);
+		*status = err.status;
+		goto fail;
+	}
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	e->sig = sigwatch_start(&e->loop, sigs, 4, on_signal, e);
+	uv_timer_init(&e->loop, &e->idle);
+	uv_timer_init(&e->loop, &e->press);
+	e->idle.data = e;
+	e->press.data = e;
+	e->idle_on = 1;
+	uv_timer_start(&e->idle, on_idle, IDLE_MS, IDLE_MS / 2);
+	/* The timer alone must not keep the loop running. */
+	uv_unref((uv_handle_t *)&e->idle);
+	*status = 0;
+	return e;
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+/* Write out and close every queue; the first write error is reported. */
+static void close_outputs(struct engine *e)
+{
+	struct {
+		struct outq **q;
+		const char *name;
+	} qs[] = {
+		{&e->json, e->o.json_path}, {&e->csv, e->o.csv_path},
+		{&e->record, e->o.record},
+	};
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		if (!*qs[i].q)
+			continue;
+		uint64_t dropped = outq_dropped(*qs[i].q);
+		if (i == 0)
+			e->res.json_dropped = dropped;
+		if (i == 1)
+			e->res.csv_dropped = dropped;
+		int err = outq_close(*qs[i].q);
+		*qs[i].q = NULL;
+		if (err && err != EPIPE && !e->res.error[0])
+			snprintf(e->res.error, sizeof e->res.error, "error writing '%s': %s",
+			         qs[i].name, strerror(err));
+	}
+	if (e->text[0] != e->text[1])
+		outq_close(e->text[0]);
+	outq_close(e->text[1]);
+	e->text[0] = e->text[1] = NULL;
+	/* Text lost to a closed stdout (a pager quit) is not an error. */
+}
+
+int engine_run(struct engine *e)
+{
+	uv_run(&e->loop, UV_RUN_DEFAULT);
+	gctrace_finish(e->parser[0]);
+	gctrace_finish(e->parser[1]);
+	for (unsigned i = 0; i < 2 && e->record; i++)
+		if (e->recline[i].len)
+			outq_write(e->record, e->recline[i].buf, e->recline[i].len);
+
+	close_outputs(e);
+	struct engine_result *r = &e->res;
+	if (r->spawned)
+		r->status = !r->exited ? 1
+		            : r->term_signal > 0 ? 128 + r->term_signal
+		            : (int)r->exit_status;
+	return r->status;
+}
+
+const struct stats *engine_stats(const struct engine *e)
+{
+	return &e->stats;
+}
+
+const struct engine_result *engine_result(const struct engine *e)
+{
+	return &e->res;
+}
+
+int engine_stderr_mid_line(const struct engine *e)
+{
+	return e->text_last[1] != 0 && e->text_last[1] != '\n';
+}
+
+const char *engine_name(const struct engine *e)
+{
+	return e->name;
+}
+
+void engine_counts(const struct engine *e, struct gctrace_counts *out)
+{
+	const struct gctrace_counts *a = gctrace_counts(e->parser[0]);
+	const struct gctrace_counts *b = gctrace_counts(e->parser[1]);
+
+	out->bytes = a->bytes + b->bytes;
+	out->lines = a->lines + b->lines;
+	out->records = a->records + b->records;
+	out->runtime_lines = a->runtime_lines + b->runtime_lines;
+	out->foreign_lines = a->foreign_lines + b->foreign_lines;
+	out->torn_recovered = a->torn_recovered + b->torn_recovered;
+	out->torn_dropped = a->torn_dropped + b->torn_dropped;
+	out->long_pieces = a->long_pieces + b->long_pieces;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->src && !e->src_closed) {
+		src_stop(e->src);
+		uv_run(&e->loop, UV_RUN_DEFAULT);
+	}
+	if (e->sig) {
+		sigwatch_stop(e->sig);
+		e->sig = NULL;
+	}
+	if (e->idle_on) {
+		uv_close((uv_handle_t *)&e->idle, NULL);
+		uv_close((uv_handle_t *)&e->press, NULL);
+		e->idle_on = 0;
+	}
+	uv_run(&e->loop, UV_RUN_DEFAULT);
+	int rc = uv_loop_close(&e->loop);
+	assert(rc == 0 && "a libuv handle was left open");
+	(void)rc;
+	close_outputs(e);
+	src_free(e->src);
+	for (unsigned i = 0; i < 2; i++) {
+		gctrace_free(e->parser[i]);
+		free(e->recline[i].buf);
+	}
+	ring_free(e->ring);
+	free(e);
+}
