@@ -30,6 +30,8 @@ struct engine_opts {
 	const char *csv_path;   /* --csv FILE, or NULL */
 	bool passthrough;       /* batch: the program's text to stdout/stderr */
 	size_t ring_cap;        /* recent records kept for the views */
+	bool dashboard;         /* keep the program's output lines for a view;
+	                           the program gets no terminal stdin */
 };
 
 /* How the input ended, for the summary and the exit status. */
@@ -56,6 +58,29 @@ struct engine *engine_new(const struct engine_opts *o, int *status);
 /* Run until the input has ended and everything is written.  Returns the
  * exit status gcwatch should end with. */
 int engine_run(struct engine *e);
+
+/* ---- for the dashboard, on another thread ---- */
+
+struct model;
+
+/* Called on the ingest thread when something changed (keep it cheap:
+ * uv_async_send). */
+typedef void (*engine_notify_cb)(void *ctx);
+/* Called on the ingest thread when gcwatch received a signal. */
+typedef void (*engine_signal_cb)(void *ctx, int signum);
+
+/* Run the engine on a thread of its own; returns 0, or -1. */
+int engine_start(struct engine *e, engine_notify_cb notify, engine_signal_cb on_sig,
+                 void *ctx);
+/* Copy the model (from any thread). */
+void engine_snapshot(struct engine *e, struct model *m);
+/* True once the input has ended and the source is closed. */
+int engine_done(struct engine *e);
+/* Ask the ingest thread to signal the program, or to stop the input. */
+void engine_post_signal(struct engine *e, int signum);
+void engine_post_stop(struct engine *e);
+/* Wait for the thread (after the input ended). */
+void engine_join(struct engine *e);
 
 const struct stats *engine_stats(const struct engine *e);
 const struct engine_result *engine_result(const struct engine *e);

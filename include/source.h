@@ -58,6 +58,7 @@ struct src_error {
 struct src_spawn_opts {
 	int gctrace;    /* value for gctrace in the child's GODEBUG */
 	int same_group; /* keep the program in our process group (see spawn.c) */
+	int stdin_null; /* give the program /dev/null as stdin, not ours */
 };
 
 /* Run argv[0] (searched in PATH, never through a shell) with the parent's

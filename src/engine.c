@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include "model.h"
 #include "outq.h"
 #include "recout.h"
 #include "ring.h"
@@ -67,7 +68,68 @@ struct engine {
 	struct sigwatch *sig;
 	struct engine_result res;
 	char name[256];
+	int same_group;        /* the program shares our terminal's group */
+
+	/* Shared with the dashboard's thread, under mu: the model's parts. */
+	uv_mutex_t mu;
+	uint64_t version;
+	enum src_state state;
+	uint64_t start_ms, end_ms;
+	struct model_line *lines; /* ring of MODEL_LINES */
+	unsigned lines_head, nlines;
+	uint64_t total_lines;
+	struct model_line partial[2]; /* the line being assembled, per stream */
+
+	/* The dashboard: told when something changed; asks through cmd. */
+	engine_notify_cb notify;
+	engine_signal_cb sig_cb;
+	void *notify_ctx;
+	uv_async_t cmd;
+	int cmd_on;
+	uv_thread_t thread;
+	int threaded;
+	int want_signal;      /* under mu: a signal to send the program */
+	int want_stop;        /* under mu: stop the input */
 };
+
+static void changed(struct engine *e)
+{
+	if (e->notify)
+		e->notify(e->notify_ctx);
+}
+
+/* The program's text, a line at a time, for the output pane (under mu). */
+static void add_text_line(struct engine *e, unsigned stream, const char *s, size_t n)
+{
+	struct model_line *pl = &e->partial[stream];
+
+	while (n) {
+		const char *nl = memchr(s, '\n', n);
+		size_t take = nl ? (size_t)(nl - s) : n;
+		size_t room = MODEL_LINE_MAX - pl->len;
+		if (take > room) {
+			pl->cut = 1;
+			take = room;
+		}
+		memcpy(pl->text + pl->len, s, take);
+		pl->len = (uint16_t)(pl->len + take);
+		size_t used = nl ? (size_t)(nl - s) + 1 : n;
+		s += used;
+		n -= used;
+		if (!nl)
+			break;
+		/* A whole line: into the ring. */
+		pl->stream = (uint8_t)stream;
+		e->lines[(e->lines_head + e->nlines) % MODEL_LINES] = *pl;
+		if (e->nlines < MODEL_LINES)
+			e->nlines++;
+		else
+			e->lines_head = (e->lines_head + 1) % MODEL_LINES;
+		e->total_lines++;
+		pl->len = 0;
+		pl->cut = 0;
+	}
+}
 
 /* ---- the model and the outputs ---------------------------------------- */
 
@@ -76,8 +138,12 @@ static void on_record(void *ctx, const struct gc_record *r)
 	struct engine *e = ((struct stream_ctx *)ctx)->e;
 	char buf[RECOUT_MAX];
 
+	uv_mutex_lock(&e->mu);
 	stats_add(&e->stats, r);
 	ring_push(e->ring, r);
+	e->version++;
+	uv_mutex_unlock(&e->mu);
+	changed(e);
 	if (e->json)
 		outq_write(e->json, buf, recout_json(buf, sizeof buf, r));
 	if (e->csv)
@@ -110,6 +176,13 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	struct engine *e = sc->e;
 	struct outq *q = e->text[sc->stream];
 
+	if (e->lines) {
+		uv_mutex_lock(&e->mu);
+		add_text_line(e, sc->stream, s, n);
+		e->version++;
+		uv_mutex_unlock(&e->mu);
+		changed(e);
+	}
 	if (!q || e->text_gone[sc->stream])
 		return;
 	outq_write(q, s, n);
@@ -178,17 +251,28 @@ static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
 
 static void on_state(void *ctx, enum src_state state)
 {
-	(void)ctx;
-	(void)state;
+	struct engine *e = ctx;
+
+	uv_mutex_lock(&e->mu);
+	e->state = state;
+	if ((state == SRC_EOF || state == SRC_EXITED) && !e->end_ms)
+		e->end_ms = model_now_ms();
+	e->version++;
+	uv_mutex_unlock(&e->mu);
+	changed(e);
 }
 
 static void on_src_exit(void *ctx, int64_t status, int term_signal)
 {
 	struct engine *e = ctx;
 
+	uv_mutex_lock(&e->mu);
 	e->res.exited = true;
 	e->res.exit_status = status;
 	e->res.term_signal = term_signal;
+	e->version++;
+	uv_mutex_unlock(&e->mu);
+	changed(e);
 }
 
 static void on_idle(uv_timer_t *t)
@@ -205,7 +289,19 @@ static void on_src_closed(void *ctx)
 {
 	struct engine *e = ctx;
 
+	uv_mutex_lock(&e->mu);
 	e->src_closed = 1;
+	if (!e->end_ms)
+		e->end_ms = model_now_ms();
+	if (e->state != SRC_EXITED)
+		e->state = SRC_EOF;
+	e->version++;
+	uv_mutex_unlock(&e->mu);
+	changed(e);
+	if (e->cmd_on) {
+		uv_close((uv_handle_t *)&e->cmd, NULL);
+		e->cmd_on = 0;
+	}
 	if (e->idle_on) {
 		uv_close((uv_handle_t *)&e->idle, NULL);
 		uv_close((uv_handle_t *)&e->press, NULL);
@@ -219,16 +315,35 @@ static void on_signal(void *ctx, int signum, int from_kernel)
 {
 	struct engine *e = ctx;
 
+	if (e->sig_cb)
+		e->sig_cb(e->notify_ctx, signum);
 	if (e->o.command) {
 		/* The terminal already sent it to the whole foreground group,
-		 * the program included; a kill(1) reached only us. */
-		if (!from_kernel && e->src)
+		 * the program included, when it shares our group; a kill(1)
+		 * reached only us. */
+		if (!(from_kernel && e->same_group) && e->src)
 			src_kill(e->src, signum);
 		return;
 	}
 	/* Watching a file or a pipe: a signal ends the watch; the summary
 	 * still comes. */
 	if (e->src && !e->src_closed)
+		src_stop(e->src);
+}
+
+/* Requests from the dashboard's thread. */
+static void on_cmd(uv_async_t *a)
+{
+	struct engine *e = a->data;
+
+	uv_mutex_lock(&e->mu);
+	int sig = e->want_signal, stop = e->want_stop;
+	e->want_signal = 0;
+	e->want_stop = 0;
+	uv_mutex_unlock(&e->mu);
+	if (sig && e->src && !e->src_closed)
+		src_kill(e->src, sig);
+	if (stop && e->src && !e->src_closed)
 		src_stop(e->src);
 }
 
@@ -284,6 +399,12 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	e->o = *o;
 	make_name(e);
 	stats_init(&e->stats);
+	uv_mutex_init(&e->mu);
+	e->start_ms = model_now_ms();
+	if (o->dashboard && !(e->lines = calloc(MODEL_LINES, sizeof *e->lines))) {
+		fputs("gcwatch: out of memory\n", stderr);
+		goto fail;
+	}
 	uv_loop_init(&e->loop);
 	e->ring = ring_new(o->ring_cap ? o->ring_cap : 4096);
 	for (unsigned i = 0; i < 2; i++) {
@@ -321,8 +442,13 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		/* In a terminal's foreground, the program shares it with us. */
 		struct src_spawn_opts so = {
 			.gctrace = o->gctrace,
-			.same_group = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
+			.same_group = !o->dashboard && isatty(STDIN_FILENO) &&
+			              tcgetpgrp(STDIN_FILENO) == getpgrp(),
+			/* The dashboard reads keys from the terminal: the
+			 * program must not read them too. */
+			.stdin_null = o->dashboard && isatty(STDIN_FILENO),
 		};
+		e->same_group = so.same_group;
 		e->res.spawned = true;
 		e->src = src_spawn(&e->loop, o->command, &so, &ssink, e, &err);
 	} else if (o->replay > 0) {
@@ -337,6 +463,9 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	}
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	e->sig = sigwatch_start(&e->loop, sigs, 4, on_signal, e);
+	uv_async_init(&e->loop, &e->cmd, on_cmd);
+	e->cmd.data = e;
+	e->cmd_on = 1;
 	uv_timer_init(&e->loop, &e->idle);
 	uv_timer_init(&e->loop, &e->press);
 	e->idle.data = e;
@@ -411,6 +540,95 @@ const struct engine_result *engine_result(const struct engine *e)
 	return &e->res;
 }
 
+void engine_snapshot(struct engine *e, struct model *m)
+{
+	uv_mutex_lock(&e->mu);
+	m->version = e->version;
+	snprintf(m->name, sizeof m->name, "%s", e->name);
+	m->spawned = e->res.spawned;
+	m->pid = e->src ? src_pid(e->src) : 0;
+	switch (e->state) {
+	case SRC_RUNNING: m->input = MODEL_RUNNING; break;
+	case SRC_WAITING: m->input = MODEL_WAITING; break;
+	case SRC_EOF: m->input = MODEL_EOF; break;
+	case SRC_EXITED: m->input = MODEL_EXITED; break;
+	default: m->input = MODEL_STARTING;
+	}
+	m->waiting_is_writer = false;
+	m->exited = e->res.exited;
+	m->exit_status = e->res.exit_status;
+	m->term_signal = e->res.term_signal;
+	m->start_ms = e->start_ms;
+	m->end_ms = e->end_ms;
+	m->stats = e->stats;
+	size_t n = ring_len(e->ring);
+	if (n > MODEL_RECORDS)
+		n = MODEL_RECORDS;
+	size_t skip = ring_len(e->ring) - n;
+	for (size_t i = 0; i < n; i++)
+		m->recent[i] = *ring_get(e->ring, skip + i);
+	m->nrecent = (unsigned)n;
+	m->total_records = ring_total(e->ring);
+	engine_counts(e, &m->counts);
+	m->nlines = 0;
+	for (unsigned i = 0; e->lines && i < e->nlines; i++)
+		m->lines[m->nlines++] = e->lines[(e->lines_head + i) % MODEL_LINES];
+	m->total_lines = e->total_lines;
+	uv_mutex_unlock(&e->mu);
+}
+
+static void run_thread(void *arg)
+{
+	struct engine *e = arg;
+
+	engine_run(e);
+	changed(e);
+}
+
+int engine_start(struct engine *e, engine_notify_cb notify, engine_signal_cb on_sig,
+                 void *ctx)
+{
+	e->notify = notify;
+	e->sig_cb = on_sig;
+	e->notify_ctx = ctx;
+	if (uv_thread_create(&e->thread, run_thread, e) != 0)
+		return -1;
+	e->threaded = 1;
+	return 0;
+}
+
+void engine_join(struct engine *e)
+{
+	if (e->threaded) {
+		uv_thread_join(&e->thread);
+		e->threaded = 0;
+	}
+}
+
+int engine_done(struct engine *e)
+{
+	uv_mutex_lock(&e->mu);
+	int done = e->src_closed;
+	uv_mutex_unlock(&e->mu);
+	return done;
+}
+
+void engine_post_signal(struct engine *e, int signum)
+{
+	uv_mutex_lock(&e->mu);
+	e->want_signal = signum;
+	uv_mutex_unlock(&e->mu);
+	uv_async_send(&e->cmd);
+}
+
+void engine_post_stop(struct engine *e)
+{
+	uv_mutex_lock(&e->mu);
+	e->want_stop = 1;
+	uv_mutex_unlock(&e->mu);
+	uv_async_send(&e->cmd);
+}
+
 int engine_stderr_mid_line(const struct engine *e)
 {
 	return e->text_last[1] != 0 && e->text_last[1] != '\n';
@@ -448,6 +666,10 @@ void engine_free(struct engine *e)
 		sigwatch_stop(e->sig);
 		e->sig = NULL;
 	}
+	if (e->cmd_on) {
+		uv_close((uv_handle_t *)&e->cmd, NULL);
+		e->cmd_on = 0;
+	}
 	if (e->idle_on) {
 		uv_close((uv_handle_t *)&e->idle, NULL);
 		uv_close((uv_handle_t *)&e->press, NULL);
@@ -464,5 +686,7 @@ void engine_free(struct engine *e)
 		free(e->recline[i].buf);
 	}
 	ring_free(e->ring);
+	free(e->lines);
+	uv_mutex_destroy(&e->mu);
 	free(e);
 }

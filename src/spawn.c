@@ -322,8 +322,12 @@ struct src *src_spawn(uv_loop_t *loop, char *const *argv,
 		goto undo;
 	}
 	memset(&po, 0, sizeof po);
-	stdio[0].flags = UV_INHERIT_FD;
-	stdio[0].data.fd = 0;
+	if (opts && opts->stdin_null) {
+		stdio[0].flags = UV_IGNORE; /* libuv opens /dev/null */
+	} else {
+		stdio[0].flags = UV_INHERIT_FD;
+		stdio[0].data.fd = 0;
+	}
 	stdio[1].flags = UV_INHERIT_FD;
 	stdio[1].data.fd = fds[0][1];
 	stdio[2].flags = UV_INHERIT_FD;
