@@ -30,12 +30,15 @@
  * with, and the character after those digits).
  */
 
-#define MAX_HELD 512          /* lines held for one torn record */
-#define ARENA_SIZE (256 * 1024)
+#define MAX_HELD 2048         /* lines held for one torn record */
+#define ARENA_SIZE (512 * 1024)
 #define MAX_HYP 64
 #define MAX_PIECES 48         /* a record has ~45 tokens */
-#define MAX_WAIT 256          /* lines a hypothesis may wait for its rest */
-#define MAX_WAIT_WEAK 32      /* the same for a bare "gc " that may be prose */
+/* Lines a hypothesis may wait for the rest of its record: the runtime's
+ * thread can be descheduled between two writes while a busy program logs
+ * hundreds of lines (seen: 55 lines between "gc " and the number). */
+#define MAX_WAIT 1024
+#define MAX_WAIT_WEAK 1024    /* the same for a bare "gc " that may be prose */
 #define MAX_WAIT_END 256      /* lines to wait for the newline of a record
                                  whose values are all known */
 #define KEY_SLOTS 16384

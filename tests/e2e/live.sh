@@ -241,6 +241,12 @@ noisy=$(build_go noisy)
 run_once "$steady" "$T/steady"
 check steady "$T/steady" || [ $? = 3 ] || fail "steady: see above"
 
+# Heavy logging (level 4: tens of thousands of lines a second, the
+# runtime's writes of one gc line scattered over dozens of log lines) must
+# lose nothing either.
+run_once "$noisy" "$T/noisy4" 4
+check noisy "$T/noisy4" || [ $? = 3 ] || fail "noisy (logging level 4): see above"
+
 # Tearing depends on scheduling: retry with more logging when a run had
 # no torn line at all.
 for level in 1 2 4 8; do
