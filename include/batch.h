@@ -15,4 +15,9 @@
  * message on stderr naming it). */
 int batch_run(const struct options *o);
 
+struct engine;
+
+/* The end-of-run summary of an engine's run, on stderr. */
+void batch_summary(struct engine *e);
+
 #endif

@@ -21,6 +21,10 @@ struct options {
 	const char *record;      /* -r, --record FILE */
 	double replay;           /* --replay[=SPEED]: 0 none */
 	int gctrace;             /* --gctrace N (default 1) */
+	unsigned interval_ms;    /* -i, --interval MS (default 250) */
+	bool ascii, no_color;    /* --ascii, --no-color */
+	double assist_warn;      /* --assist-warn PCT, as a share (0.25) */
+	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
 	bool help, version;
 };
 

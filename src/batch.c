@@ -6,7 +6,7 @@
 
 #include "engine.h"
 
-static void print_summary(struct engine *e)
+void batch_summary(struct engine *e)
 {
 	const struct engine_result *r = engine_result(e);
 	struct gctrace_counts c;
@@ -65,7 +65,7 @@ int batch_run(const struct options *o)
 		return status;
 	status = engine_run(e);
 	if (o->summary != 0)
-		print_summary(e);
+		batch_summary(e);
 	if (engine_result(e)->error[0] && status == 0)
 		status = 1;
 	engine_free(e);

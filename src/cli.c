@@ -27,6 +27,10 @@ void cli_usage(FILE *out)
 	      "  -r, --record FILE save every byte read to FILE, for --replay\n"
 	      "      --replay[=SPEED]  read PATH at the pace of its own @ times (x SPEED)\n"
 	      "      --gctrace N   the gctrace value given to COMMAND (default 1)\n"
+	      "  -i, --interval MS least time between screen updates (default 250)\n"
+	      "      --ascii       plain ASCII charts (automatic without a UTF-8 locale)\n"
+	      "      --no-color    no colours (automatic with NO_COLOR or a terminal without)\n"
+	      "      --assist-warn PCT  highlight mark assist above PCT%% of mark CPU (25)\n"
 	      "  -s, --summary     print the end-of-run summary (the default in batch mode)\n"
 	      "  -q, --quiet       do not print the summary\n"
 	      "  -h, --help        this text\n"
@@ -51,6 +55,12 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		{"record", required_argument, NULL, 'r'},
 		{"replay", optional_argument, NULL, 'R'},
 		{"gctrace", required_argument, NULL, 'G'},
+		{"interval", required_argument, NULL, 'i'},
+		{"ascii", no_argument, NULL, 'A'},
+		{"no-color", no_argument, NULL, 'N'},
+		{"no-colour", no_argument, NULL, 'N'},
+		{"assist-warn", required_argument, NULL, 'W'},
+		{"max-frames", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -60,11 +70,13 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 	memset(o, 0, sizeof *o);
 	o->summary = -1;
 	o->gctrace = 1;
+	o->interval_ms = 250;
+	o->assist_warn = 0.25;
 	/* '+': stop at the first operand, so COMMAND's own options stay
 	 * its own; ':' first: report a missing argument ourselves. */
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:j:bsqfr:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:j:bsqfr:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json_path = optarg;
@@ -112,6 +124,44 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 				return CLI_EXIT_USAGE;
 			}
 			o->gctrace = (int)v;
+			break;
+		}
+		case 'i':
+		case 'M': {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < (c == 'i' ? 10 : 1) || v > 3600000) {
+				fprintf(err, "gcwatch: %s: '%s' is not %s\n",
+				        c == 'i' ? "--interval" : "--max-frames", optarg,
+				        c == 'i' ? "a number of milliseconds from 10 to 3600000"
+				                 : "a number of frames");
+				return CLI_EXIT_USAGE;
+			}
+			if (c == 'i')
+				o->interval_ms = (unsigned)v;
+			else
+				o->max_frames = (unsigned)v;
+			break;
+		}
+		case 'A':
+			o->ascii = true;
+			break;
+		case 'N':
+			o->no_color = true;
+			break;
+		case 'W': {
+			char *end;
+			errno = 0;
+			double v = strtod(optarg, &end);
+			if (end != optarg && *end == '%')
+				end++;
+			if (errno || end == optarg || *end || !(v > 0 && v <= 100)) {
+				fprintf(err, "gcwatch: --assist-warn: '%s' is not a percentage "
+				        "above 0 and at most 100\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			o->assist_warn = v / 100;
 			break;
 		}
 		case 'h':

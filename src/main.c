@@ -1,14 +1,22 @@
 /*
  * gcwatch - a live view of the Go garbage collector.  main parses the
- * command line and hands over to the mode that was asked for.
+ * command line and hands over to the mode that was asked for: the
+ * dashboard on a terminal, or batch (a filter and a time-like wrapper).
  */
 #include <fcntl.h>
+#include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "batch.h"
 #include "cli.h"
+#include "engine.h"
+#include "model.h"
+#include "tui.h"
 
 /* A descriptor 0-2 closed at start would be taken by the next open (libuv
  * would then hand its own descriptors to the program): fill it. */
@@ -19,13 +27,50 @@ static void fill_std_fds(void)
 			_exit(1);
 }
 
+/* The dashboard, then the summary on the restored terminal. */
+static int dashboard(const struct options *o)
+{
+	struct engine_opts eo = {
+		.command = o->command,
+		.path = o->path,
+		.follow = true, /* the dashboard always follows */
+		.replay = o->replay,
+		.record = o->record,
+		.gctrace = o->gctrace,
+		.json_path = o->json_path,
+		.csv_path = o->csv_path,
+		.passthrough = false,
+		.ring_cap = MODEL_RECORDS,
+		.dashboard = true,
+	};
+	const char *codeset = nl_langinfo(CODESET);
+	struct tui_opts to = {
+		.ascii = o->ascii || !codeset || strcmp(codeset, "UTF-8") != 0,
+		.color = !o->no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
+		.interval_ms = o->interval_ms,
+		.assist_warn = o->assist_warn,
+		.max_frames = o->max_frames,
+	};
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	struct engine *e = engine_new(&eo, &status);
+	if (!e)
+		return status;
+	int rc = tui_run(e, &to);
+	status = rc ? rc : engine_result(e)->status;
+	if (o->summary != 0)
+		batch_summary(e);
+	engine_free(e);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 
 	fill_std_fds();
 	int rc = cli_parse(argc, argv, &o, stderr);
-
 	if (rc)
 		return rc;
 	if (o.help) {
@@ -42,6 +87,9 @@ int main(int argc, char **argv)
 		      "a trace into standard input\nTry 'gcwatch --help'.\n", stderr);
 		return CLI_EXIT_USAGE;
 	}
-	/* The dashboard comes later; until then every run is a batch run. */
+	/* The dashboard when asked for, or when standard output is a
+	 * terminal; batch otherwise (a filter, a script, CI). */
+	if (!o.batch && (o.tui || isatty(STDOUT_FILENO)) && tui_possible())
+		return dashboard(&o);
 	return batch_run(&o);
 }

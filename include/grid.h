@@ -1,0 +1,82 @@
+/*
+ * grid.h - a plain grid of character cells, each with a colour role.
+ *
+ * The views draw into a grid; one thin layer (tui.c) paints it with
+ * ncurses, and the tests compare it as text.  A cell holds one glyph as
+ * UTF-8 (one column wide: block elements, box drawing, or ASCII) and a
+ * role that the painter maps to colour or, in monochrome, to bold,
+ * underline, reverse or nothing.  Nothing here depends on ncurses.
+ */
+#ifndef GCWATCH_GRID_H
+#define GCWATCH_GRID_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a cell shows, for the colour scheme; see tui.c for the mapping. */
+enum role {
+	ROLE_NORMAL = 0,
+	ROLE_DIM,        /* secondary text, axes, separators */
+	ROLE_TITLE,      /* pane titles */
+	ROLE_BAR,        /* the header and footer bars */
+	ROLE_KEY,        /* key names in the footer and help */
+	ROLE_VALUE,      /* figures that matter */
+	ROLE_PAUSE,      /* the pause chart */
+	ROLE_LIVE,       /* live heap */
+	ROLE_GOAL,       /* heap goal */
+	ROLE_START,      /* heap at start of a collection */
+	ROLE_ASSIST,     /* mark assist CPU */
+	ROLE_BACKGROUND, /* background mark workers */
+	ROLE_IDLE,       /* idle mark workers */
+	ROLE_WARN,       /* something worth a look (assist share high...) */
+	ROLE_ALERT,      /* something wrong (killed, error) */
+	ROLE_OK,         /* running fine */
+	ROLE_MARK,       /* a restart (new process) marked on a chart */
+	ROLE_ESCAPED,    /* control bytes shown visibly in program output */
+	ROLE_STDERR,     /* a line the program wrote to stderr */
+	ROLE_COUNT
+};
+
+#define GRID_GLYPH_MAX 5 /* up to 4 UTF-8 bytes and a NUL */
+
+struct cell {
+	char ch[GRID_GLYPH_MAX];
+	uint8_t role;
+};
+
+struct grid {
+	int w, h;
+	struct cell *cells; /* h rows of w cells */
+};
+
+/* A w x h grid of spaces; NULL when out of memory. */
+struct grid *grid_new(int w, int h);
+void grid_free(struct grid *g);
+
+/* Every cell a space with ROLE_NORMAL. */
+void grid_clear(struct grid *g);
+
+/* One glyph (one column) at x, y; outside the grid: nothing. */
+void grid_put(struct grid *g, int x, int y, const char *glyph, enum role role);
+
+/* Text from x on row y, at most maxw columns (cut, never wrapped); the
+ * text is ASCII or UTF-8 of one column per character.  Returns the columns
+ * used. */
+int grid_text(struct grid *g, int x, int y, int maxw, const char *s, enum role role);
+
+/* The same, printf-style. */
+int grid_printf(struct grid *g, int x, int y, int maxw, enum role role,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Fill a rectangle with one glyph. */
+void grid_fill(struct grid *g, int x, int y, int w, int h, const char *glyph,
+               enum role role);
+
+const struct cell *grid_at(const struct grid *g, int x, int y);
+
+/* The grid as text: h lines of its glyphs, trailing spaces kept, each
+ * ending in '\n'.  Returns the length; writes at most cap-1 bytes and a
+ * NUL (cap >= w*h*4+h+1 always suffices). */
+size_t grid_to_text(const struct grid *g, char *buf, size_t cap);
+
+#endif
