@@ -98,11 +98,13 @@ fuzz:
 bench: $(BUILD)/gcwatch
 	@sh bench/run.sh $(BUILD)/gcwatch
 
-# Until the dashboard exists, the demo is the batch summary of a real trace.
+# The dashboard over a real recorded trace, at its own pace (30 s; q
+# quits).  Without a terminal (CI) the same runs in batch mode and prints
+# the summary.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@echo "gcwatch: the live dashboard is not built yet; the summary of a real trace:"
-	@./gcwatch -b tests/data/corpus/stream-go1.18-goal-below-heap.log
+	@if [ -t 1 ]; then ./gcwatch --replay data/demo.trace; \
+	else ./gcwatch -b --replay=30 data/demo.trace >/dev/null; fi
 
 clean:
 	rm -rf build build-asan build-fuzz gcwatch bench/out

@@ -38,6 +38,8 @@ struct frame {
 	int col_w;           /* cells per chart column: wider bars when the
 	                        window is much narrower than the chart */
 	int side_x, side_w;  /* the figures */
+	unsigned window;     /* collections in the charts: the window asked
+	                        for, grown to fill the chart's width */
 };
 
 struct pane_ops {

@@ -29,7 +29,7 @@ static void footer_draw(struct grid *g, const struct rect *r, const struct frame
 
 	if (r->h < 1)
 		return;
-	snprintf(window, sizeof window, "window %u", o->window);
+	snprintf(window, sizeof window, "window %u", f->window);
 	if (f->m->counts.torn_dropped > 0) {
 		snprintf(warn, sizeof warn, "%s torn gc lines dropped",
 		         fmt_count(n, f->m->counts.torn_dropped));

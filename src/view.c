@@ -124,7 +124,7 @@ static void help(struct grid *g, const struct frame *f)
 	int bw = g->w - 4 < 78 ? g->w - 4 : 78, bh, bx, by, y, i, inner, bottom;
 
 	snprintf(window, sizeof window,
-	         "more or fewer collections in the charts (now %u)", f->o->window);
+	         "more or fewer collections in the charts (now %u)", f->window);
 	snprintf(restart, sizeof restart,
 	         "%s in a chart: a restart (gc numbering began again)", gl->restart);
 	notes[2] = restart;
@@ -219,6 +219,11 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 		f.col_w = 1;
 	if (f.col_w > 3)
 		f.col_w = 3;
+	/* A window narrower than the chart grows to fill it: no empty
+	 * columns at the left once there are records for them. */
+	if (f.col_w == 1 && size < (unsigned)f.chart_w)
+		size = (unsigned)f.chart_w < MODEL_RECORDS ? (unsigned)f.chart_w : MODEL_RECORDS;
+	f.window = size;
 	window_plan(win, m, size, f.chart_w / f.col_w);
 	f.win = win;
 
