@@ -36,7 +36,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test check unit asan fuzz bench demo deps clean install uninstall
+.PHONY: all test check unit asan fuzz bench demo deps clean install uninstall static
 
 all: gcwatch
 
@@ -106,7 +106,25 @@ demo: deps
 	@if [ -t 1 ]; then ./gcwatch --replay data/demo.trace; \
 	else ./gcwatch -b --replay=30 data/demo.trace >/dev/null; fi
 
+install: $(BUILD)/gcwatch
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/gcwatch $(DESTDIR)$(BINDIR)/gcwatch
+	install -m 0644 gcwatch.1 $(DESTDIR)$(MANDIR)/man1/gcwatch.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gcwatch $(DESTDIR)$(MANDIR)/man1/gcwatch.1
+
+# A binary for production nodes that have neither libuv nor ncurses: both
+# linked in statically (glibc stays shared: every node has it).  It finds
+# terminal descriptions where Debian keeps them (/etc/terminfo,
+# /lib/terminfo, /usr/share/terminfo) or in TERMINFO.
+STATIC_LIBS := -Wl,-Bstatic -luv_a -lncursesw -ltinfo -Wl,-Bdynamic -lpthread -ldl -lrt -lm
+STATIC_OUT ?= gcwatch-static
+static: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $(STATIC_OUT) $(OBJS) $(STATIC_LIBS)
+	@echo "$(STATIC_OUT): $$(ldd $(STATIC_OUT) | grep -cE 'libuv|ncurses|tinfo') of libuv/ncurses linked dynamically"
+
 clean:
-	rm -rf build build-asan build-fuzz gcwatch bench/out
+	rm -rf build build-asan build-fuzz gcwatch gcwatch-static bench/out
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -20,4 +20,9 @@ struct engine;
 /* The end-of-run summary of an engine's run, on stderr. */
 void batch_summary(struct engine *e);
 
+/* Check the --fail-if conditions against the run's summary, report those
+ * that hold on stderr, and return the exit status: status unchanged when
+ * none holds or when it is already a failure, GATE_EXIT otherwise. */
+int batch_gates(const struct options *o, struct engine *e, int status);
+
 #endif

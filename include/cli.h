@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "gate.h"
+
+#define CLI_GATES_MAX 16
+
 struct options {
 	const char *json_path;   /* -j, --json FILE ("-" = stdout) */
 	const char *csv_path;    /* --csv FILE */
@@ -25,6 +29,8 @@ struct options {
 	bool ascii, no_color;    /* --ascii, --no-color */
 	double assist_warn;      /* --assist-warn PCT, as a share (0.25) */
 	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
+	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */
+	int ngates;
 	bool help, version;
 };
 

@@ -41,6 +41,23 @@ void batch_summary(struct engine *e)
 		fprintf(stderr, "gcwatch: %s\n", r->error);
 }
 
+int batch_gates(const struct options *o, struct engine *e, int status)
+{
+	int held = 0;
+
+	for (int i = 0; i < o->ngates; i++) {
+		double v;
+		bool has;
+		if (gate_holds(&o->gates[i], engine_stats(e), &v, &has)) {
+			fprintf(stderr, "gcwatch: --fail-if '%s' holds: %s is %g%s\n",
+			        o->gates[i].text, o->gates[i].metric, v,
+			        gate_unit(&o->gates[i]));
+			held = 1;
+		}
+	}
+	return held && status == 0 ? GATE_EXIT : status;
+}
+
 int batch_run(const struct options *o)
 {
 	struct engine_opts eo = {
@@ -66,6 +83,7 @@ int batch_run(const struct options *o)
 	status = engine_run(e);
 	if (o->summary != 0)
 		batch_summary(e);
+	status = batch_gates(o, e, status);
 	if (engine_result(e)->error[0] && status == 0)
 		status = 1;
 	engine_free(e);

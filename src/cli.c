@@ -31,6 +31,8 @@ void cli_usage(FILE *out)
 	      "      --ascii       plain ASCII charts (automatic without a UTF-8 locale)\n"
 	      "      --no-color    no colours (automatic with NO_COLOR or a terminal without)\n"
 	      "      --assist-warn PCT  highlight mark assist above PCT%% of mark CPU (25)\n"
+	      "      --fail-if EXPR     at the end, exit 99 when EXPR holds, e.g.\n"
+	      "                    'pause.p99 > 5ms', 'gc.cpu > 10%%', 'heap.live.max > 512MB'\n"
 	      "  -s, --summary     print the end-of-run summary (the default in batch mode)\n"
 	      "  -q, --quiet       do not print the summary\n"
 	      "  -h, --help        this text\n"
@@ -38,7 +40,8 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "exit status: with COMMAND, its own (128+N after signal N; 127 not found,\n"
 	      "126 cannot run); otherwise 0 when the input was read to its end, 1 when it\n"
-	      "could not be read (the message names it); 2 for a usage error.\n",
+	      "could not be read (the message names it); 2 for a usage error; 99 when a\n"
+	      "--fail-if condition holds (and COMMAND, if any, exited 0).\n",
 	      out);
 }
 
@@ -61,6 +64,7 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		{"no-colour", no_argument, NULL, 'N'},
 		{"assist-warn", required_argument, NULL, 'W'},
 		{"max-frames", required_argument, NULL, 'M'},
+		{"fail-if", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -142,6 +146,19 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 				o->interval_ms = (unsigned)v;
 			else
 				o->max_frames = (unsigned)v;
+			break;
+		}
+		case 'F': {
+			char msg[1024];
+			if (o->ngates == CLI_GATES_MAX) {
+				fprintf(err, "gcwatch: at most %d --fail-if\n", CLI_GATES_MAX);
+				return CLI_EXIT_USAGE;
+			}
+			if (gate_parse(optarg, &o->gates[o->ngates], msg, sizeof msg) != 0) {
+				fprintf(err, "gcwatch: %s\n", msg);
+				return CLI_EXIT_USAGE;
+			}
+			o->ngates++;
 			break;
 		}
 		case 'A':

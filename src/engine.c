@@ -69,6 +69,7 @@ struct engine {
 	struct engine_result res;
 	char name[256];
 	int same_group;        /* the program shares our terminal's group */
+	int is_fifo;           /* the input is a fifo: waiting means no writer */
 
 	/* Shared with the dashboard's thread, under mu: the model's parts. */
 	uv_mutex_t mu;
@@ -454,7 +455,11 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	} else if (o->replay > 0) {
 		e->src = src_replay(&e->loop, o->path ? o->path : "-", o->replay, &ssink, e, &err);
 	} else {
-		e->src = src_open(&e->loop, o->path ? o->path : "-", o->follow, &ssink, e, &err);
+		struct stat st;
+		const char *path = o->path ? o->path : "-";
+		e->is_fifo = strcmp(path, "-") ? stat(path, &st) == 0 && S_ISFIFO(st.st_mode)
+		                               : fstat(STDIN_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
+		e->src = src_open(&e->loop, path, o->follow, &ssink, e, &err);
 	}
 	if (!e->src) {
 		fprintf(stderr, "gcwatch: %s\n", err.msg);
@@ -554,7 +559,7 @@ void engine_snapshot(struct engine *e, struct model *m)
 	case SRC_EXITED: m->input = MODEL_EXITED; break;
 	default: m->input = MODEL_STARTING;
 	}
-	m->waiting_is_writer = false;
+	m->waiting_is_writer = e->is_fifo;
 	m->exited = e->res.exited;
 	m->exit_status = e->res.exit_status;
 	m->term_signal = e->res.term_signal;

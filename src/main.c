@@ -61,6 +61,7 @@ static int dashboard(const struct options *o)
 	status = rc ? rc : engine_result(e)->status;
 	if (o->summary != 0)
 		batch_summary(e);
+	status = batch_gates(o, e, status);
 	engine_free(e);
 	return status;
 }
