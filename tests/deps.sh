@@ -15,6 +15,7 @@ need_pkg cmocka libcmocka-dev
 need_cmd go golang-go
 need_cmd python3 python3
 need_cmd tmux tmux
+need_cmd groff groff-base
 [ -x /usr/bin/time ] || missing="$missing time"
 
 [ -z "$missing" ] && exit 0
