@@ -23,7 +23,10 @@ struct tui {
 	struct engine *e;
 	struct tui_opts o;
 	uv_loop_t loop;
-	FILE *tty;
+	/* Two opens of /dev/tty: ncurses writes through a blocking one (a
+	 * frozen terminal then blocks this thread, not spins it), keys come
+	 * through the other, which uv_poll makes non-blocking. */
+	FILE *tty, *tty_in;
 	SCREEN *scr;
 	uv_poll_t keys;
 	uv_signal_t winch;
@@ -235,8 +238,10 @@ static void resize(struct tui *t)
 {
 	struct winsize ws;
 
-	if (ioctl(fileno(t->tty), TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+	if (ioctl(fileno(t->tty_in), TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		resizeterm(ws.ws_row, ws.ws_col);
+	/* The painter leaves the bottom-right cell alone: no stale glyph. */
+	werase(stdscr);
 	clearok(curscr, TRUE);
 	schedule(t);
 }
@@ -278,8 +283,10 @@ static void key(struct tui *t, int c)
 		clearok(curscr, TRUE);
 		break;
 	case KEY_RESIZE:
-		resize(t);
-		return;
+		/* resizeterm() pushes KEY_RESIZE back: calling it here would
+		 * loop.  The SIGWINCH watcher has resized already. */
+		clearok(curscr, TRUE);
+		break;
 	case 27: /* Escape closes the help */
 		t->vo.help = false;
 		break;
@@ -393,25 +400,38 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->vo.show_output = true;
 	t->vo.window = view_window_smaller(view_window_bigger(0));
 	t->vo.assist_warn = o->assist_warn;
-	t->tty = fopen("/dev/tty", "r+e");
-	if (!t->tty) {
-		fprintf(stderr, "gcwatch: cannot open /dev/tty: %s\n", strerror(errno));
-		free(t->model);
-		free(t);
-		return 1;
+	/* The engine first: whatever the terminal does from now on (a
+	 * frozen terminal blocks newterm's first writes), the program's
+	 * pipes are read. */
+	uv_loop_init(&t->loop);
+	uv_async_init(&t->loop, &t->wake, on_wake);
+	t->wake.data = t;
+	uv_timer_init(&t->loop, &t->frame);
+	t->frame.data = t;
+	uv_timer_init(&t->loop, &t->grace);
+	t->grace.data = t;
+	if (engine_start(e, notify, on_signal, t) != 0) {
+		fputs("gcwatch: cannot start a thread\n", stderr);
+		rc = 1;
+		goto out;
 	}
-	t->scr = newterm(NULL, t->tty, t->tty);
+	t->tty = fopen("/dev/tty", "we");
+	t->tty_in = fopen("/dev/tty", "re");
+	if (!t->tty || !t->tty_in) {
+		fprintf(stderr, "gcwatch: cannot open /dev/tty: %s\n", strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	t->scr = newterm(NULL, t->tty, t->tty_in);
 	if (!t->scr) {
 		/* An unknown TERM: a plain terminal still works. */
-		t->scr = newterm("vt100", t->tty, t->tty);
+		t->scr = newterm("vt100", t->tty, t->tty_in);
 	}
 	if (!t->scr) {
 		fprintf(stderr, "gcwatch: cannot use the terminal (TERM=%s)\n",
 		        getenv("TERM") ? getenv("TERM") : "");
-		fclose(t->tty);
-		free(t->model);
-		free(t);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	set_term(t->scr);
 	active = t;
@@ -429,41 +449,45 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	leaveok(stdscr, TRUE);
 	setup_colours(t);
 
-	uv_loop_init(&t->loop);
-	uv_poll_init(&t->loop, &t->keys, fileno(t->tty));
+	uv_poll_init(&t->loop, &t->keys, fileno(t->tty_in));
 	t->keys.data = t;
 	uv_poll_start(&t->keys, UV_READABLE, on_keys);
 	uv_signal_init(&t->loop, &t->winch);
 	t->winch.data = t;
 	uv_signal_start(&t->winch, on_winch, SIGWINCH);
-	uv_async_init(&t->loop, &t->wake, on_wake);
-	t->wake.data = t;
-	uv_timer_init(&t->loop, &t->frame);
-	t->frame.data = t;
-	uv_timer_init(&t->loop, &t->grace);
-	t->grace.data = t;
 
-	if (engine_start(e, notify, on_signal, t) != 0) {
-		rc = 1;
-	} else {
-		draw(t);
-		schedule_clock(t);
-		if (!t->done)
-			uv_run(&t->loop, UV_RUN_DEFAULT);
-	}
+	draw(t);
+	schedule_clock(t);
+	if (!t->done)
+		uv_run(&t->loop, UV_RUN_DEFAULT);
 
 	/* Leave: the terminal first, then the program, then the handles. */
-	endwin();
-	delscreen(t->scr);
-	active = NULL;
-	signal(SIGSEGV, SIG_DFL);
-	signal(SIGBUS, SIG_DFL);
-	signal(SIGABRT, SIG_DFL);
-	fclose(t->tty);
+	if (t->scr) {
+		/* Without an alternate screen the dashboard stays on the
+		 * terminal, the cursor on its last row: the summary goes on a
+		 * new line, not over the footer. */
+		const char *rmcup = tigetstr("rmcup");
+		int no_alt = !rmcup || rmcup == (char *)-1 || !*rmcup;
+		endwin();
+		if (no_alt) {
+			fputs("\r\n", t->tty);
+			fflush(t->tty);
+		}
+		delscreen(t->scr);
+		active = NULL;
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+	}
+out:
+	if (t->tty)
+		fclose(t->tty);
+	if (t->tty_in)
+		fclose(t->tty_in);
 	if (!engine_done(e)) {
 		/* Still running (a signal, max frames): end the input.  A
 		 * SIGTERM or SIGHUP to us reached the program already. */
-		if (t->model->spawned) {
+		if (engine_result(e)->spawned) {
 			if (!t->term_sent && !t->signal_seen)
 				engine_post_signal(e, SIGTERM);
 			for (int i = 0; i < QUIT_GRACE_MS / 10 && !engine_done(e); i++)
