@@ -1,5 +1,7 @@
 #include "stats.h"
 
+#include "fmt.h"
+
 #include <string.h>
 
 /*
@@ -248,82 +250,25 @@ const char *const *stats_metric_names(void)
 	return metric_names;
 }
 
-/* Formatting for the summary.  Every helper writes into a buffer of
- * FMT_MAX bytes. */
-#define FMT_MAX 48
-
-/* At most three significant digits, trailing zeros trimmed, then unit:
- * 1.1ms, 20.2/s, 150ms, 4316s.  The thresholds account for rounding
- * (9.996 -> 10). */
-static void fmt3(char *buf, double v, const char *unit)
+/* Formatting for the summary: the dashboard's (fmt.h), with "us" for µs
+ * so that the summary is plain ASCII. */
+static void fmt_dur(char *buf, int64_t us)
 {
-	int dec = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
-	char num[32], *end;
-
-	snprintf(num, sizeof num, "%.*f", dec, v);
-	end = num + strlen(num);
-	while (dec > 0 && end[-1] == '0')
-		*--end = '\0';
-	if (end[-1] == '.')
-		end[-1] = '\0';
-	snprintf(buf, FMT_MAX, "%s%s", num, unit);
+	fmt_us(buf, us, true);
 }
 
-/* A duration: 120us, 1.1ms, 61.2s. */
-static void fmt_us(char *buf, int64_t us)
-{
-	if (us < 1000)
-		snprintf(buf, FMT_MAX, "%lldus", (long long)us);
-	else if (us < 999500)
-		fmt3(buf, (double)us / 1e3, "ms");
-	else
-		fmt3(buf, (double)us / 1e6, "s");
-}
-
-/* The length of the run: like fmt_us up to 100 s, then 12m05s, 21h32m. */
+/* The length of the run: like a duration up to 100 s, then 12m05s, 21h32m. */
 static void fmt_span(char *buf, int64_t ms)
 {
 	long long sec = (ms + 500) / 1000;
 
 	if (ms < 99950)
-		fmt_us(buf, ms * 1000);
+		fmt_dur(buf, ms * 1000);
 	else if (sec < 3600)
 		snprintf(buf, FMT_MAX, "%lldm%02llds", sec / 60, sec % 60);
 	else
 		snprintf(buf, FMT_MAX, "%lldh%02lldm", sec / 3600,
 		         (sec % 3600) / 60);
-}
-
-/* A size in MB as printed by the runtime: 512 MB, 10.5 GB, 1.2 TB. */
-static void fmt_mb(char *buf, int64_t v)
-{
-	if (v < 1024)
-		snprintf(buf, FMT_MAX, "%lld MB", (long long)v);
-	else if (v < 1047552) /* 1023.5 GB: below it, GB rounds to < 1024 */
-		fmt3(buf, (double)v / 1024, " GB");
-	else
-		fmt3(buf, (double)v / (1024.0 * 1024), " TB");
-}
-
-/* A percentage; below 1 with a decimal so that a small share is not 0%. */
-static void fmt_pct(char *buf, double v)
-{
-	if (v > 0 && v < 0.95)
-		snprintf(buf, FMT_MAX, "%.1f%%", v);
-	else
-		snprintf(buf, FMT_MAX, "%.0f%%", v);
-}
-
-/* Collections per second, or per minute or hour when slower, which reads
- * better than 0.00833/s. */
-static void fmt_rate(char *buf, double per_s)
-{
-	if (per_s >= 0.9995)
-		fmt3(buf, per_s, "/s");
-	else if (per_s * 60 >= 0.9995)
-		fmt3(buf, per_s * 60, "/min");
-	else
-		fmt3(buf, per_s * 3600, "/h");
 }
 
 static void print_gc(const struct stats *s, FILE *out)
@@ -362,12 +307,12 @@ static void print_pause(const struct stats *s, FILE *out)
 		return;
 	}
 	for (i = 0; i < sizeof qs / sizeof qs[0]; i++) {
-		fmt_us(v, histo_quantile(h, qs[i].q));
+		fmt_dur(v, histo_quantile(h, qs[i].q));
 		fprintf(out, "%s %s  ", qs[i].name, v);
 	}
-	fmt_us(v, histo_max(h));
+	fmt_dur(v, histo_max(h));
 	fprintf(out, "max %s  ", v);
-	fmt_us(v, histo_sum(h));
+	fmt_dur(v, histo_sum(h));
 	fprintf(out, "total %s\n", v);
 }
 
