@@ -44,7 +44,9 @@ void src_emit_closed(struct src *s);
 void src_fail(struct src_error *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The read buffer size of a source (libuv alloc callbacks hand it out). */
-#define SRC_BUF_SIZE (64 * 1024)
+/* The read buffer size of a source (libuv alloc callbacks hand it out).
+ * Large enough that reading a big file costs few trips through libuv's
+ * threadpool. */
+#define SRC_BUF_SIZE (1024 * 1024)
 
 #endif

@@ -30,6 +30,7 @@
 #define TEXT_LOW (256u << 10)
 #define RECORD_CAP (4u << 20)
 #define BACKPRESSURE_MS 20
+#define TEXTBUF (64u << 10)
 
 /* Input quiet this long: let the parsers give out what they hold. */
 #define IDLE_MS 500
@@ -63,6 +64,10 @@ struct engine {
 	uv_timer_t idle, press;
 	int idle_on, press_on, paused;
 	int text_gone[2];      /* our stdout/stderr reader went away */
+	/* The program's text for each stream, gathered during one read and
+	 * queued in one go: a lock per read, not per line. */
+	char *textbuf[2];
+	size_t textlen[2];
 	char text_last[2];     /* the last byte of text written to each */
 	uint64_t last_data_ms;
 	struct sigwatch *sig;
@@ -92,6 +97,19 @@ struct engine {
 	int want_signal;      /* under mu: a signal to send the program */
 	int want_stop;        /* under mu: stop the input */
 };
+
+/* The lock matters only when a dashboard's thread reads the model. */
+static void lock(struct engine *e)
+{
+	if (e->o.dashboard)
+		uv_mutex_lock(&e->mu);
+}
+
+static void unlock(struct engine *e)
+{
+	if (e->o.dashboard)
+		uv_mutex_unlock(&e->mu);
+}
 
 static void changed(struct engine *e)
 {
@@ -139,11 +157,11 @@ static void on_record(void *ctx, const struct gc_record *r)
 	struct engine *e = ((struct stream_ctx *)ctx)->e;
 	char buf[RECOUT_MAX];
 
-	uv_mutex_lock(&e->mu);
+	lock(e);
 	stats_add(&e->stats, r);
 	ring_push(e->ring, r);
 	e->version++;
-	uv_mutex_unlock(&e->mu);
+	unlock(e);
 	changed(e);
 	if (e->json)
 		outq_write(e->json, buf, recout_json(buf, sizeof buf, r));
@@ -171,35 +189,54 @@ static void on_press(uv_timer_t *t)
 	}
 }
 
-static void on_foreign(void *ctx, const char *s, size_t n)
+static void text_flush(struct engine *e, unsigned stream)
 {
-	struct stream_ctx *sc = ctx;
-	struct engine *e = sc->e;
-	struct outq *q = e->text[sc->stream];
+	struct outq *q = e->text[stream];
+	size_t n = e->textlen[stream];
 
-	if (e->lines) {
-		uv_mutex_lock(&e->mu);
-		add_text_line(e, sc->stream, s, n);
-		e->version++;
-		uv_mutex_unlock(&e->mu);
-		changed(e);
-	}
-	if (!q || e->text_gone[sc->stream])
+	e->textlen[stream] = 0;
+	if (!n || !q || e->text_gone[stream])
 		return;
-	outq_write(q, s, n);
-	e->text_last[q == e->text[1]] = s[n - 1];
+	outq_write(q, e->textbuf[stream], n);
+	e->text_last[q == e->text[1]] = e->textbuf[stream][n - 1];
 	if (outq_error(q) == EPIPE) {
 		/* Our reader went away (| head): the program learns it on its
 		 * own stream, as it would have without us. */
-		e->text_gone[sc->stream] = 1;
+		e->text_gone[stream] = 1;
 		if (e->src && !e->src_closed)
-			src_close_stream(e->src, sc->stream);
+			src_close_stream(e->src, stream);
 		return;
 	}
 	if (!e->paused && text_pending(e) > TEXT_HIGH && e->src && !e->src_closed) {
 		e->paused = 1;
 		src_pause(e->src);
 		uv_timer_start(&e->press, on_press, BACKPRESSURE_MS, BACKPRESSURE_MS);
+	}
+}
+
+static void on_foreign(void *ctx, const char *s, size_t n)
+{
+	struct stream_ctx *sc = ctx;
+	struct engine *e = sc->e;
+	unsigned st = sc->stream;
+
+	if (e->lines) {
+		uv_mutex_lock(&e->mu);
+		add_text_line(e, st, s, n);
+		e->version++;
+		uv_mutex_unlock(&e->mu);
+		changed(e);
+	}
+	if (!e->text[st] || e->text_gone[st])
+		return;
+	while (n) {
+		if (e->textlen[st] == TEXTBUF)
+			text_flush(e, st);
+		size_t k = TEXTBUF - e->textlen[st] < n ? TEXTBUF - e->textlen[st] : n;
+		memcpy(e->textbuf[st] + e->textlen[st], s, k);
+		e->textlen[st] += k;
+		s += k;
+		n -= k;
 	}
 }
 
@@ -248,6 +285,7 @@ static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
 	if (e->record)
 		record_data(e, stream, buf, len);
 	gctrace_feed(e->parser[stream], buf, len);
+	text_flush(e, stream);
 }
 
 static void on_state(void *ctx, enum src_state state)
@@ -283,6 +321,8 @@ static void on_idle(uv_timer_t *t)
 	if (uv_now(&e->loop) - e->last_data_ms >= IDLE_MS) {
 		gctrace_idle(e->parser[0]);
 		gctrace_idle(e->parser[1]);
+		text_flush(e, 0);
+		text_flush(e, 1);
 	}
 }
 
@@ -412,9 +452,10 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		e->sctx[i] = (struct stream_ctx){e, i};
 		e->parser[i] = gctrace_new(&psink, &e->sctx[i]);
 		e->recline[i].buf = malloc(RECLINE_MAX);
+		e->textbuf[i] = malloc(TEXTBUF);
 	}
 	if (!e->ring || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
-	    !e->recline[1].buf) {
+	    !e->recline[1].buf || !e->textbuf[0] || !e->textbuf[1]) {
 		fputs("gcwatch: out of memory\n", stderr);
 		goto fail;
 	}
@@ -522,6 +563,8 @@ int engine_run(struct engine *e)
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	gctrace_finish(e->parser[0]);
 	gctrace_finish(e->parser[1]);
+	text_flush(e, 0);
+	text_flush(e, 1);
 	for (unsigned i = 0; i < 2 && e->record; i++)
 		if (e->recline[i].len)
 			outq_write(e->record, e->recline[i].buf, e->recline[i].len);
@@ -689,6 +732,7 @@ void engine_free(struct engine *e)
 	for (unsigned i = 0; i < 2; i++) {
 		gctrace_free(e->parser[i]);
 		free(e->recline[i].buf);
+		free(e->textbuf[i]);
 	}
 	ring_free(e->ring);
 	free(e->lines);

@@ -52,6 +52,10 @@ static void writer(void *arg)
 		}
 		q->head = (q->head + (size_t)w) % q->cap;
 		q->len -= (size_t)w;
+		/* Empty: start again at the front, so that only as much of the
+		 * buffer is ever touched (resident) as was ever pending. */
+		if (q->len == 0)
+			q->head = 0;
 		uv_cond_broadcast(&q->has_room);
 	}
 	uv_mutex_unlock(&q->mu);
