@@ -31,7 +31,8 @@ struct tui_opts {
  */
 int tui_run(struct engine *e, const struct tui_opts *o);
 
-/* True when a dashboard can run here: /dev/tty opens. */
+/* True when a dashboard can run here: /dev/tty opens and TERM is set and
+ * not "dumb". */
 bool tui_possible(void);
 
 #endif

@@ -364,6 +364,11 @@ static void on_crash(int signum)
 
 bool tui_possible(void)
 {
+	/* A terminal that cannot move its cursor (emacs' shell, TERM=dumb)
+	 * gets batch mode: a dashboard there would be blank. */
+	const char *term = getenv("TERM");
+	if (!term || !*term || strcmp(term, "dumb") == 0)
+		return false;
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
