@@ -16,6 +16,12 @@
 int batch_run(const struct options *o);
 
 struct engine;
+struct engine_opts;
+
+/* The engine's options from the command line's, for batch mode or the
+ * dashboard (which always follows and keeps the output for its pane). */
+void batch_engine_opts(const struct options *o, bool dashboard,
+                       struct engine_opts *eo);
 
 /* The end-of-run summary of an engine's run, on stderr. */
 void batch_summary(struct engine *e);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "model.h"
 
 void batch_summary(struct engine *e)
 {
@@ -58,22 +59,30 @@ int batch_gates(const struct options *o, struct engine *e, int status)
 	return held && status == 0 ? GATE_EXIT : status;
 }
 
-int batch_run(const struct options *o)
+void batch_engine_opts(const struct options *o, bool dashboard,
+                       struct engine_opts *eo)
 {
-	struct engine_opts eo = {
+	*eo = (struct engine_opts){
 		.command = o->command,
 		.path = o->path,
-		.follow = o->follow,
+		.follow = o->follow || dashboard,
 		.replay = o->replay,
 		.record = o->record,
 		.gctrace = o->gctrace,
 		.json_path = o->json_path,
 		.csv_path = o->csv_path,
-		.passthrough = true,
-		.ring_cap = 1024,
+		.passthrough = !dashboard,
+		.ring_cap = dashboard ? MODEL_RECORDS : 1024,
+		.dashboard = dashboard,
 	};
+}
+
+int batch_run(const struct options *o)
+{
+	struct engine_opts eo;
 	int status;
 
+	batch_engine_opts(o, false, &eo);
 	/* A reader that goes away must not kill us mid-run: writes fail
 	 * with EPIPE and are given up; the program is still watched. */
 	signal(SIGPIPE, SIG_IGN);

@@ -62,7 +62,7 @@ struct engine {
 	struct outq *json, *csv, *text[2], *record;
 	struct recline recline[2]; /* --record of a command: a line at a time */
 	uv_timer_t idle, press;
-	int idle_on, press_on, paused;
+	int idle_on, paused;
 	int text_gone[2];      /* our stdout/stderr reader went away */
 	/* The program's text for each stream, gathered during one read and
 	 * queued in one go: a lock per read, not per line. */
@@ -326,6 +326,23 @@ static void on_idle(uv_timer_t *t)
 	}
 }
 
+/* The engine's own handles (the source closes its own): once the input
+ * is done, or when freeing an engine that never ran. */
+static void close_loop_handles(struct engine *e)
+{
+	if (e->cmd_on) {
+		uv_close((uv_handle_t *)&e->cmd, NULL);
+		e->cmd_on = 0;
+	}
+	if (e->idle_on) {
+		uv_close((uv_handle_t *)&e->idle, NULL);
+		uv_close((uv_handle_t *)&e->press, NULL);
+		e->idle_on = 0;
+	}
+	sigwatch_stop(e->sig);
+	e->sig = NULL;
+}
+
 static void on_src_closed(void *ctx)
 {
 	struct engine *e = ctx;
@@ -339,17 +356,7 @@ static void on_src_closed(void *ctx)
 	e->version++;
 	uv_mutex_unlock(&e->mu);
 	changed(e);
-	if (e->cmd_on) {
-		uv_close((uv_handle_t *)&e->cmd, NULL);
-		e->cmd_on = 0;
-	}
-	if (e->idle_on) {
-		uv_close((uv_handle_t *)&e->idle, NULL);
-		uv_close((uv_handle_t *)&e->press, NULL);
-		e->idle_on = 0;
-	}
-	sigwatch_stop(e->sig);
-	e->sig = NULL;
+	close_loop_handles(e);
 }
 
 static void on_signal(void *ctx, int signum, int from_kernel)
@@ -710,19 +717,7 @@ void engine_free(struct engine *e)
 		src_stop(e->src);
 		uv_run(&e->loop, UV_RUN_DEFAULT);
 	}
-	if (e->sig) {
-		sigwatch_stop(e->sig);
-		e->sig = NULL;
-	}
-	if (e->cmd_on) {
-		uv_close((uv_handle_t *)&e->cmd, NULL);
-		e->cmd_on = 0;
-	}
-	if (e->idle_on) {
-		uv_close((uv_handle_t *)&e->idle, NULL);
-		uv_close((uv_handle_t *)&e->press, NULL);
-		e->idle_on = 0;
-	}
+	close_loop_handles(e);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	int rc = uv_loop_close(&e->loop);
 	assert(rc == 0 && "a libuv handle was left open");

@@ -15,7 +15,6 @@
 #include "batch.h"
 #include "cli.h"
 #include "engine.h"
-#include "model.h"
 #include "tui.h"
 
 /* A descriptor 0-2 closed at start would be taken by the next open (libuv
@@ -30,19 +29,7 @@ static void fill_std_fds(void)
 /* The dashboard, then the summary on the restored terminal. */
 static int dashboard(const struct options *o)
 {
-	struct engine_opts eo = {
-		.command = o->command,
-		.path = o->path,
-		.follow = true, /* the dashboard always follows */
-		.replay = o->replay,
-		.record = o->record,
-		.gctrace = o->gctrace,
-		.json_path = o->json_path,
-		.csv_path = o->csv_path,
-		.passthrough = false,
-		.ring_cap = MODEL_RECORDS,
-		.dashboard = true,
-	};
+	struct engine_opts eo;
 	const char *codeset = nl_langinfo(CODESET);
 	struct tui_opts to = {
 		.ascii = o->ascii || !codeset || strcmp(codeset, "UTF-8") != 0,
@@ -53,6 +40,7 @@ static int dashboard(const struct options *o)
 	};
 	int status;
 
+	batch_engine_opts(o, true, &eo);
 	signal(SIGPIPE, SIG_IGN);
 	struct engine *e = engine_new(&eo, &status);
 	if (!e)
