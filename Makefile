@@ -29,9 +29,11 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKG) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 BUILD    ?= build
-SRCS     := $(wildcard src/*.c)
+# One folder a layer (DESIGN: inputs -> trace -> model -> outputs and ui;
+# app wires them); headers in the same folders under include/.
+SRCS     := $(wildcard src/*/*.c)
 OBJS     := $(SRCS:src/%.c=$(BUILD)/%.o)
-LIBOBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
+LIBOBJS  := $(filter-out $(BUILD)/app/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -48,6 +50,7 @@ $(BUILD)/gcwatch: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
@@ -90,7 +93,7 @@ fuzz:
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -o build-fuzz/fuzz_gctrace tests/fuzz/fuzz_gctrace.c \
-	    $(filter-out src/main.c,$(SRCS)) $(PKG_CFLAGS) $(PKG_LIBS) -lm
+	    $(filter-out src/app/main.c,$(SRCS)) $(PKG_CFLAGS) $(PKG_LIBS) -lm
 	@mkdir -p build-fuzz/corpus
 	./build-fuzz/fuzz_gctrace -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    -artifact_prefix=build-fuzz/ \

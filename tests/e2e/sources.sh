@@ -1,5 +1,5 @@
 #!/bin/sh
-# The sources on their own (src/input.c, src/replay.c), through
+# The sources on their own (src/sources/file.c, src/sources/replay.c), through
 # build/tools/srccat, with real files, pipes and fifos:
 #  - a regular file, a file on standard input and a pipe on standard input
 #    are copied byte for byte (NUL bytes, a 1 MB line, no final newline),

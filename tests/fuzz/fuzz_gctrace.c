@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcrecord.h"
-#include "gctrace.h"
+#include "trace/gcrecord.h"
+#include "trace/gctrace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

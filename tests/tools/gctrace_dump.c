@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gctrace.h"
+#include "trace/gctrace.h"
 
 static void on_record(void *ctx, const struct gc_record *r)
 {

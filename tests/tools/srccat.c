@@ -20,7 +20,7 @@
 
 #include <uv.h>
 
-#include "source.h"
+#include "sources/source.h"
 
 struct cat {
 	uv_loop_t *loop;

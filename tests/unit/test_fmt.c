@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "fmt.h"
+#include "text/fmt.h"
 
 static void test_us(void **state)
 {

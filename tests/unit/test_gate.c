@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "gate.h"
-#include "gctrace.h"
+#include "app/gate.h"
+#include "trace/gctrace.h"
 
 static void test_parse_units(void **state)
 {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "gcline.h"
+#include "trace/gcline.h"
 
 static int same_state(const struct gcl_state *a, const struct gcl_state *b)
 {

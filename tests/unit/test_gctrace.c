@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "gctrace.h"
+#include "trace/gctrace.h"
 
 /* ---- capture ------------------------------------------------------ */
 

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "grid.h"
+#include "ui/grid.h"
 
 static void assert_cell(const struct grid *g, int x, int y, const char *ch,
                         enum role role)

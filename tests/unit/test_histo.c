@@ -7,7 +7,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "histo.h"
+#include "model/histo.h"
 
 #define N 20000
 

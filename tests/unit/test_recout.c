@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gcrecord.h"
-#include "recout.h"
+#include "trace/gcrecord.h"
+#include "outputs/recout.h"
 
 /* gc 252 @4316.062s 0%: 0.013+2.9+0.050 ms clock,
  * 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 8 P

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gcrecord.h"
-#include "ring.h"
+#include "trace/gcrecord.h"
+#include "model/ring.h"
 
 /* A record told apart by its gc number and a few derived fields. */
 static struct gc_record rec(uint64_t gc)

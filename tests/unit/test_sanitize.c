@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "grid.h"
-#include "sanitize.h"
-#include "utf8.h"
+#include "ui/grid.h"
+#include "ui/sanitize.h"
+#include "text/utf8.h"
 
 #define W 4096
 

@@ -12,8 +12,8 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "gcrecord.h"
-#include "stats.h"
+#include "trace/gcrecord.h"
+#include "model/stats.h"
 
 #ifndef TEST_DATA
 #define TEST_DATA "tests/data"

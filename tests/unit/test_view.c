@@ -21,14 +21,14 @@
 
 #include <cmocka.h>
 
-#include "fmt.h"
-#include "gctrace.h"
-#include "grid.h"
-#include "model.h"
-#include "stats.h"
-#include "utf8.h"
-#include "view.h"
-#include "window.h"
+#include "text/fmt.h"
+#include "trace/gctrace.h"
+#include "ui/grid.h"
+#include "model/model.h"
+#include "model/stats.h"
+#include "text/utf8.h"
+#include "ui/view.h"
+#include "ui/chartwin.h"
 
 #ifndef TEST_DATA
 #define TEST_DATA "tests/data"
@@ -930,14 +930,14 @@ static void test_window_steps(void **state)
 static void test_window_plan(void **state)
 {
 	struct model *m = steady(), *r = restart();
-	struct window *w = malloc(sizeof *w);
+	struct chartwin *w = malloc(sizeof *w);
 	int c, used = 0;
 	unsigned covered = 0;
 
 	(void)state;
 	assert_non_null(w);
 	/* Fewer records than columns: one each, right-aligned. */
-	window_plan(w, m, 60, 100);
+	chartwin_plan(w, m, 60, 100);
 	assert_int_equal(w->n, 60);
 	assert_int_equal(w->per_col, 1);
 	for (c = 0; c < 40; c++)
@@ -946,7 +946,7 @@ static void test_window_plan(void **state)
 	assert_int_equal(w->col[40].first, (int)m->nrecent - 60);
 
 	/* More records than columns: every column used, all covered. */
-	window_plan(w, m, 60, 47);
+	chartwin_plan(w, m, 60, 47);
 	for (c = 0; c < 47; c++) {
 		assert_true(w->col[c].first >= 0);
 		assert_true(w->col[c].last - w->col[c].first + 1 <= 2);
@@ -959,22 +959,22 @@ static void test_window_plan(void **state)
 	assert_int_equal(w->per_col, 2);
 
 	/* A restart: a marker column between the runs, no group across. */
-	window_plan(w, r, 60, 40);
+	chartwin_plan(w, r, 60, 40);
 	for (c = 0; c < 40; c++) {
 		if (w->col[c].restart) {
 			used++;
-			assert_true(window_is_restart(r, (unsigned)w->col[c + 1].first));
+			assert_true(chartwin_is_restart(r, (unsigned)w->col[c + 1].first));
 			assert_int_equal(r->recent[w->col[c + 1].first].gc, 1);
 		} else if (w->col[c].first >= 0) {
 			int i;
 			for (i = w->col[c].first + 1; i <= w->col[c].last; i++)
-				assert_false(window_is_restart(r, (unsigned)i));
+				assert_false(chartwin_is_restart(r, (unsigned)i));
 		}
 	}
 	assert_int_equal(used, 1);
 
 	/* Window figures: exact nearest-rank percentiles of the pauses. */
-	window_plan(w, m, 1, 10);
+	chartwin_plan(w, m, 1, 10);
 	assert_int_equal(w->n, 1);
 	assert_int_equal(w->pause_max, gcrecord_pause_us(&m->recent[m->nrecent - 1]));
 	assert_int_equal(w->pause_p50, w->pause_max);
@@ -1000,14 +1000,14 @@ static void test_window_cpu(void **state)
 
 	(void)state;
 	add_record(m, &a);
-	assert_true(window_cpu_pct(m, 0, 0) < 0); /* one point: no span */
+	assert_true(chartwin_cpu_pct(m, 0, 0) < 0); /* one point: no span */
 	add_record(m, &b);
 	/* gc 4's CPU (1.8+1.4+2.5+0+0.096 ms) over 37 ms x 4 P. */
 	want = 100.0 * (1800 + 1400 + 2500 + 0 + 96) / (37.0 * 1000 * 4);
-	assert_float_equal(window_cpu_pct(m, 0, 1), want, 1e-9);
+	assert_float_equal(chartwin_cpu_pct(m, 0, 1), want, 1e-9);
 	/* After a restart only the new run counts: one record, unknown. */
 	add_record(m, &c);
-	assert_true(window_cpu_pct(m, 0, 2) < 0);
+	assert_true(chartwin_cpu_pct(m, 0, 2) < 0);
 	free(m);
 }
 

@@ -1,0 +1,49 @@
+/*
+ * cli.h - the command line (DESIGN.md), parsed into plain options.
+ *
+ * Knows nothing of what the options do; main.c wires them up.
+ */
+#ifndef GCWATCH_CLI_H
+#define GCWATCH_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "app/gate.h"
+
+#define CLI_GATES_MAX 16
+
+struct options {
+	const char *json_path;   /* -j, --json FILE ("-" = stdout) */
+	const char *csv_path;    /* --csv FILE */
+	bool batch;              /* -b, --batch */
+	bool tui;                /* --tui */
+	int summary;             /* -1 default, 0 -q, 1 -s */
+	const char *path;        /* PATH to watch ("-" = stdin), or NULL */
+	char **command;          /* COMMAND [ARG...] after "--", or NULL */
+	bool follow;             /* -f, --follow */
+	const char *record;      /* -r, --record FILE */
+	double replay;           /* --replay[=SPEED]: 0 none */
+	int gctrace;             /* --gctrace N (default 1) */
+	unsigned interval_ms;    /* -i, --interval MS (default 250) */
+	bool ascii, no_color;    /* --ascii, --no-color */
+	double assist_warn;      /* --assist-warn PCT, as a share (0.25) */
+	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
+	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */
+	int ngates;
+	bool help, version;
+};
+
+/* Exit status for a usage error (DESIGN.md). */
+#define CLI_EXIT_USAGE 2
+
+/*
+ * Parse argv.  Returns 0 on success; on a usage error writes one message
+ * naming the bad argument to err and returns CLI_EXIT_USAGE.
+ */
+int cli_parse(int argc, char **argv, struct options *o, FILE *err);
+
+/* The usage text. */
+void cli_usage(FILE *out);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * chartwin.h - which recent collections the charts show, column by column,
+ * and what those collections add up to.
+ *
+ * The window is the last N collections (the + and - keys).  When N is not
+ * above the chart width each collection has a column, newest on the
+ * right.  When it is, each column stands for several neighbouring
+ * collections (their count spread evenly, so the chart still fills its
+ * width and always covers the whole window); the charts then draw the
+ * largest pause of the column, the heap of its last collection and the
+ * mean mark CPU, so spikes are never averaged away and the heap is the
+ * latest one.  A restart (gc numbering back to a number not above the
+ * previous record's, as a new process under go run) gets a column of its
+ * own, a marker; columns never mix two runs.  If the markers push the
+ * oldest collections out, the window's figures describe what is drawn.
+ * Nothing here depends on libuv or ncurses.
+ */
+#ifndef GCWATCH_CHARTWIN_H
+#define GCWATCH_CHARTWIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+/* A chart is never wider than the records kept. */
+#define CHARTWIN_COLS_MAX MODEL_RECORDS
+
+struct chartwin_col {
+	int first, last; /* m->recent[first..last]; first < 0: no records */
+	bool restart;    /* the marker before a new run */
+};
+
+struct chartwin {
+	int ncols;
+	struct chartwin_col col[CHARTWIN_COLS_MAX]; /* left to right */
+	unsigned first;   /* oldest record shown (index in m->recent) */
+	unsigned n;       /* records shown: m->recent[first .. first+n-1] */
+	unsigned want;    /* the window asked for, capped by what is kept */
+	unsigned per_col; /* most records in one column (1 when not grouped) */
+	unsigned min_per_col; /* fewest, in columns with records */
+
+	/* Over the records shown; GC_NULL / negative when unknown. */
+	int64_t pause_last, pause_p50, pause_p90, pause_p99, pause_max; /* us */
+	int64_t pause_total;
+	double cpu_pct;   /* GC CPU over the window, 0..100+, or -1 */
+	bool has_mark;    /* some record carries mark worker times */
+	int64_t assist_us, background_us, idle_us;   /* sums */
+};
+
+/* Plan ncols columns (at most CHARTWIN_COLS_MAX) for the last `size`
+ * collections of m, and compute the window's figures. */
+void chartwin_plan(struct chartwin *w, const struct model *m, unsigned size,
+                 int ncols);
+
+/* True when m->recent[i] starts a run (its gc number is not above the
+ * previous record's). */
+bool chartwin_is_restart(const struct model *m, unsigned i);
+
+/* GC CPU of records first..last (indices in m->recent): the CPU time the
+ * collector used (sweep termination, assist, background and idle marking,
+ * mark termination) over the wall time between the first and the last
+ * collection times P, in %; -1 when it cannot be told.  Only the latest
+ * run of the range counts, since "@" times restart with the process. */
+double chartwin_cpu_pct(const struct model *m, unsigned first, unsigned last);
+
+#endif

@@ -1,0 +1,1021 @@
+#include "trace/gctrace.h"
+
+#include <stdlib.h>
+#ifdef GCTRACE_DEBUG
+#include <stdio.h>
+#endif
+#include <string.h>
+
+#include "trace/gcline.h"
+#include "trace/logprefix.h"
+
+/*
+ * How a torn record is put back together.
+ *
+ * The runtime writes a gc line token by token; a program line written in
+ * one call can land between two tokens.  The stream then shows the first
+ * tokens, the program's line glued after them, and the rest of the record
+ * at the start of a later line.  While a record is incomplete, its lines
+ * are held and a set of hypotheses is kept: each says where the runtime's
+ * part of every held line ends.  A line either continues a hypothesis from
+ * its start (after a log prefix, if the record had one) or is wholly the
+ * program's.  The first hypothesis to reach the end of the record decides;
+ * if several do with different values, the record is dropped rather than
+ * guessed.
+ *
+ * Where a program line starts with digits, it can glue onto a runtime
+ * number ("gc 2362026/11/28 ..."); the split is chosen by the runtime's
+ * exact number formats, by the expected next collection number, and by the
+ * shapes of the program's own lines seen whole (how many digits they start
+ * with, and the character after those digits).
+ */
+
+#define MAX_HELD 2048         /* lines held for one torn record */
+#define ARENA_SIZE (512 * 1024)
+#define MAX_HYP 64
+#define MAX_PIECES 48         /* a record has ~45 tokens */
+/* Lines a hypothesis may wait for the rest of its record: the runtime's
+ * thread can be descheduled between two writes while a busy program logs
+ * hundreds of lines (seen: 55 lines between "gc " and the number). */
+#define MAX_WAIT 1024
+#define MAX_WAIT_WEAK 1024    /* the same for a bare "gc " that may be prose */
+#define MAX_WAIT_END 256      /* lines to wait for the newline of a record
+                                 whose values are all known */
+#define KEY_SLOTS 16384
+
+struct held {
+	uint32_t off;  /* in the arena */
+	uint32_t len;  /* without '\n' */
+	uint32_t plen; /* length to parse: without a trailing '\r' */
+	uint8_t nl;    /* the line had a '\n' (stored after it) */
+};
+
+/* The runtime's bytes of one held line: [from, to).  Before from: a log
+ * prefix (dropped); from to on: the program's text. */
+struct piece {
+	uint16_t line;
+	uint32_t from, to;
+};
+
+struct hyp {
+	struct gcl_state st;
+	uint16_t npieces;
+	uint16_t last; /* last held line that continued it */
+	struct piece pieces[MAX_PIECES];
+};
+
+struct gctrace {
+	struct gctrace_sink sink;
+	void *ctx;
+	struct gctrace_counts counts;
+
+	/* The line being assembled (partial line), with room for '\n'. */
+	char *line;
+	size_t linelen;
+
+	/* A torn record in progress. */
+	int pending;
+	char *arena;
+	size_t arena_used;
+	struct held held[MAX_HELD];
+	int nheld;
+	int prefixed; /* the record's first line had a log prefix */
+	char source[GC_SOURCE_MAX];
+	struct hyp *hyp, *next, *done;
+	int nhyp, nnext, ndone;
+
+	/* The collection number expected next, when known. */
+	uint64_t last_gc;
+	int have_last;
+	uint8_t last_era;
+	int64_t last_at;
+
+	/* Shapes of the program's whole lines: how often each was seen
+	 * (saturating), by a hash of the shape. */
+	uint16_t keys[KEY_SLOTS];
+	/* After a record was lost, its remains may still come as lines of
+	 * their own: learn no shapes until the next record. */
+	int no_learn;
+};
+
+/* ---------------------------------------------------------------- */
+
+static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
+{
+	if (!len)
+		return;
+	p->counts.foreign_lines++;
+	if (p->sink.foreign)
+		p->sink.foreign(p->ctx, s, len);
+}
+
+/*
+ * The shape of a line's start: how many digits, the byte after them, how
+ * many digits again, the byte after those ("2026/11/28 ..." is 4 '/' 2 '/';
+ * "INFO ..." is 0 'I' 0 'N').  Enough to tell where a program line that
+ * starts with digits begins when it is glued onto a runtime number.
+ */
+static unsigned key_of(const char *s, size_t n)
+{
+	size_t i = 0, d1, d2;
+	unsigned c1 = 0, c2 = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	d1 = i < 15 ? i : 15;
+	if (i < n) {
+		c1 = (unsigned char)s[i++];
+		size_t j = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		d2 = i - j < 7 ? i - j : 7;
+		if (i < n)
+			c2 = (unsigned char)s[i];
+	} else {
+		d2 = 0;
+	}
+	unsigned k = (unsigned)d1 | c1 << 4 | (unsigned)d2 << 12 | c2 << 15;
+	return (k * 2654435761u) >> 18; /* 14 bits: KEY_SLOTS */
+}
+
+static void key_learn(struct gctrace *p, const char *s, size_t n)
+{
+	if (p->no_learn)
+		return;
+	unsigned k = key_of(s, n);
+
+	if (p->keys[k] < UINT16_MAX)
+		p->keys[k]++;
+}
+
+/* How often the program's lines looked like s[0..n); a shape seen once
+ * may be a stray, so it counts from the second time. */
+static unsigned key_count(const struct gctrace *p, const char *s, size_t n)
+{
+	unsigned c = p->keys[key_of(s, n)];
+
+	return c >= 2 ? c : 0;
+}
+
+/* The first "gc" at or after from that may start a runtime line: at the
+ * start or after a non-alphanumeric byte, followed by ' ' or a digit. */
+static long find_gc(const char *s, size_t n, size_t from)
+{
+	size_t i = from;
+
+	while (i + 3 <= n) {
+		const char *g = memchr(s + i, 'g', n - i - 2);
+		if (!g)
+			return -1;
+		i = (size_t)(g - s);
+		if (s[i + 1] == 'c' && (s[i + 2] == ' ' || (s[i + 2] >= '0' && s[i + 2] <= '9'))) {
+			unsigned char b = i ? (unsigned char)s[i - 1] : ' ';
+			int alnum = (b >= '0' && b <= '9') || ((b | 32) >= 'a' && (b | 32) <= 'z');
+			if (!alnum)
+				return (long)i;
+		}
+		i++;
+	}
+	return -1;
+}
+
+static int starts(const char *s, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+	return n >= l && memcmp(s, lit, l) == 0;
+}
+
+static int digit_at(const char *s, size_t n, size_t i)
+{
+	return i < n && s[i] >= '0' && s[i] <= '9';
+}
+
+/* Other runtime lines: GC forced, scvg, scav, pacer, SCHED, init, scan. */
+static int runtime_kind_at(const char *s, size_t n)
+{
+	/* Cheap first: every kind starts with one of these letters. */
+	if (n < 4 || !strchr("GSfips", s[0]) || s[0] == 0)
+		return 0;
+	if (starts(s, n, "GC forced")) {
+		for (size_t i = 9; i < n; i++)
+			if (s[i] != ' ' && s[i] != '\t')
+				return 0;
+		return GCTRACE_RT_GC_FORCED;
+	}
+	if (starts(s, n, "scvg")) {
+		size_t i = 4;
+		if (i < n && s[i] == '-')
+			i++;
+		while (digit_at(s, n, i))
+			i++;
+		return i < n && s[i] == ':' ? GCTRACE_RT_SCVG : 0;
+	}
+	if (starts(s, n, "forced scvg: "))
+		return GCTRACE_RT_SCVG;
+	if (starts(s, n, "scav ") && digit_at(s, n, 5))
+		return GCTRACE_RT_SCAV;
+	if (starts(s, n, "pacer: "))
+		return GCTRACE_RT_PACER;
+	if (starts(s, n, "SCHED ") && digit_at(s, n, 6))
+		return GCTRACE_RT_SCHED;
+	if (starts(s, n, "scan: "))
+		return GCTRACE_RT_SCAN;
+	if (starts(s, n, "init ")) {
+		size_t i = 5;
+		while (i < n && s[i] != ' ')
+			i++;
+		if (i + 2 < n && s[i + 1] == '@' && digit_at(s, n, i + 2))
+			return GCTRACE_RT_INIT;
+	}
+	return 0;
+}
+
+static int runtime_kind(const char *s, size_t n, size_t *at)
+{
+	int k = runtime_kind_at(s, n);
+	size_t q;
+
+	*at = 0;
+	if (!k && (q = logprefix_skip(s, n)) > 0 && (k = runtime_kind_at(s + q, n - q)))
+		*at = q;
+	return k;
+}
+
+/* ---------------------------------------------------------------- */
+
+static void emit(struct gctrace *p, const struct gc_record *r)
+{
+	p->counts.records++;
+	p->no_learn = 0;
+	p->last_gc = r->gc;
+	p->last_era = r->era;
+	p->last_at = r->at_ms;
+	p->have_last = 1;
+	if (p->sink.record)
+		p->sink.record(p->ctx, r);
+}
+
+/* A whole gc line, if s[0..n) holds one from a "gc" on. */
+static int parse_whole(const char *s, size_t n, size_t k, struct gc_record *r)
+{
+	if (digit_at(s, n, k + 2))
+		return gcl_parse_pre15(s + k, n - k, r);
+
+	struct gcl_state st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc;
+	gcl_start(&st);
+	if (gcl_match(&st, s + k, n - k, cuts, &nc) != GCL_COMPLETE)
+		return 0;
+	gcl_to_record(&st, r);
+	return 1;
+}
+
+int gctrace_parse_line(const char *line, size_t len, struct gc_record *out)
+{
+	for (long k = find_gc(line, len, 0); k >= 0; k = find_gc(line, len, (size_t)k + 1))
+		if (parse_whole(line, len, (size_t)k, out))
+			return 1;
+	return 0;
+}
+
+/*
+ * A line that may be the remains of a runtime line we could not put back
+ * together: not a sample of the program's own lines.  Runtime pieces start
+ * with numbers chained by '+' and '/' or followed by a runtime literal;
+ * a date ("2026/11/28 17:09") is not one.
+ */
+static int fragment_like(const char *s, size_t m)
+{
+	static const char *const after[] = {" ms", " MB", "->", "%", "s ", " P", " @"};
+	size_t i = 0;
+	int nums = 0, plus = 0, dot = 0;
+
+	if (gcl_looks_continued(s, m) || (m >= 2 && s[m - 2] == ' ' && s[m - 1] == 'P'))
+		return 1;
+	if (i < m && (s[i] == '+' || s[i] == '/')) {
+		if (i + 1 < m && s[i + 1] >= '0' && s[i + 1] <= '9')
+			return 1; /* "/0.007/75+..." */
+		plus = s[i] == '+';
+		i++;
+	}
+	for (;;) {
+		size_t j = i;
+		while (j < m && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.')) {
+			dot |= s[j] == '.';
+			j++;
+		}
+		if (j == i)
+			break;
+		nums++;
+		i = j;
+		if (i < m && (s[i] == '+' || s[i] == '/')) {
+			plus |= s[i] == '+';
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (nums == 0)
+		return i > 0;
+	/* Chained numbers with decimals are the runtime's times. */
+	if (plus || i >= m || (dot && nums > 1))
+		return 1;
+	for (size_t k = 0; k < sizeof after / sizeof after[0]; k++)
+		if (starts(s + i, m - i, after[k]))
+			return 1;
+	/* A decimal glued to text ("0.041INFO ..."). */
+	return dot && s[i] != ' ';
+}
+
+/* Text that only the runtime writes: a line holding it is not wholly the
+ * program's (a fragment of the program's may have come before it). */
+static int has_runtime_text(const char *s, size_t n)
+{
+	static const char *const lits[] = {" ms clock, ", " ms cpu, ", " MB goal, ",
+	                                   " MB stacks, ", " MB globals, "};
+	for (size_t i = 0; i < sizeof lits / sizeof lits[0]; i++)
+		if (memmem(s, n, lits[i], strlen(lits[i])))
+			return 1;
+	/* Phase times chained by '+' or '/': "0.22+0.67", "8.0/0". */
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (s[i] != '+' && s[i] != '/')
+			continue;
+		size_t a = i, b = i + 1;
+		int dot = 0;
+		while (a > 0 && ((s[a - 1] >= '0' && s[a - 1] <= '9') || s[a - 1] == '.'))
+			dot |= s[--a] == '.';
+		while (b < n && ((s[b] >= '0' && s[b] <= '9') || s[b] == '.'))
+			dot |= s[b++] == '.';
+		if (a < i && b > i + 1 && dot)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Of the places where the runtime's part of a line may end, keep those that
+ * fit what is known: the collection number expected next, then the shapes
+ * of the program's own lines.  Cuts that stay ambiguous are all kept; the
+ * record is dropped later if they lead to different values.
+ */
+static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
+                       size_t base, const struct gcl_cut *cuts, int nc,
+                       int *keep)
+{
+	int kept = 0;
+
+	for (int i = 0; i < nc; i++)
+		keep[i] = 1;
+
+	/* The collection number: when a cut gives the one after the last,
+	 * cuts that give another are dropped; those before the number stay.
+	 * (Not so for 1, a new process: "gc 1" also starts "gc 182".) */
+	if (p->have_last) {
+		int64_t want = (int64_t)p->last_gc + 1;
+		int any = 0;
+		for (int i = 0; i < nc; i++)
+			any |= cuts[i].st.v[GCL_F_GC] == want;
+		for (int i = 0; any && i < nc; i++)
+			keep[i] = cuts[i].st.v[GCL_F_GC] == want ||
+			          cuts[i].st.v[GCL_F_GC] == GC_NULL;
+	}
+
+	/* The program's text after a cut must look like the program's lines
+	 * seen whole, and hold nothing only the runtime writes. */
+	int known = 0, best = -1, whole[GCL_MAX_CUTS];
+	unsigned cnt[GCL_MAX_CUTS];
+	for (int i = 0; i < nc; i++) {
+		const char *x = s + base + cuts[i].pos;
+		size_t xn = n - base - cuts[i].pos;
+		cnt[i] = 0;
+		whole[i] = 0;
+		if (!keep[i])
+			continue;
+		if (best < 0 || cuts[i].pos > cuts[best].pos)
+			best = i;
+		whole[i] = !fragment_like(x, xn) && !has_runtime_text(x, xn);
+		cnt[i] = whole[i] ? key_count(p, x, xn) : 0;
+		keep[i] = cnt[i] > 0;
+		known += keep[i];
+	}
+#ifdef GCTRACE_DEBUG
+	for (int i = 0; i < nc; i++)
+		fprintf(stderr, "    cut %u keep %d whole %d cnt %u x=%.10s\n", cuts[i].pos, keep[i], whole[i], cnt[i], s + base + cuts[i].pos);
+#endif
+	/* Splits of one number (the same run of digits): a shape seen four
+	 * times as often as another wins. */
+	for (int i = 0; known > 1 && i < nc; i++)
+		for (int j = 0; keep[i] && j < nc; j++)
+			if (j != i && keep[j] && cuts[j].pos - cuts[j].digits ==
+			                             cuts[i].pos - cuts[i].digits &&
+			    cnt[i] * 4 <= cnt[j])
+				keep[i] = 0;
+	if (!known && best >= 0 && whole[best]) {
+		/* Nothing like it seen yet: a program line that starts with a
+		 * letter or a bracket right after the runtime's last token
+		 * almost surely starts there. */
+		size_t at = base + cuts[best].pos;
+		unsigned char c = at < n ? (unsigned char)s[at] : 0;
+		keep[best] = ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '[' ||
+		             c == '{' || c == '<' || c == '"';
+	}
+	for (int i = 0; i < nc; i++)
+		kept += keep[i];
+	return kept;
+}
+
+/* ---------------------------------------------------------------- */
+
+static const char *held_text(const struct gctrace *p, int i)
+{
+	return p->arena + p->held[i].off;
+}
+
+static int hold(struct gctrace *p, const char *s, size_t n, size_t plen, int nl)
+{
+	if (p->nheld >= MAX_HELD || p->arena_used + n + 1 > ARENA_SIZE)
+		return 0;
+	struct held *h = &p->held[p->nheld++];
+	h->off = (uint32_t)p->arena_used;
+	h->len = (uint32_t)n;
+	h->plen = (uint32_t)plen;
+	h->nl = (uint8_t)nl;
+	memcpy(p->arena + p->arena_used, s, n);
+	p->arena[p->arena_used + n] = '\n';
+	p->arena_used += n + 1;
+	return 1;
+}
+
+static void pending_clear(struct gctrace *p)
+{
+	p->pending = 0;
+	p->nheld = 0;
+	p->arena_used = 0;
+	p->nhyp = 0;
+	p->source[0] = 0;
+}
+
+/* Give up on the record: every held line goes out as it came. */
+static void pending_drop(struct gctrace *p)
+{
+	int real = 0;
+
+	for (int i = 0; i < p->nhyp; i++)
+		if (gcl_is_strong(&p->hyp[i].st) || p->hyp[i].npieces > 1)
+			real = 1;
+	/* "gc " and, further on, " @": a record start broken by a fragment
+	 * of the program's text, not "gc " in prose. */
+	if (p->nheld && memmem(held_text(p, 0), p->held[0].plen, " @", 2))
+		real = 1;
+	if (real) {
+		p->counts.torn_dropped++;
+		p->no_learn = 1;
+	}
+	for (int i = 0; i < p->nheld; i++)
+		deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
+	pending_clear(p);
+}
+
+/*
+ * Where the runtime's " (forced)" sits in the program's text after a piece
+ * that ends with " P" ("4 Ppartial write  (forced)..."): a fragment of the
+ * program's came between.  Returns its offset in the line, or 0.
+ */
+static size_t forced_in(const struct gctrace *p, const struct piece *pc)
+{
+	const char *s = held_text(p, pc->line);
+	const struct held *l = &p->held[pc->line];
+	const char *f;
+
+	if (pc->to < 2 || s[pc->to - 2] != ' ' || s[pc->to - 1] != 'P')
+		return 0;
+	f = memmem(s + pc->to, l->plen - pc->to, " (forced)", 9);
+	return f ? (size_t)(f - s) : 0;
+}
+
+/*
+ * The record is whole: emit it and the program's text around it.  The
+ * newline of the record's last line is the runtime's; text after the
+ * runtime's part on that line (a fragment written without a newline just
+ * before it) goes out without one.
+ */
+static void pending_resolve(struct gctrace *p, const struct hyp *h)
+{
+	struct gc_record r;
+	int k = 0;
+
+	gcl_to_record(&h->st, &r);
+	for (int i = 0; i < h->npieces; i++)
+		if (forced_in(p, &h->pieces[i]))
+			r.forced = true;
+	memcpy(r.source, p->source, sizeof r.source);
+	if (h->npieces > 1)
+		p->counts.torn_recovered++;
+	emit(p, &r);
+	for (int i = 0; i < p->nheld; i++) {
+		const char *s = held_text(p, i);
+		const struct held *l = &p->held[i];
+		if (k < h->npieces && h->pieces[k].line == i) {
+			const struct piece *pc = &h->pieces[k++];
+			size_t f = forced_in(p, pc);
+			/* Elsewhere the newline ends the program's line glued
+			 * after the runtime's part. */
+			size_t end = k == h->npieces ? l->plen : l->len + l->nl;
+			if (f) {
+				deliver_foreign(p, s + pc->to, f - pc->to);
+				deliver_foreign(p, s + f + 9, end - f - 9);
+			} else if (end > pc->to) {
+				deliver_foreign(p, s + pc->to, end - pc->to);
+			}
+		} else {
+			/* A whole line of the program's, by a record that came
+			 * out whole around it: a sample of its shapes. */
+			if (!fragment_like(s, l->plen))
+				key_learn(p, s, l->plen);
+			deliver_foreign(p, s + 0, l->len + l->nl);
+		}
+	}
+	pending_clear(p);
+}
+
+static void hyp_add(struct gctrace *p, struct hyp *set, int *nset,
+                    const struct hyp *from, const struct gcl_state *st,
+                    uint16_t line, uint32_t a, uint32_t b)
+{
+	if (from && from->npieces >= MAX_PIECES)
+		return;
+	if (*nset >= MAX_HYP) {
+		/* Full: replace the one that has waited longest. */
+		int worst = 0;
+		for (int i = 1; i < *nset; i++)
+			if (set[i].last < set[worst].last)
+				worst = i;
+		if (set[worst].last >= line)
+			return;
+		set[worst] = set[--(*nset)];
+	}
+	struct hyp *h = &set[(*nset)++];
+	if (from) {
+		h->npieces = from->npieces;
+		memcpy(h->pieces, from->pieces, from->npieces * sizeof h->pieces[0]);
+	} else {
+		h->npieces = 0;
+	}
+	h->st = *st;
+	h->last = line;
+	h->pieces[h->npieces++] = (struct piece){line, a, b};
+}
+
+/* A put-together record must fit the numbering: the next numbers after
+ * the last record (some may have been lost) in the same era, or a new
+ * process (numbers and "@" times start again). */
+static int fits_sequence(const struct gctrace *p, const struct hyp *h)
+{
+	uint64_t g = (uint64_t)h->st.v[GCL_F_GC];
+	struct gc_record r;
+
+	if (!p->have_last || g == 1)
+		return 1;
+	gcl_to_record(&h->st, &r);
+	/* A new process: the numbers start again, and the times or the
+	 * shape of the lines say so too. */
+	if (g <= p->last_gc)
+		return (r.at_ms != GC_NULL && p->last_at != GC_NULL && r.at_ms < p->last_at) ||
+		       r.era != p->last_era || g <= p->last_gc / 2;
+	/* One process prints one shape of line: a put-together record of
+	 * another era is a misreading. */
+	return g <= p->last_gc + 1000 && r.era == p->last_era;
+}
+
+/* Pick among hypotheses that reached the end of the record. */
+static const struct hyp *pick(struct gctrace *p)
+{
+	int alive[MAX_HYP], n = p->ndone, any = 0;
+	struct gc_record a, b;
+
+	for (int i = 0; i < n; i++)
+		any |= alive[i] = fits_sequence(p, &p->done[i]);
+	if (!any)
+		return NULL;
+	/* Prefer plausible values, then the expected number. */
+	for (int pass = 0; pass < 2; pass++) {
+		int ok[MAX_HYP];
+		any = 0;
+		for (int i = 0; i < n; i++) {
+			ok[i] = alive[i] &&
+			        (pass == 0 ? gcl_plausible(&p->done[i].st)
+			                   : p->have_last &&
+			                     (uint64_t)p->done[i].st.v[GCL_F_GC] == p->last_gc + 1);
+			any |= ok[i];
+		}
+		if (any)
+			memcpy(alive, ok, sizeof alive);
+	}
+	int first = -1;
+	for (int i = 0; i < n; i++) {
+		if (!alive[i])
+			continue;
+		if (first < 0) {
+			first = i;
+			gcl_to_record(&p->done[i].st, &a);
+			continue;
+		}
+		gcl_to_record(&p->done[i].st, &b);
+		if (!gcrecord_equal(&a, &b))
+			return NULL;
+	}
+	return first >= 0 ? &p->done[first] : NULL;
+}
+
+/*
+ * Try to continue hypothesis h with held line li at offset q.  Returns
+ * whether the line may instead be wholly the program's under h: when it
+ * does not continue h at all, or when its start looks like a program line
+ * (a log line "2026/11/28 ..." can read like "assist/background/idle").
+ */
+static int continue_hyp(struct gctrace *p, const struct hyp *h, int li, size_t q)
+{
+	const char *s = held_text(p, li);
+	size_t n = p->held[li].plen;
+	struct gcl_state st = h->st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc, keep[GCL_MAX_CUTS];
+	int skip = 1;
+
+	switch (gcl_match(&st, s + q, n - q, cuts, &nc)) {
+	case GCL_COMPLETE:
+		hyp_add(p, p->done, &p->ndone, h, &st, (uint16_t)li, (uint32_t)q,
+		        (uint32_t)n);
+		return 0;
+	case GCL_PARTIAL:
+		choose_cuts(p, s, n, q, cuts, nc, keep);
+		skip = 0;
+		for (int i = 0; i < nc; i++) {
+			if (!keep[i])
+				continue;
+			if (cuts[i].pos == 0)
+				skip = 1;
+			else
+				hyp_add(p, p->next, &p->nnext, h, &cuts[i].st,
+				        (uint16_t)li, (uint32_t)q,
+				        (uint32_t)(q + cuts[i].pos));
+		}
+		return skip;
+	case GCL_NONE:
+		break;
+	}
+	return 1;
+}
+
+/*
+ * The record lacks only its end, and the line that came is not that end:
+ * the runtime's newline was the one on the record's last line, after a
+ * fragment of the program's text.  Finish the record that way.  Returns
+ * whether it could.
+ */
+static int pending_finish_early(struct gctrace *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->nhyp; i++)
+		if (gcl_endable(&p->hyp[i].st))
+			p->done[n++] = p->hyp[i];
+	p->ndone = n;
+	if (!n)
+		return 0;
+	const struct hyp *h = pick(p);
+	if (!h)
+		return 0;
+	pending_resolve(p, h);
+	return 1;
+}
+
+static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl);
+
+/* Does hypothesis h end with the runtime's " (forced)" after a fragment of
+ * the program's text ("8 Ppartial write  (forced)")? */
+static int forced_tail(const struct gctrace *p, const struct hyp *h)
+{
+	const struct piece *pc = &h->pieces[h->npieces - 1];
+	const struct held *l = &p->held[pc->line];
+
+	return gcl_endable(&h->st) == 2 && pc->line == p->nheld - 1 &&
+	       l->plen - pc->to >= 9 &&
+	       memcmp(held_text(p, pc->line) + l->plen - 9, " (forced)", 9) == 0;
+}
+
+/* Such a record needs nothing more: finish it now.  Returns whether. */
+static int pending_forced_tail(struct gctrace *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->nhyp; i++)
+		if (forced_tail(p, &p->hyp[i]))
+			p->done[n++] = p->hyp[i];
+	p->ndone = n;
+	const struct hyp *h = n ? pick(p) : NULL;
+	if (h)
+		pending_resolve(p, h);
+	return h != NULL;
+}
+
+/* Does this line begin something the runtime prints on its own? */
+static int starts_runtime_line(const char *s, size_t m)
+{
+	size_t at;
+	struct gc_record r;
+
+	if (runtime_kind(s, m, &at))
+		return 1;
+	/* "gc " opening a line: the runtime has begun another record (or
+	 * the program wrote "gc "; then the held record is only finished
+	 * early, no harm). */
+	at = logprefix_skip(s, m);
+	if (starts(s, m, "gc ") || (at && starts(s + at, m - at, "gc ")))
+		return 1;
+	for (long k = find_gc(s, m, 0); k >= 0; k = find_gc(s, m, (size_t)k + 1)) {
+		if (digit_at(s, m, (size_t)k + 2)) {
+			if (gcl_parse_pre15(s + k, m - (size_t)k, &r))
+				return 1;
+			continue;
+		}
+		struct gcl_state st;
+		struct gcl_cut cuts[GCL_MAX_CUTS];
+		int nc;
+		gcl_start(&st);
+		enum gcl_result res = gcl_match(&st, s + k, m - (size_t)k, cuts, &nc);
+		if (res == GCL_COMPLETE || gcl_is_strong(&st))
+			return 1;
+		for (int i = 0; i < nc; i++)
+			if (gcl_is_strong(&cuts[i].st))
+				return 1;
+	}
+	return 0;
+}
+
+static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
+{
+	/* The runtime prints one line at a time (printlock): a new runtime
+	 * line means the held record will never be finished. */
+	int expired = 0;
+	for (int i = 0; i < p->nhyp; i++)
+		if (gcl_endable(&p->hyp[i].st) &&
+		    p->nheld - 1 - p->hyp[i].last >= MAX_WAIT_END)
+			expired = 1;
+	if (expired || starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
+		if (!pending_finish_early(p))
+			pending_drop(p);
+		fresh_line(p, s, n, m, nl);
+		return;
+	}
+	int li = p->nheld - 1;
+	size_t q = p->prefixed ? logprefix_skip(s, m) : 0;
+	int runtime_like = gcl_looks_continued(s, m) || has_runtime_text(s, m) ||
+	                   (q && gcl_looks_continued(s + q, m - q));
+
+	p->nnext = 0;
+	p->ndone = 0;
+	for (int i = 0; i < p->nhyp; i++) {
+		const struct hyp *h = &p->hyp[i];
+		int skip = continue_hyp(p, h, li, 0);
+		if (q)
+			skip &= continue_hyp(p, h, li, q);
+		/* Or the whole line is the program's, unless it looks like
+		 * the runtime's own continuation. */
+		int limit = gcl_is_strong(&h->st) || h->npieces > 1 ? MAX_WAIT
+		                                                    : MAX_WAIT_WEAK;
+		if (skip && !runtime_like && li - h->last < limit && p->nnext < MAX_HYP)
+			p->next[p->nnext++] = *h;
+	}
+#ifdef GCTRACE_DEBUG
+	fprintf(stderr, "line %d: %d hyps -> %d next, %d done\n", li, p->nhyp, p->nnext, p->ndone);
+	for (int i = 0; i < p->nnext; i++)
+		fprintf(stderr, "  next tok %d pieces %d gc %lld last %d\n", p->next[i].st.tok,
+		        p->next[i].npieces, (long long)p->next[i].st.v[GCL_F_GC], p->next[i].last);
+	for (int i = 0; i < p->ndone; i++) {
+		fprintf(stderr, "  done pieces %d:", p->done[i].npieces);
+		for (int f = 0; f < GCL_F_COUNT; f++)
+			fprintf(stderr, " %lld", (long long)p->done[i].st.v[f]);
+		for (int k = 0; k < p->done[i].npieces; k++)
+			fprintf(stderr, " [%d %u-%u]", p->done[i].pieces[k].line,
+			        p->done[i].pieces[k].from, p->done[i].pieces[k].to);
+		fprintf(stderr, "\n");
+	}
+#endif
+	if (p->ndone) {
+		const struct hyp *h = pick(p);
+		if (h)
+			pending_resolve(p, h);
+		else
+			pending_drop(p);
+		return;
+	}
+	struct hyp *t = p->hyp;
+	p->hyp = p->next;
+	p->next = t;
+	p->nhyp = p->nnext;
+	if (p->nhyp == 0)
+		pending_drop(p);
+	else
+		pending_forced_tail(p);
+}
+
+/* A line with no record in progress. */
+static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
+{
+	struct gc_record r;
+
+	for (long k = find_gc(s, m, 0); k >= 0; k = find_gc(s, m, (size_t)k + 1)) {
+		size_t at = (size_t)k;
+		if (digit_at(s, m, at + 2)) {
+			if (gcl_parse_pre15(s + at, m - at, &r)) {
+				logprefix_source(s, at, r.source, sizeof r.source);
+				emit(p, &r);
+				return;
+			}
+			continue;
+		}
+		struct gcl_state st;
+		struct gcl_cut cuts[GCL_MAX_CUTS];
+		int nc, keep[GCL_MAX_CUTS];
+		gcl_start(&st);
+		enum gcl_result res = gcl_match(&st, s + at, m - at, cuts, &nc);
+		if (res == GCL_COMPLETE) {
+			gcl_to_record(&st, &r);
+			logprefix_source(s, at, r.source, sizeof r.source);
+			emit(p, &r);
+			return;
+		}
+		if (res != GCL_PARTIAL || nc == 0)
+			continue;
+		/* A record that stops early: torn, or "gc " in prose.  Only
+		 * a strong start may sit anywhere; a weak one must begin the
+		 * line or follow a log prefix. */
+		int strong = 0;
+		for (int i = 0; i < nc; i++)
+			strong |= gcl_is_strong(&cuts[i].st);
+		if (!strong && at != 0 && at != logprefix_skip(s, m))
+			continue;
+		choose_cuts(p, s, m, at, cuts, nc, keep);
+		if (!hold(p, s, n, m, nl))
+			break;
+		p->pending = 1;
+		p->prefixed = at > 0;
+		logprefix_source(s, at, p->source, sizeof p->source);
+		for (int i = 0; i < nc; i++)
+			if (keep[i] && cuts[i].pos > 0)
+				hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0,
+				        (uint32_t)at, (uint32_t)(at + cuts[i].pos));
+		if (p->nhyp == 0)
+			pending_drop(p);
+		else
+			pending_forced_tail(p);
+		return;
+	}
+
+	size_t at;
+	int kind = runtime_kind(s, m, &at);
+	if (kind) {
+		p->counts.runtime_lines++;
+		if (p->sink.runtime)
+			p->sink.runtime(p->ctx, (enum gctrace_rt)kind, s + at, m - at);
+		return;
+	}
+	if (!fragment_like(s, m))
+		key_learn(p, s, m);
+	deliver_foreign(p, s, n + (size_t)nl);
+}
+
+/* One line: s[0..n), followed in memory by '\n' when nl. */
+static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
+{
+	size_t m = n;
+
+	if (m && s[m - 1] == '\r')
+		m--;
+	p->counts.lines++;
+	if (p->pending)
+		pending_line(p, s, n, m, nl);
+	else
+		fresh_line(p, s, n, m, nl);
+}
+
+/* A piece cut from an over-long line: never a record. */
+static void long_piece(struct gctrace *p, const char *s, size_t n)
+{
+	if (p->pending)
+		pending_drop(p);
+	p->counts.long_pieces++;
+	deliver_foreign(p, s, n);
+}
+
+/* Bytes with no newline: into the partial line, in pieces if too long. */
+static void stash(struct gctrace *p, const char *s, size_t n)
+{
+	while (n) {
+		if (p->linelen == GCTRACE_LINE_MAX) {
+			long_piece(p, p->line, p->linelen);
+			p->linelen = 0;
+		}
+		size_t k = GCTRACE_LINE_MAX - p->linelen;
+		if (k > n)
+			k = n;
+		memcpy(p->line + p->linelen, s, k);
+		p->linelen += k;
+		s += k;
+		n -= k;
+	}
+}
+
+void gctrace_feed(struct gctrace *p, const char *buf, size_t len)
+{
+	p->counts.bytes += len;
+	while (len) {
+		const char *nlp = memchr(buf, '\n', len);
+		if (!nlp) {
+			stash(p, buf, len);
+			return;
+		}
+		size_t n = (size_t)(nlp - buf);
+		if (p->linelen) {
+			stash(p, buf, n);
+			p->line[p->linelen] = '\n';
+			process_line(p, p->line, p->linelen, 1);
+			p->linelen = 0;
+		} else {
+			/* Straight from the caller's buffer: the common case. */
+			const char *s = buf;
+			size_t rest = n;
+			while (rest > GCTRACE_LINE_MAX) {
+				long_piece(p, s, GCTRACE_LINE_MAX);
+				s += GCTRACE_LINE_MAX;
+				rest -= GCTRACE_LINE_MAX;
+			}
+			process_line(p, s, rest, 1);
+		}
+		buf += n + 1;
+		len -= n + 1;
+	}
+}
+
+void gctrace_finish(struct gctrace *p)
+{
+	if (p->linelen) {
+		process_line(p, p->line, p->linelen, 0);
+		p->linelen = 0;
+	}
+	if (p->pending && !pending_finish_early(p))
+		pending_drop(p);
+}
+
+void gctrace_idle(struct gctrace *p)
+{
+	if (p->pending && !pending_finish_early(p))
+		pending_drop(p);
+	/* A partial line that may be a runtime line in the making stays;
+	 * anything else is the program's prompt or progress text. */
+	if (p->linelen && find_gc(p->line, p->linelen, 0) < 0 &&
+	    !runtime_kind_at(p->line, p->linelen)) {
+		deliver_foreign(p, p->line, p->linelen);
+		p->linelen = 0;
+	}
+}
+
+const struct gctrace_counts *gctrace_counts(const struct gctrace *p)
+{
+	return &p->counts;
+}
+
+struct gctrace *gctrace_new(const struct gctrace_sink *sink, void *ctx)
+{
+	struct gctrace *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return NULL;
+	p->line = malloc(GCTRACE_LINE_MAX + 1);
+	p->arena = malloc(ARENA_SIZE);
+	p->hyp = malloc(MAX_HYP * sizeof *p->hyp);
+	p->next = malloc(MAX_HYP * sizeof *p->next);
+	p->done = malloc(MAX_HYP * sizeof *p->done);
+	if (!p->line || !p->arena || !p->hyp || !p->next || !p->done) {
+		gctrace_free(p);
+		return NULL;
+	}
+	if (sink)
+		p->sink = *sink;
+	p->ctx = ctx;
+	return p;
+}
+
+void gctrace_free(struct gctrace *p)
+{
+	if (!p)
+		return;
+	free(p->line);
+	free(p->arena);
+	free(p->hyp);
+	free(p->next);
+	free(p->done);
+	free(p);
+}

@@ -1,0 +1,516 @@
+#include "ui/tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "ui/grid.h"
+#include "model/model.h"
+#include "text/clock.h"
+#include "ui/view.h"
+
+/* After q, a running program gets SIGTERM; SIGKILL this much later. */
+#define QUIT_GRACE_MS 3000
+
+struct tui {
+	struct engine *e;
+	struct tui_opts o;
+	uv_loop_t loop;
+	/* Two opens of /dev/tty: ncurses writes through a blocking one (a
+	 * frozen terminal then blocks this thread, not spins it), keys come
+	 * through the other, which uv_poll makes non-blocking. */
+	FILE *tty, *tty_in;
+	SCREEN *scr;
+	uv_poll_t keys;
+	uv_signal_t winch;
+	uv_async_t wake;     /* the engine: something changed */
+	uv_timer_t frame;    /* the next frame */
+	uv_timer_t grace;    /* after q: SIGKILL when it expires */
+	struct model *model; /* the snapshot drawn */
+	struct grid *grid;
+	struct view_opts vo;
+	uint64_t last_frame_ms;
+	uint64_t frames;
+	uint64_t drawn_version;
+	uint64_t drawn_second;
+	int dirty;           /* something to draw */
+	int quitting;        /* q pressed: wait for the program, then leave */
+	int term_sent;       /* SIGTERM sent to the program (by us or the engine) */
+	int done;            /* leave the loop */
+	volatile int signal_seen; /* from the engine's thread: SIGTERM/SIGHUP */
+	attr_t attrs[ROLE_COUNT];
+};
+
+/* Only one dashboard at a time: for the crash handler. */
+static struct tui *active;
+
+/* ---- colours -------------------------------------------------------------- */
+
+static void setup_colours(struct tui *t)
+{
+	/* Monochrome: roles by attribute alone, readable anywhere. */
+	static const attr_t mono[ROLE_COUNT] = {
+		[ROLE_TITLE] = A_BOLD,
+		[ROLE_BAR] = A_REVERSE,
+		[ROLE_KEY] = A_BOLD,
+		[ROLE_VALUE] = A_BOLD,
+		[ROLE_WARN] = A_BOLD,
+		[ROLE_ALERT] = A_BOLD | A_REVERSE,
+		[ROLE_MARK] = A_BOLD,
+		[ROLE_ESCAPED] = A_UNDERLINE,
+		[ROLE_DIM] = A_DIM,
+	};
+	/* Colour: foreground per role; -1 is the terminal's default. */
+	static const short fg[ROLE_COUNT] = {
+		[ROLE_NORMAL] = -1, [ROLE_DIM] = -1, [ROLE_TITLE] = COLOR_CYAN,
+		[ROLE_BAR] = COLOR_BLACK, [ROLE_KEY] = COLOR_YELLOW,
+		[ROLE_VALUE] = -1, [ROLE_PAUSE] = COLOR_MAGENTA,
+		[ROLE_LIVE] = COLOR_GREEN, [ROLE_GOAL] = COLOR_YELLOW,
+		[ROLE_START] = COLOR_BLUE, [ROLE_ASSIST] = COLOR_RED,
+		[ROLE_BACKGROUND] = COLOR_CYAN, [ROLE_IDLE] = COLOR_BLUE,
+		[ROLE_WARN] = COLOR_YELLOW, [ROLE_ALERT] = COLOR_RED,
+		[ROLE_OK] = COLOR_GREEN, [ROLE_MARK] = COLOR_YELLOW,
+		[ROLE_ESCAPED] = COLOR_MAGENTA, [ROLE_STDERR] = COLOR_YELLOW,
+	};
+
+	for (int r = 0; r < ROLE_COUNT; r++)
+		t->attrs[r] = mono[r];
+	if (!t->o.color || !has_colors() || start_color() == ERR)
+		return;
+	use_default_colors();
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		short bg = r == ROLE_BAR ? COLOR_CYAN : -1;
+		if (COLORS < 8)
+			break;
+		init_pair((short)(r + 1), fg[r], bg);
+		attr_t extra = (r == ROLE_TITLE || r == ROLE_VALUE || r == ROLE_KEY ||
+		                r == ROLE_ALERT || r == ROLE_WARN) ? A_BOLD : 0;
+		if (r == ROLE_DIM)
+			extra = A_DIM;
+		t->attrs[r] = COLOR_PAIR(r + 1) | extra;
+	}
+}
+
+/* ---- painting ------------------------------------------------------------- */
+
+static void paint(struct tui *t)
+{
+	struct grid *g = t->grid;
+	char run[4096];
+
+	for (int y = 0; y < g->h; y++) {
+		int x = 0;
+		while (x < g->w) {
+			/* A run of cells of one role, drawn with one addstr. */
+			int role = grid_at(g, x, y)->role, x0 = x;
+			size_t n = 0;
+			while (x < g->w && grid_at(g, x, y)->role == role &&
+			       n + GRID_GLYPH_MAX < sizeof run) {
+				const char *ch = grid_at(g, x, y)->ch;
+				size_t l = strlen(ch);
+				memcpy(run + n, ch, l);
+				n += l;
+				x++;
+			}
+			run[n] = 0;
+			attrset(t->attrs[role]);
+			/* The last cell of the screen: addstr would scroll. */
+			if (y == g->h - 1 && x == g->w)
+				run[n - strlen(grid_at(g, x - 1, y)->ch)] = 0;
+			mvaddstr(y, x0, run);
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw(struct tui *t)
+{
+	uint64_t now = clock_now_ms();
+
+	if (!t->vo.frozen)
+		engine_snapshot(t->e, t->model);
+	if (!t->grid || t->grid->w != COLS || t->grid->h != LINES) {
+		grid_free(t->grid);
+		t->grid = grid_new(COLS, LINES);
+		if (!t->grid)
+			return;
+	}
+	view_render(t->grid, t->model, &t->vo, now);
+	paint(t);
+	wnoutrefresh(stdscr);
+	doupdate();
+	t->last_frame_ms = now;
+	t->drawn_version = t->model->version;
+	t->drawn_second = (now - t->model->start_ms) / 1000;
+	t->dirty = 0;
+	t->frames++;
+	if (t->o.max_frames && t->frames >= t->o.max_frames)
+		t->done = 1;
+}
+
+static void on_frame(uv_timer_t *timer);
+
+/* Something changed: draw, but no sooner than an interval after the last
+ * frame.  One timer, armed once: changes in between cost nothing. */
+static void schedule(struct tui *t)
+{
+	t->dirty = 1;
+	if (uv_is_active((uv_handle_t *)&t->frame))
+		return;
+	uint64_t now = clock_now_ms(), due = t->last_frame_ms + t->o.interval_ms;
+	uv_timer_start(&t->frame, on_frame, due > now ? due - now : 0, 0);
+}
+
+/* The elapsed clock changes on whole seconds: a frame then, not before. */
+static void schedule_clock(struct tui *t)
+{
+	if (uv_is_active((uv_handle_t *)&t->frame) || t->vo.frozen ||
+	    t->model->end_ms)
+		return;
+	uint64_t now = clock_now_ms();
+	uint64_t since = now - t->model->start_ms;
+	uint64_t next = (since / 1000 + 1) * 1000 - since;
+	uv_timer_start(&t->frame, on_frame, next, 0);
+}
+
+static void leave(struct tui *t)
+{
+	t->done = 1;
+	uv_stop(&t->loop);
+}
+
+static void on_frame(uv_timer_t *timer)
+{
+	struct tui *t = timer->data;
+
+	if (t->signal_seen) {
+		leave(t);
+		return;
+	}
+	if (t->quitting && engine_done(t->e)) {
+		leave(t);
+		return;
+	}
+	draw(t);
+	if (t->done) {
+		leave(t);
+		return;
+	}
+	schedule_clock(t);
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+static void on_grace(uv_timer_t *timer);
+
+static void quit(struct tui *t)
+{
+	if (t->model->spawned && !engine_done(t->e) && !t->model->exited) {
+		/* Stop the program first; the dashboard goes when it has. */
+		t->quitting = 1;
+		if (!t->term_sent)
+			engine_post_signal(t->e, SIGTERM);
+		t->term_sent = 1;
+		uv_timer_start(&t->grace, on_grace, QUIT_GRACE_MS, 0);
+		schedule(t);
+		return;
+	}
+	t->quitting = 1;
+	leave(t);
+}
+
+static void on_grace(uv_timer_t *timer)
+{
+	struct tui *t = timer->data;
+
+	if (!engine_done(t->e))
+		engine_post_signal(t->e, SIGKILL);
+}
+
+static void resize(struct tui *t)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(t->tty_in), TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+	/* The painter leaves the bottom-right cell alone: no stale glyph. */
+	werase(stdscr);
+	clearok(curscr, TRUE);
+	schedule(t);
+}
+
+static void key(struct tui *t, int c)
+{
+	switch (c) {
+	case 'q':
+	case 'Q':
+		quit(t);
+		break;
+	case ' ':
+		t->vo.frozen = !t->vo.frozen;
+		break;
+	case '+':
+	case '=':
+		t->vo.window = view_window_bigger(t->vo.window);
+		break;
+	case '-':
+	case '_':
+		t->vo.window = view_window_smaller(t->vo.window);
+		break;
+	case 'l':
+	case 'L':
+		t->vo.show_output = !t->vo.show_output;
+		break;
+	case '?':
+	case 'h':
+	case 'H':
+		t->vo.help = !t->vo.help;
+		break;
+	case 3: /* Ctrl-C: raw mode makes it a key; the program gets SIGINT */
+		if (t->model->spawned && !t->model->exited)
+			engine_post_signal(t->e, SIGINT);
+		else
+			quit(t);
+		break;
+	case 12: /* Ctrl-L */
+		clearok(curscr, TRUE);
+		break;
+	case KEY_RESIZE:
+		/* resizeterm() pushes KEY_RESIZE back: calling it here would
+		 * loop.  The SIGWINCH watcher has resized already. */
+		clearok(curscr, TRUE);
+		break;
+	case 27: /* Escape closes the help */
+		t->vo.help = false;
+		break;
+	default:
+		return;
+	}
+	schedule(t);
+}
+
+static void on_keys(uv_poll_t *p, int status, int events)
+{
+	struct tui *t = p->data;
+	int c;
+
+	(void)events;
+	if (status < 0) {
+		/* The terminal went away (a closed ssh): leave. */
+		leave(t);
+		return;
+	}
+	while ((c = wgetch(stdscr)) != ERR)
+		key(t, c);
+}
+
+static void on_winch(uv_signal_t *s, int signum)
+{
+	(void)signum;
+	resize(s->data);
+}
+
+static void on_wake(uv_async_t *a)
+{
+	struct tui *t = a->data;
+
+	if (t->signal_seen || (t->quitting && engine_done(t->e))) {
+		leave(t);
+		return;
+	}
+	if (!t->vo.frozen)
+		schedule(t);
+}
+
+/* ---- from the engine's thread ------------------------------------------ */
+
+static void notify(void *ctx)
+{
+	struct tui *t = ctx;
+
+	uv_async_send(&t->wake);
+}
+
+static void on_signal(void *ctx, int signum)
+{
+	struct tui *t = ctx;
+
+	/* A closed ssh (SIGHUP) or a kill: the program got it already (the
+	 * engine forwards it); the dashboard restores the terminal. */
+	if (signum == SIGTERM || signum == SIGHUP) {
+		t->signal_seen = 1;
+		uv_async_send(&t->wake);
+	}
+}
+
+/* ---- crash: the terminal is restored first ------------------------------ */
+
+static void on_crash(int signum)
+{
+	if (active)
+		endwin();
+	signal(signum, SIG_DFL);
+	raise(signum);
+}
+
+/* ---- setup and teardown --------------------------------------------------- */
+
+bool tui_possible(void)
+{
+	/* A terminal that cannot move its cursor (emacs' shell, TERM=dumb)
+	 * gets batch mode: a dashboard there would be blank. */
+	const char *term = getenv("TERM");
+	if (!term || !*term || strcmp(term, "dumb") == 0)
+		return false;
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static void close_cb(uv_handle_t *h)
+{
+	(void)h;
+}
+
+static void walk_close(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, close_cb);
+}
+
+int tui_run(struct engine *e, const struct tui_opts *o)
+{
+	struct tui *t = calloc(1, sizeof *t);
+	int rc = 0;
+
+	if (!t || !(t->model = calloc(1, sizeof *t->model))) {
+		free(t);
+		fputs("gcwatch: out of memory\n", stderr);
+		return 1;
+	}
+	t->e = e;
+	t->o = *o;
+	t->vo.ascii = o->ascii;
+	t->vo.show_output = true;
+	t->vo.window = view_window_smaller(view_window_bigger(0));
+	t->vo.assist_warn = o->assist_warn;
+	/* The engine first: whatever the terminal does from now on (a
+	 * frozen terminal blocks newterm's first writes), the program's
+	 * pipes are read. */
+	uv_loop_init(&t->loop);
+	uv_async_init(&t->loop, &t->wake, on_wake);
+	t->wake.data = t;
+	uv_timer_init(&t->loop, &t->frame);
+	t->frame.data = t;
+	uv_timer_init(&t->loop, &t->grace);
+	t->grace.data = t;
+	if (engine_start(e, notify, on_signal, t) != 0) {
+		fputs("gcwatch: cannot start a thread\n", stderr);
+		rc = 1;
+		goto out;
+	}
+	t->tty = fopen("/dev/tty", "we");
+	t->tty_in = fopen("/dev/tty", "re");
+	if (!t->tty || !t->tty_in) {
+		fprintf(stderr, "gcwatch: cannot open /dev/tty: %s\n", strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	t->scr = newterm(NULL, t->tty, t->tty_in);
+	if (!t->scr) {
+		/* An unknown TERM: a plain terminal still works. */
+		t->scr = newterm("vt100", t->tty, t->tty_in);
+	}
+	if (!t->scr) {
+		fprintf(stderr, "gcwatch: cannot use the terminal (TERM=%s)\n",
+		        getenv("TERM") ? getenv("TERM") : "");
+		rc = 1;
+		goto out;
+	}
+	set_term(t->scr);
+	active = t;
+	signal(SIGSEGV, on_crash);
+	signal(SIGBUS, on_crash);
+	signal(SIGABRT, on_crash);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	typeahead(-1);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	setup_colours(t);
+
+	uv_poll_init(&t->loop, &t->keys, fileno(t->tty_in));
+	t->keys.data = t;
+	uv_poll_start(&t->keys, UV_READABLE, on_keys);
+	uv_signal_init(&t->loop, &t->winch);
+	t->winch.data = t;
+	uv_signal_start(&t->winch, on_winch, SIGWINCH);
+
+	draw(t);
+	schedule_clock(t);
+	if (!t->done)
+		uv_run(&t->loop, UV_RUN_DEFAULT);
+
+	/* Leave: the terminal first, then the program, then the handles. */
+	if (t->scr) {
+		/* Without an alternate screen the dashboard stays on the
+		 * terminal, the cursor on its last row: the summary goes on a
+		 * new line, not over the footer. */
+		const char *rmcup = tigetstr("rmcup");
+		int no_alt = !rmcup || rmcup == (char *)-1 || !*rmcup;
+		endwin();
+		if (no_alt) {
+			fputs("\r\n", t->tty);
+			fflush(t->tty);
+		}
+		delscreen(t->scr);
+		active = NULL;
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+	}
+out:
+	if (t->tty)
+		fclose(t->tty);
+	if (t->tty_in)
+		fclose(t->tty_in);
+	if (!engine_done(e)) {
+		/* Still running (a signal, max frames): end the input.  A
+		 * SIGTERM or SIGHUP to us reached the program already. */
+		if (engine_result(e)->spawned) {
+			if (!t->term_sent && !t->signal_seen)
+				engine_post_signal(e, SIGTERM);
+			for (int i = 0; i < QUIT_GRACE_MS / 10 && !engine_done(e); i++)
+				usleep(10000);
+			if (!engine_done(e))
+				engine_post_signal(e, SIGKILL);
+		} else {
+			engine_post_stop(e);
+		}
+	}
+	engine_join(e);
+	uv_walk(&t->loop, walk_close, NULL);
+	uv_run(&t->loop, UV_RUN_DEFAULT);
+	int lc = uv_loop_close(&t->loop);
+	(void)lc;
+	grid_free(t->grid);
+	free(t->model);
+	free(t);
+	return rc;
+}

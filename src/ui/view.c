@@ -1,0 +1,237 @@
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/glyphs.h"
+#include "ui/pane.h"
+#include "ui/chartwin.h"
+
+/* The panes, top to bottom. */
+enum slot { S_HEADER, S_PAUSE, S_HEAP, S_MARK, S_OUTPUT, S_FOOTER, S_COUNT };
+
+static const struct pane_ops *const panes[S_COUNT] = {
+	[S_HEADER] = &pane_header, [S_PAUSE] = &pane_pause,
+	[S_HEAP] = &pane_heap,     [S_MARK] = &pane_mark,
+	[S_OUTPUT] = &pane_output, [S_FOOTER] = &pane_footer,
+};
+
+/* How the charts share the rows left: the heap gets a little more, as it
+ * draws three things on one scale. */
+static const int weight[S_COUNT] = { [S_PAUSE] = 5, [S_HEAP] = 6, [S_MARK] = 5 };
+
+static const unsigned steps[] = { 60, 120, 300, 600, 1200, MODEL_RECORDS };
+#define NSTEPS (sizeof steps / sizeof steps[0])
+
+unsigned view_window_bigger(unsigned window)
+{
+	size_t i;
+
+	for (i = 0; i < NSTEPS; i++)
+		if (steps[i] > window)
+			return steps[i];
+	return steps[NSTEPS - 1];
+}
+
+unsigned view_window_smaller(unsigned window)
+{
+	size_t i;
+
+	for (i = NSTEPS; i-- > 0;)
+		if (steps[i] < window)
+			return steps[i];
+	return steps[0];
+}
+
+/*
+ * Rows: header 2, footer 1, the output pane a quarter of the rest (at
+ * least 3: its title and two lines), the charts share what is left by
+ * weight, the remainder going to the heap, then the pause.  At 80x24:
+ * header 2, pause 5, heap 6, mark 5, output 5, footer 1.
+ */
+static void layout(struct rect *r, int w, int h, bool output)
+{
+	static const enum slot chart[] = { S_PAUSE, S_HEAP, S_MARK };
+	static const enum slot extra[] = { S_HEAP, S_PAUSE, S_MARK };
+	int rest = h - 3, out = 0, y, sum = 0, total = 0, i;
+
+	memset(r, 0, sizeof *r * S_COUNT);
+	if (output) {
+		out = rest / 4;
+		if (out < 3)
+			out = 3;
+	}
+	rest -= out;
+	for (i = 0; i < 3; i++)
+		total += weight[chart[i]];
+	for (i = 0; i < 3; i++) {
+		r[chart[i]].h = rest * weight[chart[i]] / total;
+		sum += r[chart[i]].h;
+	}
+	for (i = 0; sum < rest; i = (i + 1) % 3, sum++)
+		r[extra[i]].h++;
+	r[S_HEADER].h = 2;
+	r[S_OUTPUT].h = out;
+	r[S_FOOTER].h = 1;
+	for (y = 0, i = 0; i < S_COUNT; i++) {
+		r[i].x = 0;
+		r[i].w = w;
+		r[i].y = y;
+		y += r[i].h;
+	}
+}
+
+/* Below the minimum size, one message, centred, instead of a squashed
+ * dashboard. */
+static void too_small(struct grid *g)
+{
+	char a[64], b[64];
+	int la, lb, y;
+
+	snprintf(a, sizeof a, "terminal too small: %dx%d", g->w, g->h);
+	snprintf(b, sizeof b, "gcwatch needs %dx%d", VIEW_MIN_W, VIEW_MIN_H);
+	la = (int)strlen(a);
+	lb = (int)strlen(b);
+	y = (g->h - 2) / 2;
+	if (g->h < 2) {
+		grid_text(g, 0, 0, g->w, a, ROLE_WARN);
+		return;
+	}
+	grid_text(g, la < g->w ? (g->w - la) / 2 : 0, y, g->w, a, ROLE_WARN);
+	grid_text(g, lb < g->w ? (g->w - lb) / 2 : 0, y + 1, g->w, b, ROLE_DIM);
+}
+
+/* The help overlay: a box over the middle of the dashboard. */
+static void help(struct grid *g, const struct frame *f)
+{
+	char window[80];
+	const char *keys[][2] = {
+		{ "q", "quit (a program started here: SIGTERM, then SIGKILL)" },
+		{ "space", "freeze or thaw the display; data keeps being read" },
+		{ "+ -", window },
+		{ "l", "show or hide the program's output" },
+		{ "? h", "show or hide this help" },
+		{ "^C", "interrupt the program (SIGINT)" },
+	};
+	const char *notes[] = {
+		"GC CPU: runtime = since the program started (it flattens);",
+		"        window = over the collections in the charts.",
+		NULL, /* the restart mark, with its glyph */
+	};
+	char restart[80];
+	const struct glyphs *gl = f->gl;
+	int bw = g->w - 4 < 78 ? g->w - 4 : 78, bh, bx, by, y, i, inner, bottom;
+
+	snprintf(window, sizeof window,
+	         "more or fewer collections in the charts (now %u)", f->window);
+	snprintf(restart, sizeof restart,
+	         "%s in a chart: a restart (gc numbering began again)", gl->restart);
+	notes[2] = restart;
+
+	bh = 2 + 2 + 6 + 1 + 1 + 5 + 1 + 3;
+	if (bh > g->h)
+		bh = g->h;
+	bx = (g->w - bw) / 2;
+	by = (g->h - bh) / 2;
+	inner = bw - 4;
+
+	grid_fill(g, bx, by, bw, bh, " ", ROLE_NORMAL);
+	for (i = bx + 1; i < bx + bw - 1; i++) {
+		grid_put(g, i, by, gl->box_h, ROLE_DIM);
+		grid_put(g, i, by + bh - 1, gl->box_h, ROLE_DIM);
+	}
+	for (i = by + 1; i < by + bh - 1; i++) {
+		grid_put(g, bx, i, gl->box_v, ROLE_DIM);
+		grid_put(g, bx + bw - 1, i, gl->box_v, ROLE_DIM);
+	}
+	grid_put(g, bx, by, gl->box_tl, ROLE_DIM);
+	grid_put(g, bx + bw - 1, by, gl->box_tr, ROLE_DIM);
+	grid_put(g, bx, by + bh - 1, gl->box_bl, ROLE_DIM);
+	grid_put(g, bx + bw - 1, by + bh - 1, gl->box_br, ROLE_DIM);
+
+	/* Rows inside the box, down to the bottom border, which stays. */
+	bottom = by + bh - 1;
+	y = by + 1;
+	if (y < bottom)
+		grid_text(g, bx + 2, y, inner, "gcwatch: keys and panes", ROLE_TITLE);
+	y += 2;
+	for (i = 0; i < 6 && y < bottom; i++, y++) {
+		if (i == 5 && !f->m->spawned) {
+			y--;
+			continue;
+		}
+		grid_text(g, bx + 2, y, 8, keys[i][0], ROLE_KEY);
+		grid_text(g, bx + 11, y, inner - 9, keys[i][1], ROLE_NORMAL);
+	}
+	y++;
+	for (i = 0; i < S_COUNT && y < bottom; i++) {
+		if (!panes[i]->help)
+			continue;
+		grid_text(g, bx + 2, y, 8, panes[i]->name, ROLE_TITLE);
+		grid_text(g, bx + 11, y, inner - 9, panes[i]->help, ROLE_NORMAL);
+		y++;
+	}
+	y++;
+	for (i = 0; i < 3 && y < bottom; i++, y++)
+		grid_text(g, bx + 2, y, inner, notes[i], i == 2 ? ROLE_MARK : ROLE_DIM);
+}
+
+void view_render(struct grid *g, const struct model *m, const struct view_opts *o,
+                 uint64_t now_ms)
+{
+	struct rect r[S_COUNT];
+	struct frame f;
+	struct chartwin *win;
+	unsigned size;
+	int i;
+
+	grid_clear(g);
+	if (g->w < VIEW_MIN_W || g->h < VIEW_MIN_H) {
+		too_small(g);
+		return;
+	}
+	/* 2048 columns of plan: on the heap rather than the UI's stack. */
+	win = malloc(sizeof *win);
+	if (!win) {
+		grid_text(g, 0, 0, g->w, "gcwatch: out of memory", ROLE_ALERT);
+		return;
+	}
+	memset(&f, 0, sizeof f);
+	f.m = m;
+	f.o = o;
+	f.gl = o->ascii ? &glyphs_ascii : &glyphs_utf8;
+	f.now_ms = now_ms;
+	f.axis_w = PANE_AXIS_W;
+	f.side_w = PANE_SIDE_W;
+	f.side_x = g->w - f.side_w;
+	f.chart_x = f.axis_w;
+	f.chart_w = f.side_x - 1 - f.chart_x;
+	/*
+	 * A wide terminal and a small window: each collection gets two or
+	 * three cells rather than leaving most of the chart empty.  The width
+	 * follows the window, not the records so far, so bars do not change
+	 * width as collections arrive.
+	 */
+	size = o->window ? o->window : steps[0];
+	f.col_w = f.chart_w / (int)(size < MODEL_RECORDS ? size : MODEL_RECORDS);
+	if (f.col_w < 1)
+		f.col_w = 1;
+	if (f.col_w > 3)
+		f.col_w = 3;
+	/* A window narrower than the chart grows to fill it: no empty
+	 * columns at the left once there are records for them. */
+	if (f.col_w == 1 && size < (unsigned)f.chart_w)
+		size = (unsigned)f.chart_w < MODEL_RECORDS ? (unsigned)f.chart_w : MODEL_RECORDS;
+	f.window = size;
+	chartwin_plan(win, m, size, f.chart_w / f.col_w);
+	f.win = win;
+
+	layout(r, g->w, g->h, o->show_output);
+	for (i = 0; i < S_COUNT; i++)
+		if (r[i].h > 0)
+			panes[i]->draw(g, &r[i], &f);
+	if (o->help)
+		help(g, &f);
+	free(win);
+}
