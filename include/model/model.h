@@ -55,6 +55,7 @@ struct model {
 	int term_signal;
 	uint64_t start_ms; /* when watching began (monotonic clock, ms) */
 	uint64_t end_ms;   /* when the input ended or the program exited, or 0 */
+	char alert[512];   /* an output's first failure, or "": raw, sanitise */
 
 	/* Collections: the whole run, and the most recent ones. */
 	struct stats stats;

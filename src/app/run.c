@@ -6,9 +6,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "app/engine.h"
 #include "model/model.h"
+#include "outputs/recsink.h"
+#include "ui/sanitize.h"
 #include "ui/tui.h"
+
+/* One line of ours on stderr, sanitised when stderr is a terminal (it
+ * may name a path or a command). */
+static void say_line(const char *line)
+{
+	char safe[4096];
+
+	fputs(sanitize_for_fd(STDERR_FILENO, line, safe, sizeof safe), stderr);
+}
+
+/* What each record output lost, and why: a line each that lost anything. */
+static void print_losses(struct engine *e, const char *label)
+{
+	const struct recsinks *outs = engine_outputs(e);
+	char line[2048];
+
+	for (size_t i = 0; i < recsinks_count(outs); i++) {
+		struct recsink_report rp;
+		recsinks_report(outs, i, &rp);
+		if (!rp.lost && !rp.err)
+			continue;
+		char why[256];
+		snprintf(why, sizeof why, "%s%s%s",
+		         rp.overflowed ? "the reader did not keep up" : "",
+		         rp.overflowed && rp.err ? "; " : "",
+		         rp.err == ETIMEDOUT ? "it stalled at the end"
+		         : rp.err == ENXIO ? "no reader opened it"
+		         : rp.err == EPIPE ? "the reader went away"
+		         : rp.err ? strerror(rp.err) : "");
+		snprintf(line, sizeof line, "%s%s %s: %llu of %llu %s lost (%s)\n", label,
+		         rp.option, rp.path, (unsigned long long)rp.lost,
+		         (unsigned long long)rp.given, rp.unit, why);
+		say_line(line);
+	}
+}
 
 static void print_summary(struct engine *e)
 {
@@ -18,7 +58,7 @@ static void print_summary(struct engine *e)
 	engine_counts(e, &c);
 	if (engine_stderr_mid_line(e))
 		fputc('\n', stderr);
-	fprintf(stderr, "gcwatch: %s\n", engine_name(e));
+	engine_say(stderr, engine_name(e));
 	stats_print(engine_stats(e), stderr);
 	fprintf(stderr, "input        %llu lines, %llu other runtime lines",
 	        (unsigned long long)c.lines, (unsigned long long)c.runtime_lines);
@@ -27,10 +67,7 @@ static void print_summary(struct engine *e)
 		        (unsigned long long)c.torn_recovered,
 		        (unsigned long long)c.torn_dropped);
 	fputc('\n', stderr);
-	if (r->json_dropped || r->csv_dropped)
-		fprintf(stderr, "output       %llu bytes of records dropped: the reader "
-		        "did not keep up\n",
-		        (unsigned long long)(r->json_dropped + r->csv_dropped));
+	print_losses(e, "output       ");
 	if (r->spawned) {
 		if (!r->exited)
 			fputs("exit         unknown\n", stderr);
@@ -42,7 +79,7 @@ static void print_summary(struct engine *e)
 			fprintf(stderr, "exit         %d\n", r->status);
 	}
 	if (r->error[0])
-		fprintf(stderr, "gcwatch: %s\n", r->error);
+		engine_say(stderr, r->error);
 }
 
 /* The --fail-if conditions against the run's summary: those that hold are
@@ -55,9 +92,11 @@ static int apply_gates(const struct options *o, struct engine *e, int status)
 		double v;
 		bool has;
 		if (gate_holds(&o->gates[i], engine_stats(e), &v, &has)) {
-			fprintf(stderr, "gcwatch: --fail-if '%s' holds: %s is %g%s\n",
-			        o->gates[i].text, o->gates[i].metric, v,
-			        gate_unit(&o->gates[i]));
+			char msg[512];
+			snprintf(msg, sizeof msg, "--fail-if '%s' holds: %s is %g%s",
+			         o->gates[i].text, o->gates[i].metric, v,
+			         gate_unit(&o->gates[i]));
+			engine_say(stderr, msg);
 			held = 1;
 		}
 	}
@@ -111,11 +150,17 @@ static int run_with(const struct options *o, bool dashboard)
 	if (!e)
 		return status;
 	status = dashboard ? dashboard_loop(o, e) : engine_run(e);
-	if (o->summary != 0)
+	/* An output that failed or fell behind does not change the status (a
+	 * CI job that needs it complete adds --fail-if 'lost > 0'); -q keeps
+	 * the summary but not what was lost, nor a read error. */
+	if (o->summary != 0) {
 		print_summary(e);
+	} else {
+		print_losses(e, "gcwatch: ");
+		if (engine_result(e)->error[0])
+			engine_say(stderr, engine_result(e)->error);
+	}
 	status = apply_gates(o, e, status);
-	if (!dashboard && engine_result(e)->error[0] && status == 0)
-		status = 1;
 	engine_free(e);
 	return status;
 }

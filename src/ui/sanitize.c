@@ -1,9 +1,11 @@
 #include "ui/sanitize.h"
 
+#include <langinfo.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "text/utf8.h"
 
@@ -226,4 +228,41 @@ int sanitize_text(struct grid *g, int x, int y, int maxw, const char *s,
 	if (cells != small)
 		free(cells);
 	return n;
+}
+
+const char *sanitize_for_fd(int fd, const char *s, char *out, size_t cap)
+{
+	const char *codeset = nl_langinfo(CODESET);
+	bool ascii = !codeset || strcmp(codeset, "UTF-8") != 0;
+	struct cell cells[1024];
+	size_t k = 0;
+
+	if (cap == 0)
+		return out;
+	if (!isatty(fd)) {
+		snprintf(out, cap, "%s", s);
+		return out;
+	}
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		int n = sanitize_cells(s, len, ascii, ROLE_NORMAL, cells,
+		                       (int)(sizeof cells / sizeof cells[0]), NULL);
+		for (int i = 0; i < n; i++) {
+			size_t l = strlen(cells[i].ch);
+			if (k + l + 1 >= cap)
+				break;
+			memcpy(out + k, cells[i].ch, l);
+			k += l;
+		}
+		s += len;
+		if (nl && k + 2 < cap) {
+			out[k++] = '\n';
+			s++;
+		} else if (nl) {
+			s++;
+		}
+	}
+	out[k] = '\0';
+	return out;
 }
