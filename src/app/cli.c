@@ -3,8 +3,25 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ui/sanitize.h"
+
+/* A message quoting what was typed (it may hold escape sequences): made
+ * safe when err is a terminal. */
+__attribute__((format(printf, 2, 3)))
+static void say(FILE *err, const char *fmt, ...)
+{
+	char msg[2048], safe[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fputs(sanitize_for_fd(fileno(err), msg, safe, sizeof safe), err);
+}
 
 void cli_usage(FILE *out)
 {
@@ -30,9 +47,9 @@ void cli_usage(FILE *out)
 	      "  -i, --interval MS least time between screen updates (default 250)\n"
 	      "      --ascii       plain ASCII charts (automatic without a UTF-8 locale)\n"
 	      "      --no-color    no colours (automatic with NO_COLOR or a terminal without)\n"
-	      "      --assist-warn PCT  highlight mark assist above PCT%% of mark CPU (25)\n"
+	      "      --assist-warn PCT  highlight mark assist above PCT% of mark CPU (25)\n"
 	      "      --fail-if EXPR     at the end, exit 99 when EXPR holds, e.g.\n"
-	      "                    'pause.p99 > 5ms', 'gc.cpu > 10%%', 'heap.live.max > 512MB'\n"
+	      "                    'pause.p99 > 5ms', 'gc.cpu > 10%', 'heap.live.max > 512MB'\n"
 	      "  -s, --summary     print the end-of-run summary (the default in batch mode)\n"
 	      "  -q, --quiet       do not print the summary\n"
 	      "  -h, --help        this text\n"
@@ -112,7 +129,7 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->replay = optarg ? strtod(optarg, &end) : 1.0;
 			if (optarg && (errno || end == optarg || *end || !(o->replay > 0) ||
 			               isinf(o->replay))) {
-				fprintf(err, "gcwatch: --replay: '%s' is not a speed (a number above 0)\n",
+				say(err, "gcwatch: --replay: '%s' is not a speed (a number above 0)\n",
 				        optarg);
 				return CLI_EXIT_USAGE;
 			}
@@ -123,7 +140,7 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			errno = 0;
 			long v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < 1 || v > 1000) {
-				fprintf(err, "gcwatch: --gctrace: '%s' is not a number from 1 to 1000\n",
+				say(err, "gcwatch: --gctrace: '%s' is not a number from 1 to 1000\n",
 				        optarg);
 				return CLI_EXIT_USAGE;
 			}
@@ -136,7 +153,7 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			errno = 0;
 			long v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < (c == 'i' ? 10 : 1) || v > 3600000) {
-				fprintf(err, "gcwatch: %s: '%s' is not %s\n",
+				say(err, "gcwatch: %s: '%s' is not %s\n",
 				        c == 'i' ? "--interval" : "--max-frames", optarg,
 				        c == 'i' ? "a number of milliseconds from 10 to 3600000"
 				                 : "a number of frames");
@@ -151,11 +168,11 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		case 'F': {
 			char msg[1024];
 			if (o->ngates == CLI_GATES_MAX) {
-				fprintf(err, "gcwatch: at most %d --fail-if\n", CLI_GATES_MAX);
+				say(err, "gcwatch: at most %d --fail-if\n", CLI_GATES_MAX);
 				return CLI_EXIT_USAGE;
 			}
 			if (gate_parse(optarg, &o->gates[o->ngates], msg, sizeof msg) != 0) {
-				fprintf(err, "gcwatch: %s\n", msg);
+				say(err, "gcwatch: %s\n", msg);
 				return CLI_EXIT_USAGE;
 			}
 			o->ngates++;
@@ -174,7 +191,7 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			if (end != optarg && *end == '%')
 				end++;
 			if (errno || end == optarg || *end || !(v > 0 && v <= 100)) {
-				fprintf(err, "gcwatch: --assist-warn: '%s' is not a percentage "
+				say(err, "gcwatch: --assist-warn: '%s' is not a percentage "
 				        "above 0 and at most 100\n", optarg);
 				return CLI_EXIT_USAGE;
 			}
@@ -188,14 +205,14 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->version = true;
 			break;
 		case ':':
-			fprintf(err, "gcwatch: option '%s' needs an argument\n",
+			say(err, "gcwatch: option '%s' needs an argument\n",
 			        argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		default:
 			if (optopt)
-				fprintf(err, "gcwatch: unknown option '-%c'\n", optopt);
+				say(err, "gcwatch: unknown option '-%c'\n", optopt);
 			else
-				fprintf(err, "gcwatch: unknown option '%s'\n",
+				say(err, "gcwatch: unknown option '%s'\n",
 				        argv[optind - 1]);
 			fputs("Try 'gcwatch --help'.\n", err);
 			return CLI_EXIT_USAGE;
@@ -208,7 +225,7 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 	} else if (optind < argc) {
 		o->path = argv[optind++];
 		if (optind < argc) {
-			fprintf(err, "gcwatch: unexpected argument '%s' (one PATH; "
+			say(err, "gcwatch: unexpected argument '%s' (one PATH; "
 			        "put a command after '--')\n", argv[optind]);
 			return CLI_EXIT_USAGE;
 		}
@@ -217,7 +234,7 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		return CLI_EXIT_USAGE;
 	}
 	if (o->command && (o->follow || o->replay > 0)) {
-		fprintf(err, "gcwatch: %s does not go with a command\n",
+		say(err, "gcwatch: %s does not go with a command\n",
 		        o->follow ? "--follow" : "--replay");
 		return CLI_EXIT_USAGE;
 	}

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "ui/grid.h"
+#include "ui/sanitize.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "ui/view.h"
@@ -434,8 +435,10 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 		t->scr = newterm("vt100", t->tty, t->tty_in);
 	}
 	if (!t->scr) {
-		fprintf(stderr, "gcwatch: cannot use the terminal (TERM=%s)\n",
-		        getenv("TERM") ? getenv("TERM") : "");
+		char msg[512], safe[1024];
+		snprintf(msg, sizeof msg, "gcwatch: cannot use the terminal (TERM=%s)\n",
+		         getenv("TERM") ? getenv("TERM") : "");
+		fputs(sanitize_for_fd(STDERR_FILENO, msg, safe, sizeof safe), stderr);
 		rc = 1;
 		goto out;
 	}
