@@ -124,8 +124,13 @@ static void paint(struct tui *t)
 			run[n] = 0;
 			attrset(t->attrs[role]);
 			/* The last cell of the screen: addstr would scroll. */
-			if (y == g->h - 1 && x == g->w)
-				run[n - strlen(grid_at(g, x - 1, y)->ch)] = 0;
+			if (y == g->h - 1 && x == g->w) {
+				const struct cell *last = grid_at(g, x - 1, y);
+				/* A wide character there: leave it out whole. */
+				if (last->width == GRID_WIDE_TAIL && x - 2 >= x0)
+					last = grid_at(g, x - 2, y);
+				run[n - strlen(last->ch)] = 0;
+			}
 			mvaddstr(y, x0, run);
 		}
 	}
