@@ -58,7 +58,9 @@ void cli_usage(FILE *out)
 	      "exit status: with COMMAND, its own (128+N after signal N; 127 not found,\n"
 	      "126 cannot run); otherwise 0 when the input was read to its end, 1 when it\n"
 	      "could not be read (the message names it); 2 for a usage error; 99 when a\n"
-	      "--fail-if condition holds (and COMMAND, if any, exited 0).\n",
+	      "--fail-if condition holds (and COMMAND, if any, exited 0).  An output that\n"
+	      "fails or falls behind is said and counted, and does not change the status:\n"
+	      "add --fail-if 'lost > 0' to make it count.\n",
 	      out);
 }
 
