@@ -25,6 +25,9 @@
 #            too; the summary says "N of M records lost"; the file holds
 #            exactly M-N whole JSON lines; the status is the program's own
 #            (0, and 3 for exitn 3); --fail-if 'lost > 0' gives 99.
+#  devfull   --json /dev/full (every write fails with ENOSPC, no root
+#            needed): said at once on stderr; in the dashboard (tmux) the
+#            header's second row shows it while the program runs.
 # ONLY=NAME runs one part (to check each against an older gcwatch).
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
@@ -127,6 +130,38 @@ grep -Eq -- "^gcwatch: -r '$T/r': the reader does not keep up: bytes are being d
 grep -Eq -- "^output +-r $T/r: [1-9][0-9]* of [0-9]+ bytes lost" "$T/rec.err" ||
 	fail "record: the summary does not count the bytes lost: $(tail -3 "$T/rec.err")"
 note "record: $(grep -- "-r $T/r" "$T/rec.err" | tail -1 | sed 's/  */ /g')"
+fi
+
+# ---- /dev/full: batch and dashboard ------------------------------------------
+if want devfull; then
+rc=0
+run_to 30 "$GCWATCH" -b -q --json /dev/full -- "$exitn" 0 0.3 >"$T/df.out" 2>"$T/df.err" || rc=$?
+[ "$rc" = 0 ] || fail "devfull: status $rc, not the program's 0"
+ngc=$(sed -n 's/^NUMGC //p' "$T/df.out")
+grep -qx "gcwatch: --json '/dev/full': No space left on device: records are being lost" "$T/df.err" &&
+	grep -qx "gcwatch: --json /dev/full: $ngc of $ngc records lost (No space left on device)" "$T/df.err" ||
+	fail "devfull: not said or not counted: $(cat "$T/df.err")"
+if command -v tmux >/dev/null 2>&1; then
+	SOCK=gcwatch-outputs-$$
+	trap 'tmux -L "$SOCK" kill-server 2>/dev/null || :; for p in $BG; do kill "$p" 2>/dev/null || :; done; cleanup' EXIT
+	printf 'set -g default-shell /bin/sh\nset -g status off\n' >"$T/tmux.conf"
+	tmux -L "$SOCK" -f "$T/tmux.conf" new-session -d -x 80 -y 24 \
+		"LC_ALL=C.UTF-8 '$GCWATCH' --json /dev/full -- '$exitn' 0 20; exec sleep 60" ||
+		fail "devfull: tmux failed"
+	n=0
+	until tmux -L "$SOCK" capture-pane -p >"$T/dash.txt" 2>/dev/null &&
+	      sed -n 2p "$T/dash.txt" | grep -q "json '/dev/full': No space left on device"; do
+		n=$((n + 1))
+		[ $n -lt 150 ] || { cat "$T/dash.txt" >&2; fail "devfull: the dashboard's header does not show the failure"; }
+		sleep 0.1
+	done
+	grep -q running "$T/dash.txt" || fail "devfull: the header showed it only after the program ended"
+	tmux -L "$SOCK" send-keys q
+	tmux -L "$SOCK" kill-server 2>/dev/null || :
+	note "devfull: said at once and counted ($ngc of $ngc); the dashboard's header shows it while running"
+else
+	note "devfull: said at once and counted ($ngc of $ngc); dashboard part SKIPPED (no tmux)"
+fi
 fi
 
 # ---- a full file system ----------------------------------------------------------
