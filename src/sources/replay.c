@@ -182,7 +182,10 @@ static void on_read(uv_fs_t *req)
 		rp->len += (size_t)r;
 		rp->offset += r;
 	} else {
-		/* The end, or an error: what was read still goes out. */
+		/* The end, or an error (reported by the caller): what was
+		 * read still goes out. */
+		if (r < 0)
+			rp->base.read_err = (int)-r;
 		rp->eof = 1;
 	}
 	replay_advance(rp);

@@ -6,8 +6,9 @@
 #  same      -r f f, --json f f, --csv f f, --json x --csv x and --csv o
 #            with stdout on o: usage error (status 2) naming both, before
 #            anything is truncated (f keeps its bytes, x is not left).
-#  readerr   gcwatch -b /proc/self/mem (pread gives EIO): status 1 and a
-#            message naming the file and the error, even with -q.
+#  readerr   gcwatch -b /proc/self/mem (pread gives EIO), and --replay of
+#            it: status 1 and a message naming the file and the error, even
+#            with -q.
 #  stalled   (gcwatch -b --json - -- exitn 0 1) | a reader that never reads:
 #            gcwatch exits within a bounded time (the 3 s it gives readers
 #            and slack; it held on for the reader's whole stall before),
@@ -71,7 +72,11 @@ for q in "" -q; do
 	grep -q "cannot read '/proc/self/mem': Input/output error" "$T/err" ||
 		fail "readerr: no message naming the file and EIO: $(cat "$T/err")"
 done
-note "readerr: /proc/self/mem: status 1, EIO said"
+rc=0
+run_to 10 "$GCWATCH" -b -q --replay=100 /proc/self/mem >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "cannot read '/proc/self/mem': Input/output error" "$T/err" ||
+	fail "readerr: --replay /proc/self/mem exited $rc: $(cat "$T/err")"
+note "readerr: /proc/self/mem read and replayed: status 1, EIO said"
 fi
 
 # ---- a stalled reader of --json - -------------------------------------------
