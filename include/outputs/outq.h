@@ -48,6 +48,10 @@ int outq_write(struct outq *q, const void *buf, size_t len);
 /* Bytes queued but not yet written. */
 size_t outq_pending(struct outq *q);
 
+/* The descriptor is open (a deferred fifo has its reader) and has not
+ * failed. */
+int outq_is_open(struct outq *q);
+
 /* Bytes dropped because the queue was full; 0 for OUTQ_WAIT. */
 uint64_t outq_dropped(struct outq *q);
 

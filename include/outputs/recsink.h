@@ -60,6 +60,10 @@ void recsinks_record(struct recsinks *s, const struct gc_record *r);
 /* Bytes read from stream (0 or 1) to every recording. */
 void recsinks_bytes(struct recsinks *s, unsigned stream, const char *buf, size_t len);
 
+/* The most bytes any output holds queued, not yet written (a reader of a
+ * regular file may pause on it rather than have records dropped). */
+size_t recsinks_pending(const struct recsinks *s);
+
 /* The first problem of an output that was not told yet, as a one-line
  * message without "gcwatch: " or newline: true and msg set, else false. */
 bool recsinks_news(struct recsinks *s, char *msg, size_t cap);

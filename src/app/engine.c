@@ -54,6 +54,7 @@ struct engine {
 	struct outq *text[2];
 	struct recsinks *outs; /* --json, --csv, -r */
 	int outs_closed;
+	int outs_can_wait;     /* the input is a regular file: pause, not drop */
 	uv_timer_t idle, press;
 	int idle_on, paused;
 	int text_gone[2];      /* our stdout/stderr reader went away */
@@ -194,6 +195,10 @@ static size_t text_pending(struct engine *e)
 
 	if (e->text[1] && e->text[1] != e->text[0])
 		n += outq_pending(e->text[1]);
+	/* Reading a regular file (or a replay of one) can wait for the record
+	 * outputs as well, nobody is held up by it: nothing is dropped then. */
+	if (e->outs_can_wait)
+		n += recsinks_pending(e->outs);
 	return n;
 }
 
@@ -271,6 +276,12 @@ static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
 	recsinks_bytes(e->outs, stream, buf, len);
 	gctrace_feed(e->parser[stream], buf, len);
 	text_flush(e, stream);
+	if (e->outs_can_wait && !e->paused && text_pending(e) > TEXT_HIGH && e->src &&
+	    !e->src_closed) {
+		e->paused = 1;
+		src_pause(e->src);
+		uv_timer_start(&e->press, on_press, BACKPRESSURE_MS, BACKPRESSURE_MS);
+	}
 	say_output_news(e);
 }
 
@@ -471,12 +482,14 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		e->res.spawned = true;
 		e->src = src_spawn(&e->loop, o->command, &so, &ssink, e, &err);
 	} else if (o->replay > 0) {
+		e->outs_can_wait = 1;
 		e->src = src_replay(&e->loop, o->path ? o->path : "-", o->replay, &ssink, e, &err);
 	} else {
 		struct stat st;
 		const char *path = o->path ? o->path : "-";
-		e->is_fifo = strcmp(path, "-") ? stat(path, &st) == 0 && S_ISFIFO(st.st_mode)
-		                               : fstat(STDIN_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
+		int known = strcmp(path, "-") ? stat(path, &st) == 0 : fstat(STDIN_FILENO, &st) == 0;
+		e->is_fifo = known && S_ISFIFO(st.st_mode);
+		e->outs_can_wait = known && S_ISREG(st.st_mode);
 		e->src = src_open(&e->loop, path, o->follow, &ssink, e, &err);
 	}
 	if (!e->src) {

@@ -253,6 +253,14 @@ size_t outq_pending(struct outq *q)
 	return n;
 }
 
+int outq_is_open(struct outq *q)
+{
+	uv_mutex_lock(&q->mu);
+	int open = q->fd >= 0 && !q->err;
+	uv_mutex_unlock(&q->mu);
+	return open;
+}
+
 uint64_t outq_dropped(struct outq *q)
 {
 	uv_mutex_lock(&q->mu);

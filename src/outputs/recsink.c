@@ -291,6 +291,22 @@ void recsinks_bytes(struct recsinks *s, unsigned stream, const char *buf, size_t
 	}
 }
 
+size_t recsinks_pending(const struct recsinks *s)
+{
+	size_t most = 0;
+
+	for (size_t i = 0; s && i < s->n; i++) {
+		/* A fifo still without a reader is not waited for: what it
+		 * cannot take is counted lost instead. */
+		if (s->v[i].closed || !outq_is_open(s->v[i].q))
+			continue;
+		size_t n = outq_pending(s->v[i].q);
+		if (n > most)
+			most = n;
+	}
+	return most;
+}
+
 bool recsinks_news(struct recsinks *s, char *msg, size_t cap)
 {
 	for (size_t i = 0; s && i < s->n; i++) {

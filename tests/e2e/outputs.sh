@@ -26,6 +26,10 @@
 #            too; the summary says "N of M records lost"; the file holds
 #            exactly M-N whole JSON lines; the status is the program's own
 #            (0, and 3 for exitn 3); --fail-if 'lost > 0' gives 99.
+#  filewait  a regular file read with --json - into a reader that
+#            pauses 2 s: reading waits for the reader (nobody is held up by
+#            it) and every record arrives; the same for -r into a fifo read
+#            late: the recording is the file byte for byte.
 #  devfull   --json /dev/full (every write fails with ENOSPC, no root
 #            needed): said at once on stderr; in the dashboard (tmux) the
 #            header's second row shows it while the program runs.
@@ -135,6 +139,28 @@ grep -Eq -- "^gcwatch: -r '$T/r': the reader does not keep up: bytes are being d
 grep -Eq -- "^output +-r $T/r: [1-9][0-9]* of [0-9]+ bytes lost" "$T/rec.err" ||
 	fail "record: the summary does not count the bytes lost: $(tail -3 "$T/rec.err")"
 note "record: $(grep -- "-r $T/r" "$T/rec.err" | tail -1 | sed 's/  */ /g')"
+fi
+
+# ---- a regular file waits for slow outputs -------------------------------------
+if want filewait; then
+line=$(grep -m1 '^gc ' "$ROOT/tests/data/corpus/stream-go1.18-goal-below-heap.log")
+python3 - "$T/big.log" "$line" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(100000):
+        f.write(sys.argv[2] + "\n")
+PY
+n=$(run_to 60 "$GCWATCH" -b -q --json - "$T/big.log" | { sleep 2; wc -l; }) ||
+	fail "filewait: gcwatch failed"
+[ "$n" = 100000 ] || fail "filewait: $n of 100000 records reached a reader that paused 2 s"
+mkfifo "$T/rf"
+(sleep 2; cat "$T/rf" >"$T/rf.copy") &
+rdr=$!
+run_to 60 "$GCWATCH" -b -q -r "$T/rf" "$T/big.log" >/dev/null 2>"$T/rf.err" ||
+	fail "filewait: -r into a late fifo failed: $(cat "$T/rf.err")"
+wait $rdr
+cmp -s "$T/big.log" "$T/rf.copy" || fail "filewait: the recording through a late reader differs from the file"
+note "filewait: 100000 of 100000 records after a 2 s pause; the recording is byte-identical"
 fi
 
 # ---- /dev/full: batch and dashboard ------------------------------------------
