@@ -41,6 +41,12 @@ struct outq *outq_new_deferred(const char *path, size_t cap, enum outq_full poli
  * write fails (a full disk) cut it back to its last whole line. */
 void outq_trim_on_error(struct outq *q);
 
+/* The bytes are lines (records): write whole lines, at most PIPE_BUF bytes
+ * a write, so that a pipe's reader never gets part of one (a write that
+ * small is atomic on a pipe, even when interrupted).  Lines longer than
+ * PIPE_BUF are written in pieces. */
+void outq_whole_lines(struct outq *q);
+
 /* Queue len bytes; whole or not at all.  Returns 0, or -1 when dropped
  * (OUTQ_DROP and full, or the descriptor failed: see outq_error). */
 int outq_write(struct outq *q, const void *buf, size_t len);

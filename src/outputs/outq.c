@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct outq {
 	uint64_t lines;        /* newlines among them */
 	uint64_t nl_end;       /* bytes written up to the last newline */
 	int trim;              /* on a write error, cut the file back to nl_end */
+	int whole_lines;       /* write whole lines of at most PIPE_BUF at a time */
 	int err;
 	int closing, abandon, done;
 	uv_mutex_t mu;
@@ -109,6 +111,13 @@ static void writer(void *arg)
 		/* Write the contiguous part without holding the lock. */
 		size_t n = q->cap - q->head < q->len ? q->cap - q->head : q->len;
 		const char *p = q->buf + q->head;
+		if (q->whole_lines && n > PIPE_BUF) {
+			/* Writes of PIPE_BUF or less to a pipe are all or
+			 * nothing, even when a bounded close interrupts one:
+			 * the reader never gets half a record. */
+			const char *nl = memrchr(p, '\n', PIPE_BUF);
+			n = nl ? (size_t)(nl - p) + 1 : PIPE_BUF;
+		}
 		int failed = q->err;
 		uv_mutex_unlock(&q->mu);
 		ssize_t w = failed ? (ssize_t)n : write(q->fd, p, n);
@@ -200,6 +209,13 @@ struct outq *outq_new(int fd, size_t cap, enum outq_full policy, int close_fd)
 struct outq *outq_new_deferred(const char *path, size_t cap, enum outq_full policy)
 {
 	return make(-1, path, cap, policy, 0);
+}
+
+void outq_whole_lines(struct outq *q)
+{
+	uv_mutex_lock(&q->mu);
+	q->whole_lines = 1;
+	uv_mutex_unlock(&q->mu);
 }
 
 void outq_trim_on_error(struct outq *q)

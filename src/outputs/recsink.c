@@ -200,6 +200,8 @@ struct recsinks *recsinks_open(const struct recsink_spec *specs, size_t n,
 		}
 		if (o->truncate && o->k->format)
 			outq_trim_on_error(o->q);
+		else if (o->k->format)
+			outq_whole_lines(o->q);
 		o->own_fd = false; /* the queue closes it */
 		if (o->k->header)
 			outq_write(o->q, o->k->header(), strlen(o->k->header()));

@@ -11,7 +11,10 @@
 // stderr as fast as gcwatch takes them, and prints "LOGGED <MB>" on stdout
 // when done: a run that ends at all shows that nothing blocked it.
 //
-// Usage: exitn STATUS[ANYTHING] [SECONDS [MB]]   (default 0.2 s, 0 MB)
+// With MINGC it runs on past SECONDS until the runtime completed at least
+// MINGC collections, so that a test gets enough records on a slow machine.
+//
+// Usage: exitn STATUS[ANYTHING] [SECONDS [MB [MINGC]]]   (default 0.2 s, 0 MB)
 package main
 
 import (
@@ -24,6 +27,13 @@ import (
 )
 
 var sink [][]byte
+
+func argOr(i int, def string) string {
+	if len(os.Args) > i {
+		return os.Args[i]
+	}
+	return def
+}
 
 func main() {
 	status, seconds := 0, 0.2
@@ -45,14 +55,28 @@ func main() {
 	const slot = 16 << 10
 	const slots = 64
 	sink = make([][]byte, slots)
+	var mingc uint32
+	if len(os.Args) > 4 {
+		v, _ := strconv.Atoi(os.Args[4])
+		mingc = uint32(v)
+	}
 	deadline := time.Now().Add(time.Duration(seconds * float64(time.Second)))
-	for i := 0; time.Now().Before(deadline); i++ {
+	var st runtime.MemStats
+	for i := 0; ; i++ {
 		b := make([]byte, slot)
 		b[0] = byte(i)
 		sink[i%slots] = b
+		if i%1024 == 0 && !time.Now().Before(deadline) {
+			if mingc == 0 {
+				break
+			}
+			runtime.ReadMemStats(&st)
+			if st.NumGC >= mingc {
+				break
+			}
+		}
 	}
-	if len(os.Args) > 3 {
-		mb, _ := strconv.Atoi(os.Args[3])
+	if mb, _ := strconv.Atoi(argOr(3, "0")); mb > 0 {
 		line := []byte(fmt.Sprintf("%-99s\n", "log line: the program's own text, written to stderr"))
 		for i := 0; i < mb*1048576/len(line); i++ {
 			os.Stderr.Write(line)
