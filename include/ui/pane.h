@@ -29,6 +29,7 @@ struct rect {
  */
 struct frame {
 	const struct model *m;
+	const struct feed *feed; /* the feed the panes show */
 	const struct view_opts *o;
 	const struct glyphs *gl;
 	uint64_t now_ms;

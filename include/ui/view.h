@@ -30,6 +30,7 @@ struct view_opts {
 	bool help;             /* the help overlay (keys ? h) */
 	bool frozen;           /* the display is paused (space): say so */
 	unsigned window;       /* collections shown in the charts (keys + -) */
+	unsigned feed;         /* index of the feed shown (model->feeds) */
 	double assist_warn;    /* assist share that is highlighted (0.25) */
 };
 

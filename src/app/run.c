@@ -77,7 +77,7 @@ static void engine_opts_from(const struct options *o, bool dashboard,
 		.json_path = o->json_path,
 		.csv_path = o->csv_path,
 		.passthrough = !dashboard,
-		.ring_cap = dashboard ? MODEL_RECORDS : 1024,
+		.records_cap = dashboard ? MODEL_RECORDS : 16,
 		.dashboard = dashboard,
 	};
 }

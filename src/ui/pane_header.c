@@ -139,7 +139,8 @@ static int item_width(const struct item *it)
 static void figures_row(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct model *m = f->m;
-	const struct stats *s = &m->stats;
+	const struct feed *fd = f->feed;
+	const struct stats *s = &fd->stats;
 	struct item items[5];
 	char a[FMT_MAX], b[FMT_MAX];
 	double rate;

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "ui/grid.h"
+#include "ui/keys.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "ui/view.h"
@@ -249,50 +250,48 @@ static void resize(struct tui *t)
 
 static void key(struct tui *t, int c)
 {
-	switch (c) {
-	case 'q':
-	case 'Q':
+	const struct key_def *k = keys_find(c);
+
+	if (c == KEY_RESIZE) {
+		/* resizeterm() pushes KEY_RESIZE back: calling it here would
+		 * loop.  The SIGWINCH watcher has resized already. */
+		clearok(curscr, TRUE);
+		schedule(t);
+		return;
+	}
+	if (!k)
+		return;
+	switch (k->action) {
+	case KEYS_QUIT:
 		quit(t);
 		break;
-	case ' ':
+	case KEYS_FREEZE:
 		t->vo.frozen = !t->vo.frozen;
 		break;
-	case '+':
-	case '=':
+	case KEYS_BIGGER:
 		t->vo.window = view_window_bigger(t->vo.window);
 		break;
-	case '-':
-	case '_':
+	case KEYS_SMALLER:
 		t->vo.window = view_window_smaller(t->vo.window);
 		break;
-	case 'l':
-	case 'L':
+	case KEYS_OUTPUT:
 		t->vo.show_output = !t->vo.show_output;
 		break;
-	case '?':
-	case 'h':
-	case 'H':
+	case KEYS_HELP:
 		t->vo.help = !t->vo.help;
 		break;
-	case 3: /* Ctrl-C: raw mode makes it a key; the program gets SIGINT */
+	case KEYS_INTERRUPT:
 		if (t->model->spawned && !t->model->exited)
 			engine_post_signal(t->e, SIGINT);
 		else
 			quit(t);
 		break;
-	case 12: /* Ctrl-L */
+	case KEYS_REDRAW:
 		clearok(curscr, TRUE);
 		break;
-	case KEY_RESIZE:
-		/* resizeterm() pushes KEY_RESIZE back: calling it here would
-		 * loop.  The SIGWINCH watcher has resized already. */
-		clearok(curscr, TRUE);
-		break;
-	case 27: /* Escape closes the help */
+	case KEYS_CLOSE:
 		t->vo.help = false;
 		break;
-	default:
-		return;
 	}
 	schedule(t);
 }
@@ -395,7 +394,7 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	struct tui *t = calloc(1, sizeof *t);
 	int rc = 0;
 
-	if (!t || !(t->model = calloc(1, sizeof *t->model))) {
+	if (!t || !(t->model = engine_model_new(e))) {
 		free(t);
 		fputs("gcwatch: out of memory\n", stderr);
 		return 1;
@@ -510,7 +509,7 @@ out:
 	int lc = uv_loop_close(&t->loop);
 	(void)lc;
 	grid_free(t->grid);
-	free(t->model);
+	model_free(t->model);
 	free(t);
 	return rc;
 }
