@@ -87,7 +87,11 @@ void engine_post_stop(struct engine *e);
 /* Wait for the thread (after the input ended). */
 void engine_join(struct engine *e);
 
+/* The input's own feed's statistics (the only feed without prefixes). */
 const struct stats *engine_stats(const struct engine *e);
+/* The live model: read it only when the engine is not running (after
+ * engine_run, or engine_join). */
+const struct model *engine_model(const struct engine *e);
 const struct engine_result *engine_result(const struct engine *e);
 
 /* The parsers' counters added over the streams. */

@@ -69,6 +69,9 @@ void model_free(struct model *m);
  */
 struct feed *model_feed(struct model *m, const char *name);
 
+/* The feed named name, or NULL. */
+struct feed *model_find(const struct model *m, const char *name);
+
 /* The feed views show when none is chosen: the first one, or NULL. */
 const struct feed *model_first(const struct model *m);
 

@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include "model/demux.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "outputs/outq.h"
@@ -78,7 +79,7 @@ struct engine {
 	 * input's state and its feeds). */
 	uv_mutex_t mu;
 	struct model *live;
-	struct feed *feed;     /* the input's own feed */
+	struct demux demux;    /* which feed a record or line goes to */
 	enum src_state state;
 
 	/* The dashboard: told when something changed; asks through cmd. */
@@ -120,7 +121,9 @@ static void on_record(void *ctx, const struct gc_record *r)
 	char buf[RECOUT_MAX];
 
 	lock(e);
-	feed_add_record(e->feed, r, clock_now_ms());
+	struct feed *f = demux_record(&e->demux, r);
+	if (f)
+		feed_add_record(f, r, clock_now_ms());
 	e->live->version++;
 	unlock(e);
 	changed(e);
@@ -183,7 +186,7 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 
 	if (e->live->keep_lines) {
 		uv_mutex_lock(&e->mu);
-		feed_add_text(e->feed, st, s, n, clock_now_ms());
+		feed_add_text(demux_line(&e->demux, s, n), st, s, n, clock_now_ms());
 		e->live->version++;
 		uv_mutex_unlock(&e->mu);
 		changed(e);
@@ -410,8 +413,7 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	uv_mutex_init(&e->mu);
 	uv_loop_init(&e->loop);
 	e->live = model_new(o->max_feeds, o->records_cap, o->dashboard);
-	e->feed = e->live ? model_feed(e->live, "") : NULL;
-	if (e->live) {
+	if (e->live && demux_init(&e->demux, e->live) == 0) {
 		e->live->start_ms = clock_now_ms();
 		snprintf(e->live->name, sizeof e->live->name, "%s", e->name);
 	}
@@ -421,7 +423,7 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		e->recline[i].buf = malloc(RECLINE_MAX);
 		e->textbuf[i] = malloc(TEXTBUF);
 	}
-	if (!e->feed || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
+	if (!e->demux.own || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
 	    !e->recline[1].buf || !e->textbuf[0] || !e->textbuf[1]) {
 		fputs("gcwatch: out of memory\n", stderr);
 		goto fail;
@@ -547,7 +549,12 @@ int engine_run(struct engine *e)
 
 const struct stats *engine_stats(const struct engine *e)
 {
-	return &e->feed->stats;
+	return &e->demux.own->stats;
+}
+
+const struct model *engine_model(const struct engine *e)
+{
+	return e->live;
 }
 
 const struct engine_result *engine_result(const struct engine *e)
