@@ -3,7 +3,7 @@
  *
  * The handler (tui.c), the footer and the help overlay all read this
  * table, so a key is described once.  Nothing here depends on ncurses
- * beyond the key codes the caller passes in.
+ * beyond its key codes (KEY_UP ...).
  */
 #ifndef GCWATCH_KEYS_H
 #define GCWATCH_KEYS_H
@@ -20,7 +20,14 @@ enum key_action {
 	KEYS_INTERRUPT,
 	KEYS_REDRAW,
 	KEYS_CLOSE,
+	KEYS_UP,
+	KEYS_DOWN,
+	KEYS_OPEN,
+	KEYS_SORT,
 };
+
+/* Where a key is shown in the footer. */
+enum key_where { KEYS_BOTH = 0, KEYS_PANES, KEYS_FLEET };
 
 struct key_def {
 	enum key_action action;
@@ -34,6 +41,10 @@ struct key_def {
 	const char *help;      /* its line in the help */
 	bool window;           /* the footer and help add the window size */
 	bool program_only;     /* shown only when a program was started */
+	enum key_where where;  /* the footer shows it with the panes, the
+	                          fleet table, or both */
+	bool fleet_key;        /* about feeds: shown only when there are
+	                          several */
 };
 
 /* Every key, in the order the footer and the help list them. */
@@ -42,5 +53,9 @@ extern const unsigned keys_count;
 
 /* The key that a code does, or NULL. */
 const struct key_def *keys_find(int code);
+
+/* Whether the footer shows k: in the fleet table or the panes, with
+ * several feeds or one, with a program started here or not. */
+bool keys_shown(const struct key_def *k, bool fleet_view, bool several, bool program);
 
 #endif

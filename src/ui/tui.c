@@ -68,6 +68,7 @@ static void setup_colours(struct tui *t)
 		[ROLE_MARK] = A_BOLD,
 		[ROLE_ESCAPED] = A_UNDERLINE,
 		[ROLE_DIM] = A_DIM,
+		[ROLE_SELECT] = A_REVERSE,
 	};
 	/* Colour: foreground per role; -1 is the terminal's default. */
 	static const short fg[ROLE_COUNT] = {
@@ -80,6 +81,10 @@ static void setup_colours(struct tui *t)
 		[ROLE_WARN] = COLOR_YELLOW, [ROLE_ALERT] = COLOR_RED,
 		[ROLE_OK] = COLOR_GREEN, [ROLE_MARK] = COLOR_YELLOW,
 		[ROLE_ESCAPED] = COLOR_MAGENTA, [ROLE_STDERR] = COLOR_YELLOW,
+		[ROLE_SELECT] = -1,
+		[ROLE_FEED + 0] = COLOR_GREEN, [ROLE_FEED + 1] = COLOR_CYAN,
+		[ROLE_FEED + 2] = COLOR_MAGENTA, [ROLE_FEED + 3] = COLOR_YELLOW,
+		[ROLE_FEED + 4] = COLOR_BLUE, [ROLE_FEED + 5] = COLOR_RED,
 	};
 
 	for (int r = 0; r < ROLE_COUNT; r++)
@@ -96,6 +101,8 @@ static void setup_colours(struct tui *t)
 		                r == ROLE_ALERT || r == ROLE_WARN) ? A_BOLD : 0;
 		if (r == ROLE_DIM)
 			extra = A_DIM;
+		if (r == ROLE_SELECT)
+			extra = A_REVERSE;
 		t->attrs[r] = COLOR_PAIR(r + 1) | extra;
 	}
 }
@@ -290,7 +297,27 @@ static void key(struct tui *t, int c)
 		clearok(curscr, TRUE);
 		break;
 	case KEYS_CLOSE:
-		t->vo.help = false;
+		/* Esc closes the help first, then goes back to the table. */
+		if (t->vo.help)
+			t->vo.help = false;
+		else
+			t->vo.fleet = true;
+		break;
+	case KEYS_UP:
+	case KEYS_DOWN:
+		if (view_is_fleet(t->model, &t->vo))
+			t->vo.sel = view_fleet_move(t->model, &t->vo,
+			                            k->action == KEYS_UP ? -1 : 1);
+		break;
+	case KEYS_OPEN:
+		if (view_is_fleet(t->model, &t->vo)) {
+			t->vo.feed = view_fleet_move(t->model, &t->vo, 0);
+			t->vo.fleet = false;
+		}
+		break;
+	case KEYS_SORT:
+		if (view_is_fleet(t->model, &t->vo))
+			t->vo.sort = (t->vo.sort + 1) % VIEW_SORTS;
 		break;
 	}
 	schedule(t);
@@ -403,6 +430,8 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->o = *o;
 	t->vo.ascii = o->ascii;
 	t->vo.show_output = true;
+	t->vo.feed = VIEW_FEED_AUTO;
+	t->vo.fleet = true;
 	t->vo.window = view_window_smaller(view_window_bigger(0));
 	t->vo.assist_warn = o->assist_warn;
 	/* The engine first: whatever the terminal does from now on (a

@@ -122,7 +122,8 @@ static void help(struct grid *g, const struct frame *f)
 
 	int nkeys = 0;
 	for (unsigned k = 0; k < keys_count; k++)
-		nkeys += keys_table[k].help_label != NULL;
+		nkeys += keys_table[k].help_label != NULL &&
+		         (!keys_table[k].fleet_key || view_fleet_count(f->m) > 1);
 	bh = 2 + 2 + nkeys + 1 + 1 + 5 + 1 + 3;
 	if (bh > g->h)
 		bh = g->h;
@@ -153,7 +154,8 @@ static void help(struct grid *g, const struct frame *f)
 	for (unsigned k = 0; k < keys_count && y < bottom; k++) {
 		const struct key_def *d = &keys_table[k];
 		const char *what = d->help;
-		if (!d->help_label || (d->program_only && !f->m->spawned))
+		if (!d->help_label || (d->program_only && !f->m->spawned) ||
+		    (d->fleet_key && view_fleet_count(f->m) < 2))
 			continue;
 		if (d->window) {
 			snprintf(window, sizeof window, "%s (now %u)", what, f->window);
@@ -176,6 +178,11 @@ static void help(struct grid *g, const struct frame *f)
 		grid_text(g, bx + 2, y, inner, notes[i], i == 2 ? ROLE_MARK : ROLE_DIM);
 }
 
+bool view_is_fleet(const struct model *m, const struct view_opts *o)
+{
+	return o->fleet && view_fleet_count(m) > 1;
+}
+
 /* The feed drawn: the one chosen, the first, or an empty one before any
  * data (the panes then say "no collections yet"). */
 static const struct feed *shown_feed(const struct model *m, const struct view_opts *o)
@@ -185,6 +192,11 @@ static const struct feed *shown_feed(const struct model *m, const struct view_op
 
 	if (o->feed < m->nfeeds)
 		return m->feeds[o->feed];
+	/* Not chosen: the first feed with collections (behind a prefix the
+	 * input's own feed may hold only text). */
+	for (unsigned i = 0; i < m->nfeeds; i++)
+		if (m->feeds[i]->stats.count > 0)
+			return m->feeds[i];
 	if (m->nfeeds)
 		return m->feeds[0];
 	if (!none_ready) {
@@ -245,10 +257,20 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 	chartwin_plan(win, f.feed, size, f.chart_w / f.col_w);
 	f.win = win;
 
-	layout(r, g->w, g->h, o->show_output);
-	for (i = 0; i < S_COUNT; i++)
-		if (r[i].h > 0)
-			panes[i]->draw(g, &r[i], &f);
+	f.fleet = view_is_fleet(m, o);
+	if (f.fleet) {
+		/* The header, the table, the footer. */
+		struct rect head = { 0, 0, g->w, 2 }, table = { 0, 2, g->w, g->h - 3 },
+		            foot = { 0, g->h - 1, g->w, 1 };
+		pane_header.draw(g, &head, &f);
+		pane_fleet.draw(g, &table, &f);
+		pane_footer.draw(g, &foot, &f);
+	} else {
+		layout(r, g->w, g->h, o->show_output);
+		for (i = 0; i < S_COUNT; i++)
+			if (r[i].h > 0)
+				panes[i]->draw(g, &r[i], &f);
+	}
 	if (o->help)
 		help(g, &f);
 	free(win);

@@ -391,6 +391,122 @@ static bool contains(const struct grid *g, const char *s)
 
 /* ---- golden screens --------------------------------------------------- */
 
+/*
+ * A fleet: n feeds named like kubectl pods, each given the corpus's
+ * records from a different offset (and every seventh a restart), arrived
+ * at times spread over the last minute.
+ */
+static struct model *fleet(unsigned n)
+{
+	struct model *m = fixture("kubectl logs -f -l app=api --prefix", false);
+	struct model *src = fixture("", false);
+
+	load(src, "go1.18-1.25.txt", 1, 0);
+	for (unsigned k = 0; k < n; k++) {
+		char name[64];
+		snprintf(name, sizeof name, "pod/api-%02u-%c%c%c/app", k,
+		         'a' + (char)(k * 7 % 26), 'a' + (char)(k * 11 % 26),
+		         'a' + (char)(k * 13 % 26));
+		struct feed *f = model_feed(m, name);
+		assert_non_null(f);
+		unsigned count = 5 + (k * 37) % (F(src)->nrecent - 5);
+		uint64_t gc = 0;
+		for (unsigned i = 0; i < count; i++) {
+			struct gc_record r = *feed_record(F(src), (i + k) % F(src)->nrecent);
+			r.gc = k % 7 == 6 && i == count / 2 ? (gc = 1) : ++gc;
+			r.at_ms = (int64_t)i * (200 + 50 * k);
+			snprintf(r.source, sizeof r.source, "%.40s", name);
+			feed_add_record(f, &r, m->start_ms + 20000 + 60000 * i / count);
+		}
+		m->counts.records += count;
+	}
+	model_free(src);
+	return m;
+}
+
+static void test_golden_fleet(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned feeds;
+		bool ascii;
+		int w, h, sort;
+		unsigned sel;
+	} cases[] = {
+		{ "fleet3-80x24-utf8", 3, false, 80, 24, VIEW_SORT_ORDER, 1 },
+		{ "fleet3-200x60-ascii", 3, true, 200, 60, VIEW_SORT_ORDER, 1 },
+		{ "fleet60-80x24-utf8", 60, false, 80, 24, VIEW_SORT_LIVE, 40 },
+		{ "fleet60-200x60-utf8", 60, false, 200, 60, VIEW_SORT_P99, 2 },
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct model *m = fleet(cases[i].feeds);
+		struct view_opts o = opts(cases[i].ascii);
+		o.fleet = true;
+		o.sort = cases[i].sort;
+		o.sel = cases[i].sel + 1; /* feeds[0] is the input's own */
+		struct grid *g = render(m, &o, cases[i].w, cases[i].h, NOW(m));
+		golden(cases[i].name, g, cases[i].ascii);
+		/* The selected feed is on screen, in the selection's role. */
+		const char *name = m->feeds[o.sel]->name;
+		char shown[16];
+		int y = -1;
+		snprintf(shown, sizeof shown, "%.12s", name);
+		for (int k = 0; k < g->h && y < 0; k++) {
+			char *row = row_of(g, k);
+			if (strstr(row, shown))
+				y = k;
+			free(row);
+		}
+		assert_true(y > 0);
+		assert_int_equal(grid_at(g, 1, y)->role, ROLE_SELECT);
+		/* Every row of the table above the footer is a feed or the
+		 * pooled one; nothing overlaps the footer. */
+		assert_true(contains(g, cases[i].ascii ? "j/k select" : "j/k select"));
+		grid_free(g);
+		model_free(m);
+	}
+}
+
+/* Moving the selection follows the table's order and stops at its ends;
+ * Enter's feed is what the panes then show. */
+static void test_fleet_moves(void **state)
+{
+	struct model *m = fleet(10);
+	struct view_opts o = opts(false);
+
+	(void)state;
+	o.fleet = true;
+	o.sort = VIEW_SORT_GCS;
+	o.sel = 1;
+	assert_true(view_is_fleet(m, &o));
+	assert_int_equal(view_fleet_count(m), 10);
+	/* Walk down the whole table: counts never grow. */
+	uint64_t last = UINT64_MAX;
+	for (int i = 0; i < 12; i++) {
+		uint64_t c = m->feeds[o.sel]->stats.count;
+		if (i > 0 && i < 10)
+			assert_true(c <= last);
+		last = c;
+		o.sel = view_fleet_move(m, &o, 1);
+	}
+	unsigned bottom = o.sel;
+	assert_int_equal(view_fleet_move(m, &o, 1), bottom);
+	o.sel = view_fleet_move(m, &o, -100);
+	for (unsigned i = 1; i < m->nfeeds; i++)
+		assert_true(m->feeds[i]->stats.count <= m->feeds[o.sel]->stats.count);
+	/* Open it: the panes show that feed and name it in the header. */
+	o.fleet = false;
+	o.feed = o.sel;
+	struct grid *g = render(m, &o, 100, 30, NOW(m));
+	char want[FEED_NAME_MAX + 8];
+	snprintf(want, sizeof want, "\u203a %s", m->feeds[o.sel]->name);
+	assert_true(contains(g, want));
+	grid_free(g);
+	model_free(m);
+}
+
 static void test_golden_steady(void **state)
 {
 	struct model *m = steady();
@@ -1022,6 +1138,8 @@ int main(void)
 		cmocka_unit_test(test_golden_empty),
 		cmocka_unit_test(test_golden_small),
 		cmocka_unit_test(test_golden_help),
+		cmocka_unit_test(test_golden_fleet),
+		cmocka_unit_test(test_fleet_moves),
 		cmocka_unit_test(test_header_numbers),
 		cmocka_unit_test(test_last_pause),
 		cmocka_unit_test(test_assist_highlight),
