@@ -45,6 +45,7 @@ struct view_opts {
 	bool fleet;            /* the fleet table, when there are several feeds */
 	unsigned sel;          /* the fleet table's selected feed (index) */
 	int sort;              /* enum view_sort */
+	uint64_t retention_ms; /* a feed silent longer is not listed; 0: all */
 	double assist_warn;    /* assist share that is highlighted (0.25) */
 };
 
@@ -56,15 +57,18 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 unsigned view_window_bigger(unsigned window);
 unsigned view_window_smaller(unsigned window);
 
-/* Feeds the fleet table lists: those with collections. */
-unsigned view_fleet_count(const struct model *m);
+/* Feeds the fleet table lists: those with collections, heard from within
+ * the retention (now_ms is the model's clock). */
+unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
+                          uint64_t now_ms);
 
 /* True when view_render draws the fleet table: asked for, and more than
  * one feed to list. */
-bool view_is_fleet(const struct model *m, const struct view_opts *o);
+bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms);
 
 /* The feed (index) delta rows below the selected one in the table's
  * order, clamped to the first and last. */
-unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta);
+unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta,
+                         uint64_t now_ms);
 
 #endif

@@ -169,6 +169,32 @@ static int set_version(struct options *o, const char *a, char *msg, size_t cap)
 	return 0;
 }
 
+static int set_max_feeds(struct options *o, const char *a, char *msg, size_t cap)
+{
+	long v;
+
+	if (whole(a, 1, 65536, &v))
+		return MSG("--max-feeds: '%s' is not a number from 1 to 65536", a);
+	o->max_feeds = (unsigned)v;
+	return 0;
+}
+
+/* A duration: seconds, or a number with s, m or h. */
+static int set_feed_retention(struct options *o, const char *a, char *msg, size_t cap)
+{
+	char *end;
+
+	errno = 0;
+	double v = strtod(a, &end);
+	double unit = 1000;
+	if (end != a && (*end == 's' || *end == 'm' || *end == 'h') && !end[1])
+		unit = *end == 's' ? 1000 : *end == 'm' ? 60000 : 3600000, end++;
+	if (errno || end == a || *end || !(v > 0) || v * unit > 1e12)
+		return MSG("--feed-retention: '%s' is not a duration (e.g. 90s, 30m, 2h)", a);
+	o->feed_retention_ms = (uint64_t)(v * unit);
+	return 0;
+}
+
 /* Long-only options get codes above any character. */
 #define LONG_ONLY 256
 
@@ -204,6 +230,10 @@ static const struct cli_opt opts[] = {
 	{ "fail-if", 0, required_argument, "EXPR",
 	  "at the end, exit 99 when EXPR holds, e.g.\n"
 	  "'pause.p99 > 5ms', 'gc.cpu > 10%', 'heap.live.max > 512MB'", set_fail_if },
+	{ "max-feeds", 0, required_argument, "N",
+	  "at most N processes (feeds) kept apart (1024); more are counted", set_max_feeds },
+	{ "feed-retention", 0, required_argument, "TIME",
+	  "a feed silent this long leaves the fleet table (1h)", set_feed_retention },
 	{ "summary", 's', no_argument, NULL,
 	  "print the end-of-run summary (the default in batch mode)", set_summary },
 	{ "quiet", 'q', no_argument, NULL, "do not print the summary", set_quiet },
@@ -314,6 +344,8 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 	o->gctrace = 1;
 	o->interval_ms = 250;
 	o->assist_warn = 0.25;
+	o->max_feeds = 1024;
+	o->feed_retention_ms = 3600000;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shorts, longopts, &index)) != -1) {

@@ -143,6 +143,7 @@ static void engine_opts_from(const struct options *o, bool dashboard,
 		.passthrough = !dashboard,
 		.records_cap = dashboard ? MODEL_RECORDS : 16,
 		.dashboard = dashboard,
+		.max_feeds = o->max_feeds,
 	};
 }
 
@@ -155,6 +156,7 @@ static int dashboard_loop(const struct options *o, struct engine *e)
 		.interval_ms = o->interval_ms,
 		.assist_warn = o->assist_warn,
 		.max_frames = o->max_frames,
+		.feed_retention_ms = o->feed_retention_ms,
 	};
 	int rc = tui_run(e, &to);
 	return rc ? rc : engine_result(e)->status;

@@ -130,10 +130,18 @@ static int cmp_rows(const void *pa, const void *pb)
 	return c ? c : a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* A feed the table lists: it has collections and was heard from within
+ * the retention. */
+static bool listed(const struct feed *f, const struct view_opts *o, uint64_t now_ms)
+{
+	return f->stats.count > 0 &&
+	       (!o->retention_ms || f->last_ms + o->retention_ms >= now_ms);
+}
+
 /* The rows of the listed feeds, sorted as the view asks; returns how
  * many (NULL rows: out of memory, 0). */
 static unsigned make_rows(const struct model *m, const struct view_opts *o,
-                          unsigned window, struct row **out)
+                          unsigned window, uint64_t now_ms, struct row **out)
 {
 	struct row *rows = calloc(m->nfeeds + 1, sizeof *rows);
 	struct chartwin *w = malloc(sizeof *w);
@@ -146,7 +154,7 @@ static unsigned make_rows(const struct model *m, const struct view_opts *o,
 		return 0;
 	}
 	for (unsigned i = 0; i < m->nfeeds; i++)
-		if (m->feeds[i]->stats.count > 0)
+		if (listed(m->feeds[i], o, now_ms))
 			fill_row(&rows[n++], m->feeds[i], i, w, window);
 	free(w);
 	sort_by = o->sort;
@@ -155,19 +163,21 @@ static unsigned make_rows(const struct model *m, const struct view_opts *o,
 	return n;
 }
 
-unsigned view_fleet_count(const struct model *m)
+unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
+                          uint64_t now_ms)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < m->nfeeds; i++)
-		n += m->feeds[i]->stats.count > 0;
+		n += listed(m->feeds[i], o, now_ms);
 	return n;
 }
 
-unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta)
+unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta,
+                         uint64_t now_ms)
 {
 	struct row *rows;
-	unsigned n = make_rows(m, o, o->window ? o->window : 60, &rows), at = 0;
+	unsigned n = make_rows(m, o, o->window ? o->window : 60, now_ms, &rows), at = 0;
 
 	if (!n) {
 		free(rows);
@@ -301,7 +311,7 @@ static void fleet_draw(struct grid *g, const struct rect *r, const struct frame 
 {
 	const struct view_opts *o = f->o;
 	struct row *rows, all;
-	unsigned n = make_rows(f->m, o, f->window, &rows);
+	unsigned n = make_rows(f->m, o, f->window, f->now_ms, &rows);
 	bool on[C_NCOLS];
 	int used = 1, name_w, y = r->y;
 

@@ -34,7 +34,7 @@ static void footer_draw(struct grid *g, const struct rect *r, const struct frame
 		          (k->action == KEYS_HELP && o->help);
 
 		/* Ctrl-C goes to the program only when there is one. */
-		if (!what || !keys_shown(k, f->fleet, view_fleet_count(f->m) > 1, f->m->spawned))
+		if (!what || !keys_shown(k, f->fleet, view_fleet_count(f->m, f->o, f->now_ms) > 1, f->m->spawned))
 			continue;
 		if (on && k->footer_on)
 			what = k->footer_on;

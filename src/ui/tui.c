@@ -305,18 +305,18 @@ static void key(struct tui *t, int c)
 		break;
 	case KEYS_UP:
 	case KEYS_DOWN:
-		if (view_is_fleet(t->model, &t->vo))
+		if (view_is_fleet(t->model, &t->vo, clock_now_ms()))
 			t->vo.sel = view_fleet_move(t->model, &t->vo,
-			                            k->action == KEYS_UP ? -1 : 1);
+			                            k->action == KEYS_UP ? -1 : 1, clock_now_ms());
 		break;
 	case KEYS_OPEN:
-		if (view_is_fleet(t->model, &t->vo)) {
-			t->vo.feed = view_fleet_move(t->model, &t->vo, 0);
+		if (view_is_fleet(t->model, &t->vo, clock_now_ms())) {
+			t->vo.feed = view_fleet_move(t->model, &t->vo, 0, clock_now_ms());
 			t->vo.fleet = false;
 		}
 		break;
 	case KEYS_SORT:
-		if (view_is_fleet(t->model, &t->vo))
+		if (view_is_fleet(t->model, &t->vo, clock_now_ms()))
 			t->vo.sort = (t->vo.sort + 1) % VIEW_SORTS;
 		break;
 	}
@@ -431,6 +431,7 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->vo.ascii = o->ascii;
 	t->vo.show_output = true;
 	t->vo.feed = VIEW_FEED_AUTO;
+	t->vo.retention_ms = o->feed_retention_ms;
 	t->vo.fleet = true;
 	t->vo.window = view_window_smaller(view_window_bigger(0));
 	t->vo.assist_warn = o->assist_warn;

@@ -123,7 +123,7 @@ static void help(struct grid *g, const struct frame *f)
 	int nkeys = 0;
 	for (unsigned k = 0; k < keys_count; k++)
 		nkeys += keys_table[k].help_label != NULL &&
-		         (!keys_table[k].fleet_key || view_fleet_count(f->m) > 1);
+		         (!keys_table[k].fleet_key || view_fleet_count(f->m, f->o, f->now_ms) > 1);
 	bh = 2 + 2 + nkeys + 1 + 1 + 5 + 1 + 3;
 	if (bh > g->h)
 		bh = g->h;
@@ -155,7 +155,7 @@ static void help(struct grid *g, const struct frame *f)
 		const struct key_def *d = &keys_table[k];
 		const char *what = d->help;
 		if (!d->help_label || (d->program_only && !f->m->spawned) ||
-		    (d->fleet_key && view_fleet_count(f->m) < 2))
+		    (d->fleet_key && view_fleet_count(f->m, f->o, f->now_ms) < 2))
 			continue;
 		if (d->window) {
 			snprintf(window, sizeof window, "%s (now %u)", what, f->window);
@@ -178,9 +178,9 @@ static void help(struct grid *g, const struct frame *f)
 		grid_text(g, bx + 2, y, inner, notes[i], i == 2 ? ROLE_MARK : ROLE_DIM);
 }
 
-bool view_is_fleet(const struct model *m, const struct view_opts *o)
+bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms)
 {
-	return o->fleet && view_fleet_count(m) > 1;
+	return o->fleet && view_fleet_count(m, o, now_ms) > 1;
 }
 
 /* The feed drawn: the one chosen, the first, or an empty one before any
@@ -257,7 +257,7 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 	chartwin_plan(win, f.feed, size, f.chart_w / f.col_w);
 	f.win = win;
 
-	f.fleet = view_is_fleet(m, o);
+	f.fleet = view_is_fleet(m, o, now_ms);
 	if (f.fleet) {
 		/* The header, the table, the footer. */
 		struct rect head = { 0, 0, g->w, 2 }, table = { 0, 2, g->w, g->h - 3 },

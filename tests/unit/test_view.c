@@ -480,8 +480,8 @@ static void test_fleet_moves(void **state)
 	o.fleet = true;
 	o.sort = VIEW_SORT_GCS;
 	o.sel = 1;
-	assert_true(view_is_fleet(m, &o));
-	assert_int_equal(view_fleet_count(m), 10);
+	assert_true(view_is_fleet(m, &o, NOW(m)));
+	assert_int_equal(view_fleet_count(m, &o, NOW(m)), 10);
 	/* Walk down the whole table: counts never grow. */
 	uint64_t last = UINT64_MAX;
 	for (int i = 0; i < 12; i++) {
@@ -489,11 +489,19 @@ static void test_fleet_moves(void **state)
 		if (i > 0 && i < 10)
 			assert_true(c <= last);
 		last = c;
-		o.sel = view_fleet_move(m, &o, 1);
+		o.sel = view_fleet_move(m, &o, 1, NOW(m));
 	}
 	unsigned bottom = o.sel;
-	assert_int_equal(view_fleet_move(m, &o, 1), bottom);
-	o.sel = view_fleet_move(m, &o, -100);
+	/* A retention shorter than a feed's silence takes it off the table. */
+	{
+		struct view_opts r = o;
+		r.retention_ms = 1;
+		assert_int_equal(view_fleet_count(m, &r, NOW(m)), 0);
+		r.retention_ms = 3600000;
+		assert_int_equal(view_fleet_count(m, &r, NOW(m)), 10);
+	}
+	assert_int_equal(view_fleet_move(m, &o, 1, NOW(m)), bottom);
+	o.sel = view_fleet_move(m, &o, -100, NOW(m));
 	for (unsigned i = 1; i < m->nfeeds; i++)
 		assert_true(m->feeds[i]->stats.count <= m->feeds[o.sel]->stats.count);
 	/* Open it: the panes show that feed and name it in the header. */
