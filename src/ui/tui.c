@@ -41,6 +41,7 @@ struct tui {
 	uint64_t last_frame_ms;
 	uint64_t frames;
 	uint64_t drawn_version;
+	uint64_t snapshot_bytes; /* copied from the engine, all frames */
 	uint64_t drawn_second;
 	int dirty;           /* something to draw */
 	int quitting;        /* q pressed: wait for the program, then leave */
@@ -144,7 +145,7 @@ static void draw(struct tui *t)
 	uint64_t now = clock_now_ms();
 
 	if (!t->vo.frozen)
-		engine_snapshot(t->e, t->model);
+		t->snapshot_bytes += engine_snapshot(t->e, t->model);
 	if (!t->grid || t->grid->w != COLS || t->grid->h != LINES) {
 		grid_free(t->grid);
 		t->grid = grid_new(COLS, LINES);
@@ -539,6 +540,14 @@ out:
 	int lc = uv_loop_close(&t->loop);
 	(void)lc;
 	grid_free(t->grid);
+	/* For bench/feeds.sh: what the frames cost in copies of the model. */
+	const char *stats = getenv("GCWATCH_BENCH_STATS");
+	FILE *sf = stats && *stats ? fopen(stats, "w") : NULL;
+	if (sf) {
+		fprintf(sf, "frames %llu snapshot_bytes %llu\n", (unsigned long long)t->frames,
+		        (unsigned long long)t->snapshot_bytes);
+		fclose(sf);
+	}
 	model_free(t->model);
 	free(t);
 	return rc;
