@@ -72,6 +72,8 @@ struct gctrace {
 	/* The line being assembled (partial line), with room for '\n'. */
 	char *line;
 	size_t linelen;
+	/* A line with the runtime's bytes taken out. */
+	char *scratch;
 
 	/* A torn record in progress. */
 	int pending;
@@ -80,6 +82,7 @@ struct gctrace {
 	struct held held[MAX_HELD];
 	int nheld;
 	int prefixed; /* the record's first line had a log prefix */
+	struct logprefix_shape pshape; /* of that prefix */
 	char source[GC_SOURCE_MAX];
 	struct hyp *hyp, *next, *done;
 	int nhyp, nnext, ndone;
@@ -155,6 +158,103 @@ static unsigned key_count(const struct gctrace *p, const char *s, size_t n)
 	unsigned c = p->keys[key_of(s, n)];
 
 	return c >= 2 ? c : 0;
+}
+
+/*
+ * The shapes common Go loggers start a line with, known before any line of
+ * the program's was seen whole: the log package (LstdFlags, Lmicroseconds,
+ * Lshortfile: "2026/11/28 17:09:00[.123456] "; Ltime alone), RFC 3339 and
+ * ISO 8601 times (zap's console encoder, zerolog's ConsoleWriter with a
+ * time format, many others: "2026-11-28T17:09:00.123Z\t"), and zerolog's
+ * default ConsoleWriter ("5:09PM ").  Shapes that start with a letter or
+ * a brace (slog, logrus, zap JSON, zerolog JSON, klog's "I1128 ...") need
+ * none: no number can run into them.
+ *
+ * Pattern letters: D a digit, 1 one or two digits, f an optional fraction
+ * (".123456"), Z a zone (Z, +01:00, +0100), M "AM" or "PM", _ a space or
+ * a tab; anything else stands for itself.
+ */
+static const char *const log_shapes[] = {
+	"DDDD/DD/DD DD:DD:DDf_",
+	"DDDD/DD/DD_",
+	"DD:DD:DDf_",
+	"DDDD-DD-DDTDD:DD:DDfZ_",
+	"DDDD-DD-DD DD:DD:DDf_",
+	"1:DDM_",
+};
+
+static int dig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int shape_match(const char *pat, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; *pat; pat++) {
+		switch (*pat) {
+		case 'D':
+			if (i >= n || !dig(s[i]))
+				return 0;
+			i++;
+			break;
+		case '1':
+			if (i >= n || !dig(s[i]))
+				return 0;
+			i++;
+			if (i < n && dig(s[i]))
+				i++;
+			break;
+		case 'f':
+			if (i + 1 < n && s[i] == '.' && dig(s[i + 1]))
+				for (i++; i < n && dig(s[i]); i++)
+					;
+			break;
+		case 'Z':
+			if (i < n && s[i] == 'Z') {
+				i++;
+			} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+				i++;
+				if (i + 2 > n || !dig(s[i]) || !dig(s[i + 1]))
+					return 0;
+				i += 2;
+				if (i < n && s[i] == ':')
+					i++;
+				if (i + 2 > n || !dig(s[i]) || !dig(s[i + 1]))
+					return 0;
+				i += 2;
+			} else {
+				return 0;
+			}
+			break;
+		case 'M':
+			if (i + 2 > n || (s[i] != 'A' && s[i] != 'P') || s[i + 1] != 'M')
+				return 0;
+			i += 2;
+			break;
+		case '_':
+			if (i >= n || (s[i] != ' ' && s[i] != '\t'))
+				return 0;
+			i++;
+			break;
+		default:
+			if (i >= n || s[i] != *pat)
+				return 0;
+			i++;
+		}
+	}
+	return 1;
+}
+
+static int known_shape(const char *s, size_t n)
+{
+	if (!n || !dig(s[0]))
+		return 0;
+	for (size_t k = 0; k < sizeof log_shapes / sizeof log_shapes[0]; k++)
+		if (shape_match(log_shapes[k], s, n))
+			return 1;
+	return 0;
 }
 
 /* The first "gc" at or after from that may start a runtime line: at the
@@ -347,7 +447,10 @@ static int has_runtime_text(const char *s, size_t n)
 			dot |= s[--a] == '.';
 		while (b < n && ((s[b] >= '0' && s[b] <= '9') || s[b] == '.'))
 			dot |= s[b++] == '.';
-		if (a < i && b > i + 1 && dot)
+		/* Runtime chains stand alone: not "17:09:05.123+00:00". */
+		int left = a == 0 || s[a - 1] == ' ' || s[a - 1] == '+' || s[a - 1] == '/';
+		int right = b == n || s[b] == ' ' || s[b] == '+' || s[b] == '/';
+		if (a < i && b > i + 1 && dot && left && right)
 			return 1;
 	}
 	return 0;
@@ -396,6 +499,10 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 			best = i;
 		whole[i] = !fragment_like(x, xn) && !has_runtime_text(x, xn);
 		cnt[i] = whole[i] ? key_count(p, x, xn) : 0;
+		/* A common logger's shape counts as seen twice: what the
+		 * program's own lines showed stays on top. */
+		if (whole[i] && !cnt[i] && known_shape(x, xn))
+			cnt[i] = 2;
 		keep[i] = cnt[i] > 0;
 		known += keep[i];
 	}
@@ -495,6 +602,33 @@ static size_t forced_in(const struct gctrace *p, const struct piece *pc)
 }
 
 /*
+ * What is left of a line once the runtime's bytes are taken out: s[0..a)
+ * (the collector's prefix, s[0..pre), and maybe the program's text), then
+ * s[b..c) and s[d..e).  It goes out as one piece, unless it is only the
+ * prefix: the collector's prefix goes with the program's text it was put
+ * before, and a line that was all the runtime's leaves nothing.
+ */
+static void deliver_parts(struct gctrace *p, const char *s, size_t a, size_t pre,
+                          size_t b, size_t c, size_t d, size_t e)
+{
+	size_t n = 0;
+
+	if (a <= pre && c <= b && e <= d)
+		return;
+	memcpy(p->scratch, s, a);
+	n = a;
+	if (c > b) {
+		memcpy(p->scratch + n, s + b, c - b);
+		n += c - b;
+	}
+	if (e > d) {
+		memcpy(p->scratch + n, s + d, e - d);
+		n += e - d;
+	}
+	deliver_foreign(p, p->scratch, n);
+}
+
+/*
  * The record is whole: emit it and the program's text around it.  The
  * newline of the record's last line is the runtime's; text after the
  * runtime's part on that line (a fragment written without a newline just
@@ -522,12 +656,14 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 			/* Elsewhere the newline ends the program's line glued
 			 * after the runtime's part. */
 			size_t end = k == h->npieces ? l->plen : l->len + l->nl;
-			if (f) {
-				deliver_foreign(p, s + pc->to, f - pc->to);
-				deliver_foreign(p, s + f + 9, end - f - 9);
-			} else if (end > pc->to) {
-				deliver_foreign(p, s + pc->to, end - pc->to);
-			}
+			/* What the line holds before the runtime's part: the
+			 * collector's prefix, on the first line perhaps text
+			 * the program wrote just before. */
+			size_t pre = k == 1 ? logprefix_skip(s, pc->from) : pc->from;
+			if (f)
+				deliver_parts(p, s, pc->from, pre, pc->to, f, f + 9, end);
+			else
+				deliver_parts(p, s, pc->from, pre, pc->to, end, end, end);
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
@@ -770,7 +906,7 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		return;
 	}
 	int li = p->nheld - 1;
-	size_t q = p->prefixed ? logprefix_skip(s, m) : 0;
+	size_t q = p->prefixed ? logprefix_skip_as(s, m, &p->pshape) : 0;
 	int runtime_like = gcl_looks_continued(s, m) || has_runtime_text(s, m) ||
 	                   (q && gcl_looks_continued(s + q, m - q));
 
@@ -821,6 +957,22 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		pending_forced_tail(p);
 }
 
+/*
+ * A whole gc line at s[at..]: the record, and before it anything the
+ * program wrote on the same line just before the runtime began ("loading...
+ * gc 7 @..."), with the collector's prefix if there was one, without a
+ * newline (the newline was the runtime's).
+ */
+static void whole_record(struct gctrace *p, const char *s, size_t at, struct gc_record *r)
+{
+	size_t pre = at ? logprefix_skip(s, at) : 0;
+
+	logprefix_source(s, at, r->source, sizeof r->source);
+	emit(p, r);
+	if (at > pre)
+		deliver_foreign(p, s, at);
+}
+
 /* A line with no record in progress. */
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
@@ -830,8 +982,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		size_t at = (size_t)k;
 		if (digit_at(s, m, at + 2)) {
 			if (gcl_parse_pre15(s + at, m - at, &r)) {
-				logprefix_source(s, at, r.source, sizeof r.source);
-				emit(p, &r);
+				whole_record(p, s, at, &r);
 				return;
 			}
 			continue;
@@ -843,8 +994,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		enum gcl_result res = gcl_match(&st, s + at, m - at, cuts, &nc);
 		if (res == GCL_COMPLETE) {
 			gcl_to_record(&st, &r);
-			logprefix_source(s, at, r.source, sizeof r.source);
-			emit(p, &r);
+			whole_record(p, s, at, &r);
 			return;
 		}
 		if (res != GCL_PARTIAL || nc == 0)
@@ -855,13 +1005,13 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		int strong = 0;
 		for (int i = 0; i < nc; i++)
 			strong |= gcl_is_strong(&cuts[i].st);
-		if (!strong && at != 0 && at != logprefix_skip(s, m))
+		if (!strong && at != 0 && at != logprefix_skip(s, at))
 			continue;
 		choose_cuts(p, s, m, at, cuts, nc, keep);
 		if (!hold(p, s, n, m, nl))
 			break;
 		p->pending = 1;
-		p->prefixed = at > 0;
+		p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
 		logprefix_source(s, at, p->source, sizeof p->source);
 		for (int i = 0; i < nc; i++)
 			if (keep[i] && cuts[i].pos > 0)
@@ -994,11 +1144,12 @@ struct gctrace *gctrace_new(const struct gctrace_sink *sink, void *ctx)
 	if (!p)
 		return NULL;
 	p->line = malloc(GCTRACE_LINE_MAX + 1);
+	p->scratch = malloc(GCTRACE_LINE_MAX + 1);
 	p->arena = malloc(ARENA_SIZE);
 	p->hyp = malloc(MAX_HYP * sizeof *p->hyp);
 	p->next = malloc(MAX_HYP * sizeof *p->next);
 	p->done = malloc(MAX_HYP * sizeof *p->done);
-	if (!p->line || !p->arena || !p->hyp || !p->next || !p->done) {
+	if (!p->line || !p->scratch || !p->arena || !p->hyp || !p->next || !p->done) {
 		gctrace_free(p);
 		return NULL;
 	}
@@ -1013,6 +1164,7 @@ void gctrace_free(struct gctrace *p)
 	if (!p)
 		return;
 	free(p->line);
+	free(p->scratch);
 	free(p->arena);
 	free(p->hyp);
 	free(p->next);

@@ -369,7 +369,16 @@ static void test_prefixes_and_sources(void **state)
 		{"[pod/orders-7d9/app] ", "pod/orders-7d9/app"},
 		{"[pod/orders-7d9/app] 2026-11-28T16:00:00.123Z ", "pod/orders-7d9/app"},
 		{"orders_1  | ", "orders_1"},
-		{"    main_test.go:12: ", ""},
+		/* journalctl -o short-iso (both offsets), short-unix,
+		 * short-monotonic, short-full; RFC 3164 and 5424. */
+		{"2026-11-28T17:00:00+0000 node1 etcd[4242]: ", "etcd[4242]"},
+		{"2026-11-28T17:00:00+01:00 node1 etcd[4242]: ", "etcd[4242]"},
+		{"1764349200.123456 node1 etcd[4242]: ", "etcd[4242]"},
+		{"[  12345.123456] node1 etcd[4242]: ", "etcd[4242]"},
+		{"Tue 2026-12-01 21:25:35 UTC node1 etcd[4242]: ", "etcd[4242]"},
+		{"<30>Dec  1 17:00:00 node1 etcd[4242]: ", "etcd[4242]"},
+		{"<30>1 2026-12-01T17:00:00.123456+00:00 node1 etcd 4242 - - ", "etcd[4242]"},
+		{"<30>1 2026-12-01T17:00:00Z node1 etcd - ID47 [x@1 a=\"b\\]c\"][y@1] ", "etcd"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char line[512];
@@ -378,6 +387,91 @@ static void test_prefixes_and_sources(void **state)
 		assert_int_equal(r.gc, 5);
 		assert_int_equal(r.procs, 8);
 		assert_string_equal(r.source, cases[i].source);
+	}
+	/* Text before the gc line that is no prefix is the program's. */
+	struct gc_record r = one("    main_test.go:12: gc 5 @1.000s 2%: 0.010+1.2+0.020 ms clock, 0.080+0.10/1.1/0+0.16 ms cpu, 4->4->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 8 P\n");
+	assert_string_equal(r.source, "");
+}
+
+/* Issue 8: every byte the program wrote comes out, also the text it wrote
+ * on the same line just before the runtime's gc line. */
+static void test_text_before_a_gc_line(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *s = "ERROR: disk full; gc 7 @1.234s 0%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 8 P\n"
+	                "done\n";
+	struct gctrace_counts k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 1);
+	assert_int_equal(c.recs[0].gc, 7);
+	assert_string_equal(c.foreign.p, "ERROR: disk full; done\n");
+	cap_free(&c);
+
+	/* Behind a prefix: the prefix goes with the program's text. */
+	s = "Nov 28 17:00:01 n1 svc[9]: loading... gc 7 @1.234s 0%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 8 P\n"
+	    "Nov 28 17:00:01 n1 svc[9]: done\n";
+	k = run(&c, s, strlen(s), 7, 0);
+	assert_int_equal(k.records, 1);
+	assert_string_equal(c.recs[0].source, "svc[9]");
+	assert_string_equal(c.foreign.p, "Nov 28 17:00:01 n1 svc[9]: loading... "
+	                                 "Nov 28 17:00:01 n1 svc[9]: done\n");
+	cap_free(&c);
+
+	/* And before a torn one. */
+	s = "app: x\napp: y\n"
+	    "loading... gc 7 @1.234s 0%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16app: torn\n"
+	    "->17->8 MB, 17 MB goal, 8 P\n";
+	k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 1);
+	assert_int_equal(c.recs[0].heap_end_mb, 17);
+	assert_string_equal(c.foreign.p, "app: x\napp: y\nloading... app: torn\n");
+	cap_free(&c);
+}
+
+/* Every journalctl -o style, kubectl, docker, syslog: a record torn by the
+ * program's line is put back behind each, with the source, and the
+ * program's line keeps its own prefix. */
+static void test_torn_behind_every_prefix(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b, *source;
+	} px[] = {
+		{"Nov 28 17:00:01 node1 etcd[4242]: ", "Nov 28 17:00:02 node1 etcd[4242]: ", "etcd[4242]"},
+		{"2026-11-28T17:00:01+0000 node1 etcd[4242]: ", "2026-11-28T17:00:02+0000 node1 etcd[4242]: ", "etcd[4242]"},
+		{"Nov 28 17:00:01.000001 node1 etcd[4242]: ", "Nov 28 17:00:01.000002 node1 etcd[4242]: ", "etcd[4242]"},
+		{"1764349200.000001 node1 etcd[4242]: ", "1764349200.000002 node1 etcd[4242]: ", "etcd[4242]"},
+		{"[  12345.000001] node1 etcd[4242]: ", "[  12345.000002] node1 etcd[4242]: ", "etcd[4242]"},
+		{"Sat 2026-11-28 17:00:01 UTC node1 etcd[4242]: ", "Sat 2026-11-28 17:00:02 UTC node1 etcd[4242]: ", "etcd[4242]"},
+		{"2026-11-28T17:00:01.000000001Z ", "2026-11-28T17:00:01.000000002Z ", ""},
+		{"[pod/etcd-0/etcd] ", "[pod/etcd-0/etcd] ", "pod/etcd-0/etcd"},
+		{"[pod/etcd-0/etcd] 2026-11-28T17:00:01.1Z ", "[pod/etcd-0/etcd] 2026-11-28T17:00:01.2Z ", "pod/etcd-0/etcd"},
+		{"<30>1 2026-11-28T17:00:01.1+00:00 node1 etcd 4242 - - ", "<30>1 2026-11-28T17:00:01.2+00:00 node1 etcd 4242 - - ", "etcd[4242]"},
+		{"<30>Dec  1 17:00:01 node1 etcd[4242]: ", "<30>Dec  1 17:00:02 node1 etcd[4242]: ", "etcd[4242]"},
+		{"etcd-1  | ", "etcd-1  | ", "etcd-1"},
+	};
+	for (size_t i = 0; i < sizeof px / sizeof px[0]; i++) {
+		char s[2048], want[1024];
+		/* "s " after a timestamp is no "host ident: ". */
+		snprintf(s, sizeof s,
+		         "%sapp: up\n%sapp: up\n"
+		         "%sgc 5 @1.000app: torn\n"
+		         "%ss 5%%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->172026/11/28 17:09:01 x\n"
+		         "%s->8 MB, 17 MB goal, 8 P\n",
+		         px[i].a, px[i].b, px[i].a, px[i].b, px[i].a);
+		snprintf(want, sizeof want, "%sapp: up\n%sapp: up\n%sapp: torn\n%s2026/11/28 17:09:01 x\n",
+		         px[i].a, px[i].b, px[i].a, px[i].b);
+		struct cap c;
+		struct gctrace_counts k = run(&c, s, strlen(s), 0, 0);
+		if (k.records != 1)
+			fail_msg("prefix %zu (%s): %llu records", i, px[i].a,
+			         (unsigned long long)k.records);
+		assert_int_equal(c.recs[0].gc, 5);
+		assert_int_equal(c.recs[0].at_ms, 1000);
+		assert_int_equal(c.recs[0].heap_end_mb, 17);
+		assert_string_equal(c.recs[0].source, px[i].source);
+		assert_string_equal(c.foreign.p, want);
+		cap_free(&c);
 	}
 }
 
@@ -742,7 +836,9 @@ static void test_torn_examples(void **state)
 	assert_int_equal(k.records, 1);
 	assert_int_equal(c.recs[0].heap_start_mb, 16);
 	assert_string_equal(c.recs[0].source, "svc[9]");
-	assert_string_equal(c.foreign.p, "Nov 28 17:00:00 n1 svc[9]: app: up\napp: torn\n");
+	/* The program's text keeps the collector's prefix of its line. */
+	assert_string_equal(c.foreign.p, "Nov 28 17:00:00 n1 svc[9]: app: up\n"
+	                                 "Nov 28 17:00:01 n1 svc[9]: app: torn\n");
 	cap_free(&c);
 
 	/* Ambiguous and nothing known of the program's lines: dropped, not
@@ -816,6 +912,8 @@ int main(void)
 		cmocka_unit_test(test_fields_go16),
 		cmocka_unit_test(test_fields_go118),
 		cmocka_unit_test(test_prefixes_and_sources),
+		cmocka_unit_test(test_text_before_a_gc_line),
+		cmocka_unit_test(test_torn_behind_every_prefix),
 		cmocka_unit_test(test_stream_two_processes),
 		cmocka_unit_test(test_chunking_invariance),
 		cmocka_unit_test(test_torn_examples),
