@@ -393,6 +393,26 @@ static void test_prefixes_and_sources(void **state)
 	assert_string_equal(r.source, "");
 }
 
+/* A value that does not fit its field is refused, never clamped. */
+static void test_values_that_do_not_fit(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *big[] = {
+		"gc 7 @1.234s 0%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 4294967296 P\n",
+		"gc 7 @1.234s 0%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 0 MB stacks, 0 MB globals, 2147483648 P\n",
+		"gc7(2147483648): 2+1+1390+1 us, 1 -> 3 MB, 16397 (1015746-999349) objects\n",
+	};
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+		struct gctrace_counts k = run(&c, big[i], strlen(big[i]), 0, 0);
+		assert_int_equal(k.records, 0);
+		assert_string_equal(c.foreign.p, big[i]);
+		cap_free(&c);
+	}
+	struct gc_record r = one("gc 7 @1.234s 0%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 16->17->8 MB, 17 MB goal, 2147483647 P\n");
+	assert_int_equal(r.procs, 2147483647);
+}
+
 /* Issue 8: every byte the program wrote comes out, also the text it wrote
  * on the same line just before the runtime's gc line. */
 static void test_text_before_a_gc_line(void **state)
@@ -913,6 +933,7 @@ int main(void)
 		cmocka_unit_test(test_fields_go118),
 		cmocka_unit_test(test_prefixes_and_sources),
 		cmocka_unit_test(test_text_before_a_gc_line),
+		cmocka_unit_test(test_values_that_do_not_fit),
 		cmocka_unit_test(test_torn_behind_every_prefix),
 		cmocka_unit_test(test_stream_two_processes),
 		cmocka_unit_test(test_chunking_invariance),
