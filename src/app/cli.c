@@ -77,9 +77,12 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 	o->interval_ms = 250;
 	o->assist_warn = 0.25;
 	/* '+': stop at the first operand, so COMMAND's own options stay
-	 * its own; ':' first: report a missing argument ourselves. */
+	 * its own; ':' first: report a missing argument ourselves.  Options
+	 * after PATH are taken too (as getopt_long's permutation would),
+	 * up to "--". */
 	opterr = 0;
 	optind = 1;
+next:
 	while ((c = getopt_long(argc, argv, "+:j:bsqfr:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -201,18 +204,25 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (o->help || o->version)
-		return 0;
-	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
-		o->command = argv + optind;
-	} else if (optind < argc) {
-		o->path = argv[optind++];
-		if (optind < argc) {
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+		if (o->path) {
 			fprintf(err, "gcwatch: unexpected argument '%s' (one PATH; "
 			        "put a command after '--')\n", argv[optind]);
 			return CLI_EXIT_USAGE;
 		}
-	} else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+		o->path = argv[optind++];
+		goto next;
+	}
+	if (o->help || o->version)
+		return 0;
+	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
+		if (o->path) {
+			fprintf(err, "gcwatch: a PATH ('%s') and a command after '--': "
+			        "give one of them\n", o->path);
+			return CLI_EXIT_USAGE;
+		}
+		o->command = argv + optind;
+	} else if (!o->path && optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
 		fputs("gcwatch: '--' must be followed by a command\n", err);
 		return CLI_EXIT_USAGE;
 	}
