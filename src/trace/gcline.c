@@ -617,6 +617,8 @@ void gcl_to_record(const struct gcl_state *st, struct gc_record *r)
 
 	/* Every field is set below (no gcrecord_clear: this runs per line). */
 	r->source[0] = 0;
+	r->lane = 0;
+	r->run = 0;
 	r->gc = (uint64_t)v[GCL_F_GC];
 	r->at_ms = v[GCL_F_AT];
 	r->cpu_pct = (int32_t)v[GCL_F_PCT];

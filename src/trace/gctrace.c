@@ -64,6 +64,16 @@ struct hyp {
 	struct piece pieces[MAX_PIECES];
 };
 
+/* One runtime writing the stream: its last record. */
+struct lane {
+	uint64_t gc;
+	int64_t at;
+	int32_t procs;
+	uint8_t era;
+	uint32_t run;
+	uint64_t used; /* emitted count when it was last used */
+};
+
 struct gctrace {
 	struct gctrace_sink sink;
 	void *ctx;
@@ -87,11 +97,12 @@ struct gctrace {
 	struct hyp *hyp, *next, *done;
 	int nhyp, nnext, ndone;
 
-	/* The collection number expected next, when known. */
-	uint64_t last_gc;
-	int have_last;
-	uint8_t last_era;
-	int64_t last_at;
+	/* The runtimes writing this stream, each expecting its next number
+	 * (see gctrace.h, lanes). */
+	struct lane lanes[GCTRACE_LANES];
+	int nlanes;
+	uint32_t runs;
+	uint64_t emitted;
 
 	/* Shapes of the program's whole lines: how often each was seen
 	 * (saturating), by a hash of the shape. */
@@ -343,14 +354,66 @@ static int runtime_kind(const char *s, size_t n, size_t *at)
 
 /* ---------------------------------------------------------------- */
 
-static void emit(struct gctrace *p, const struct gc_record *r)
+/*
+ * The lane a record continues: one of the same P and era whose number it
+ * follows (some may have been lost), at the same "@" or later; the one it
+ * follows most closely.  -1 when none.
+ */
+static int lane_of(const struct gctrace *p, uint64_t gc, int64_t at, int32_t procs,
+                   uint8_t era)
 {
+	int best = -1;
+
+	for (int i = 0; i < p->nlanes; i++) {
+		const struct lane *l = &p->lanes[i];
+		if (l->procs != procs || l->era != era || gc <= l->gc || gc > l->gc + 1000)
+			continue;
+		if (at != GC_NULL && l->at != GC_NULL && at < l->at)
+			continue;
+		if (best < 0 || l->gc > p->lanes[best].gc)
+			best = i;
+	}
+	return best;
+}
+
+/* Is gc the number a lane in use expects next?  (A lane not used for a
+ * while may be a process long gone: its number says nothing.) */
+#define LANE_RECENT 64
+static int lane_expects(const struct gctrace *p, uint64_t gc)
+{
+	for (int i = 0; i < p->nlanes; i++)
+		if (p->lanes[i].gc + 1 == gc && p->lanes[i].used + LANE_RECENT > p->emitted)
+			return 1;
+	return 0;
+}
+
+static void emit(struct gctrace *p, struct gc_record *r)
+{
+	int i = lane_of(p, r->gc, r->at_ms, r->procs, r->era);
+
+	if (i < 0) {
+		/* A new runtime, or one that started again: a new run, in a
+		 * free lane or in the one unused longest. */
+		if (p->nlanes < GCTRACE_LANES) {
+			i = p->nlanes++;
+		} else {
+			i = 0;
+			for (int k = 1; k < p->nlanes; k++)
+				if (p->lanes[k].used < p->lanes[i].used)
+					i = k;
+		}
+		p->lanes[i].run = ++p->runs;
+	}
+	struct lane *l = &p->lanes[i];
+	l->gc = r->gc;
+	l->at = r->at_ms;
+	l->procs = r->procs;
+	l->era = r->era;
+	l->used = ++p->emitted;
+	r->lane = (uint8_t)i;
+	r->run = l->run;
 	p->counts.records++;
 	p->no_learn = 0;
-	p->last_gc = r->gc;
-	p->last_era = r->era;
-	p->last_at = r->at_ms;
-	p->have_last = 1;
 	if (p->sink.record)
 		p->sink.record(p->ctx, r);
 }
@@ -471,19 +534,6 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 	for (int i = 0; i < nc; i++)
 		keep[i] = 1;
 
-	/* The collection number: when a cut gives the one after the last,
-	 * cuts that give another are dropped; those before the number stay.
-	 * (Not so for 1, a new process: "gc 1" also starts "gc 182".) */
-	if (p->have_last) {
-		int64_t want = (int64_t)p->last_gc + 1;
-		int any = 0;
-		for (int i = 0; i < nc; i++)
-			any |= cuts[i].st.v[GCL_F_GC] == want;
-		for (int i = 0; any && i < nc; i++)
-			keep[i] = cuts[i].st.v[GCL_F_GC] == want ||
-			          cuts[i].st.v[GCL_F_GC] == GC_NULL;
-	}
-
 	/* The program's text after a cut must look like the program's lines
 	 * seen whole, and hold nothing only the runtime writes. */
 	int known = 0, best = -1, whole[GCL_MAX_CUTS];
@@ -491,10 +541,6 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 	for (int i = 0; i < nc; i++) {
 		const char *x = s + base + cuts[i].pos;
 		size_t xn = n - base - cuts[i].pos;
-		cnt[i] = 0;
-		whole[i] = 0;
-		if (!keep[i])
-			continue;
 		if (best < 0 || cuts[i].pos > cuts[best].pos)
 			best = i;
 		whole[i] = !fragment_like(x, xn) && !has_runtime_text(x, xn);
@@ -527,6 +573,17 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 		keep[best] = ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '[' ||
 		             c == '{' || c == '<' || c == '"';
 	}
+	/* The collection number: when a cut left gives the one a runtime
+	 * expects next, cuts that give another are dropped; those before the
+	 * number stay.  (Not so for 1, a new process: "gc 1" also starts
+	 * "gc 182".) */
+	int any = 0;
+	for (int i = 0; i < nc; i++)
+		any |= keep[i] && cuts[i].st.v[GCL_F_GC] != GC_NULL &&
+		       lane_expects(p, (uint64_t)cuts[i].st.v[GCL_F_GC]);
+	for (int i = 0; any && i < nc; i++)
+		keep[i] &= cuts[i].st.v[GCL_F_GC] == GC_NULL ||
+		           lane_expects(p, (uint64_t)cuts[i].st.v[GCL_F_GC]);
 	for (int i = 0; i < nc; i++)
 		kept += keep[i];
 	return kept;
@@ -703,25 +760,40 @@ static void hyp_add(struct gctrace *p, struct hyp *set, int *nset,
 	h->pieces[h->npieces++] = (struct piece){line, a, b};
 }
 
-/* A put-together record must fit the numbering: the next numbers after
- * the last record (some may have been lost) in the same era, or a new
- * process (numbers and "@" times start again). */
+/* A put-together record must fit the numbering: the next numbers of a
+ * runtime already seen (some may have been lost), same P, same era; or a
+ * new process, or one that started again (numbers and "@" times start
+ * again, or the shape of the lines says so).  One process prints one
+ * shape of line: a put-together record of another era is a misreading. */
 static int fits_sequence(const struct gctrace *p, const struct hyp *h)
 {
 	uint64_t g = (uint64_t)h->st.v[GCL_F_GC];
 	struct gc_record r;
 
-	if (!p->have_last || g == 1)
+	if (!p->nlanes || g == 1)
 		return 1;
 	gcl_to_record(&h->st, &r);
-	/* A new process: the numbers start again, and the times or the
-	 * shape of the lines say so too. */
-	if (g <= p->last_gc)
-		return (r.at_ms != GC_NULL && p->last_at != GC_NULL && r.at_ms < p->last_at) ||
-		       r.era != p->last_era || g <= p->last_gc / 2;
-	/* One process prints one shape of line: a put-together record of
-	 * another era is a misreading. */
-	return g <= p->last_gc + 1000 && r.era == p->last_era;
+#ifdef GCTRACE_DEBUG
+	for (int i = 0; i < p->nlanes; i++)
+		fprintf(stderr, "  lane %d: gc %llu at %lld P %d era %d used %llu/%llu\n", i,
+		        (unsigned long long)p->lanes[i].gc, (long long)p->lanes[i].at,
+		        p->lanes[i].procs, p->lanes[i].era, (unsigned long long)p->lanes[i].used,
+		        (unsigned long long)p->emitted);
+#endif
+	if (lane_of(p, g, r.at_ms, r.procs, r.era) >= 0)
+		return 1;
+	/* Otherwise it is judged against the runtime that printed last, as
+	 * for one process; a record of another P is another process's. */
+	const struct lane *l = &p->lanes[0];
+	for (int i = 1; i < p->nlanes; i++)
+		if (p->lanes[i].used > l->used)
+			l = &p->lanes[i];
+	if (r.procs != l->procs)
+		return 1;
+	if (g <= l->gc)
+		return (r.at_ms != GC_NULL && l->at != GC_NULL && r.at_ms < l->at) ||
+		       r.era != l->era || g <= l->gc / 2;
+	return g <= l->gc + 1000 && r.era == l->era;
 }
 
 /* Pick among hypotheses that reached the end of the record. */
@@ -741,8 +813,7 @@ static const struct hyp *pick(struct gctrace *p)
 		for (int i = 0; i < n; i++) {
 			ok[i] = alive[i] &&
 			        (pass == 0 ? gcl_plausible(&p->done[i].st)
-			                   : p->have_last &&
-			                     (uint64_t)p->done[i].st.v[GCL_F_GC] == p->last_gc + 1);
+			                   : lane_expects(p, (uint64_t)p->done[i].st.v[GCL_F_GC]));
 			any |= ok[i];
 		}
 		if (any)
