@@ -42,6 +42,8 @@
 #define MAX_WAIT_END 256      /* lines to wait for the newline of a record
                                  whose values are all known */
 #define KEY_SLOTS 16384
+#define NSKEL_MAX 8
+#define RT_WAIT 8             /* lines to wait for the rest of a runtime line */
 
 struct held {
 	uint32_t off;  /* in the arena */
@@ -110,6 +112,16 @@ struct gctrace {
 	/* After a record was lost, its remains may still come as lines of
 	 * their own: learn no shapes until the next record. */
 	int no_learn;
+
+	/* A runtime line cut short by a gc line or by the program's text:
+	 * its head, waiting for the rest. */
+	struct {
+		int open, kind, age;
+		int elem[NSKEL_MAX]; /* per skeleton: next element, -1 no match */
+		int only_nl;         /* the head was whole: only '\n' to come */
+		char buf[512];
+		size_t len;
+	} rt;
 };
 
 /* ---------------------------------------------------------------- */
@@ -305,7 +317,7 @@ static int digit_at(const char *s, size_t n, size_t i)
 static int runtime_kind_at(const char *s, size_t n)
 {
 	/* Cheap first: every kind starts with one of these letters. */
-	if (n < 4 || !strchr("GSfips", s[0]) || s[0] == 0)
+	if (n < 4 || !strchr("GSfips ", s[0]) || s[0] == 0)
 		return 0;
 	if (starts(s, n, "GC forced")) {
 		for (size_t i = 9; i < n; i++)
@@ -329,6 +341,16 @@ static int runtime_kind_at(const char *s, size_t n)
 		return GCTRACE_RT_PACER;
 	if (starts(s, n, "SCHED ") && digit_at(s, n, 6))
 		return GCTRACE_RT_SCHED;
+	if (s[0] == ' ' && n > 6 && s[1] == ' ' && strchr("PMG", s[2]) && digit_at(s, n, 3)) {
+		/* scheddetail=1: "  P0: status=1 ...", "  M2: p=-1 ...",
+		 * "  G1: status=4(semacquire) ...". */
+		size_t i = 3;
+		while (digit_at(s, n, i))
+			i++;
+		if (i + 2 < n && s[i] == ':' && s[i + 1] == ' ' &&
+		    (starts(s + i + 2, n - i - 2, "status=") || starts(s + i + 2, n - i - 2, "p=")))
+			return GCTRACE_RT_SCHED;
+	}
 	if (starts(s, n, "scan: "))
 		return GCTRACE_RT_SCAN;
 	if (starts(s, n, "init ")) {
@@ -339,6 +361,184 @@ static int runtime_kind_at(const char *s, size_t n)
 			return GCTRACE_RT_INIT;
 	}
 	return 0;
+}
+
+/*
+ * The runtime prints its other lines with several print calls, so a whole
+ * gc line (printed under the print lock) or a line of the program's can
+ * land inside one: "init pkg @3.6 ms, 0 ms clock, 0 bytes, 0 allocsgc 1
+ * @0.002s ..." (Go 1.19's inittrace).  Where such a line stops short, its
+ * skeleton says where the runtime's part ends and what the rest must look
+ * like.  Elements: N a number (digits and dots), W a word (no spaces), and
+ * literal text, each a print call of the runtime's; '|' separates them.
+ */
+struct skeleton {
+	uint8_t kind;
+	const char *el[16];
+};
+
+static const struct skeleton skeletons[] = {
+	{GCTRACE_RT_INIT, {"init ", "W", " @", "N", " ms, ", "N", " ms clock, ", "N",
+	                   " bytes, ", "N", " allocs", NULL}},
+	{GCTRACE_RT_SCAV, {"scav ", "N", " KiB work (bg), ", "N", " KiB work (eager), ",
+	                   "N", " KiB now, ", "N", "% util", NULL}},
+	{GCTRACE_RT_SCAV, {"scav ", "N", " KiB work, ", "N", " KiB total, ", "N",
+	                   "% util", NULL}},
+	{GCTRACE_RT_SCAV, {"scav ", "N", " ", "N", " KiB work, ", "N", " KiB total, ",
+	                   "N", "% util", NULL}},
+};
+#define NSKEL (sizeof skeletons / sizeof skeletons[0])
+
+/* Match skeleton k from element e over s[0..n): the element reached and,
+ * in *pos, where it ends.  Trailing " (forced)" or " [controller reset]"
+ * after the last element belong to it. */
+static int skel_match(int k, int e, const char *s, size_t n, size_t *pos)
+{
+	size_t i = 0;
+	const char *const *el = skeletons[k].el;
+
+	for (; el[e]; e++) {
+		size_t j = i;
+		if (strcmp(el[e], "N") == 0) {
+			while (j < n && (digit_at(s, n, j) || s[j] == '.'))
+				j++;
+		} else if (strcmp(el[e], "W") == 0) {
+			while (j < n && s[j] != ' ')
+				j++;
+		} else {
+			size_t l = strlen(el[e]);
+			if (n - i >= l && memcmp(s + i, el[e], l) == 0)
+				j = i + l;
+		}
+		if (j == i)
+			break;
+		i = j;
+	}
+	if (!el[e]) {
+		if (starts(s + i, n - i, " (forced)"))
+			i += 9;
+		else if (starts(s + i, n - i, " [controller reset]"))
+			i += 19;
+	}
+	*pos = i;
+	return e;
+}
+
+static int skel_len(int k)
+{
+	int e = 0;
+	while (skeletons[k].el[e])
+		e++;
+	return e;
+}
+
+static void rt_deliver(struct gctrace *p, int kind, const char *s, size_t n)
+{
+	p->counts.runtime_lines++;
+	if (p->sink.runtime)
+		p->sink.runtime(p->ctx, (enum gctrace_rt)kind, s, n);
+}
+
+/* The head of a runtime line of this kind whose rest is still to come. */
+static void rt_start(struct gctrace *p, int kind, const char *s, size_t n)
+{
+	int any = 0, whole = 0;
+
+	for (size_t k = 0; k < NSKEL; k++) {
+		size_t pos;
+		int e;
+		p->rt.elem[k] = -1;
+		if (skeletons[k].kind != kind)
+			continue;
+		e = skel_match((int)k, 0, s, n, &pos);
+		if (pos != n)
+			continue;
+		if (e == skel_len((int)k))
+			whole = 1;
+		else
+			p->rt.elem[k] = e, any = 1;
+	}
+	if (n > sizeof p->rt.buf || (!any && !whole && kind != GCTRACE_RT_SCHED)) {
+		rt_deliver(p, kind, s, n);
+		return;
+	}
+	memcpy(p->rt.buf, s, n);
+	p->rt.len = n;
+	p->rt.kind = kind;
+	p->rt.open = 1;
+	p->rt.age = 0;
+	p->rt.only_nl = whole;
+}
+
+/* The rest of a SCHED line: "name=value" pairs and the run queues. */
+static int sched_tail(const char *s, size_t n)
+{
+	int eq = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(digit_at(s, n, i) || ((c | 32) >= 'a' && (c | 32) <= 'z') ||
+		      strchr(" =-_[]()", c)))
+			return 0;
+		eq |= c == '=' || c == ']';
+	}
+	return eq;
+}
+
+/* Is s[0..n) the rest of the open runtime line?  Then deliver the whole. */
+static int rt_continue(struct gctrace *p, const char *s, size_t n)
+{
+	int ok = 0;
+
+	if (p->rt.only_nl)
+		ok = n == 0;
+	else if (p->rt.kind == GCTRACE_RT_SCHED)
+		ok = n == 0 || sched_tail(s, n);
+	for (size_t k = 0; !ok && !p->rt.only_nl && k < NSKEL; k++) {
+		size_t pos;
+		if (p->rt.elem[k] >= 0 &&
+		    skel_match((int)k, p->rt.elem[k], s, n, &pos) == skel_len((int)k) && pos == n)
+			ok = 1;
+	}
+	if (!ok)
+		return 0;
+	if (p->rt.len + n <= GCTRACE_LINE_MAX) {
+		memcpy(p->scratch, p->rt.buf, p->rt.len);
+		memcpy(p->scratch + p->rt.len, s, n);
+		rt_deliver(p, p->rt.kind, p->scratch, p->rt.len + n);
+	}
+	p->rt.open = 0;
+	return 1;
+}
+
+/* The rest never came: the head goes out alone. */
+static void rt_flush(struct gctrace *p)
+{
+	if (p->rt.open)
+		rt_deliver(p, p->rt.kind, p->rt.buf, p->rt.len);
+	p->rt.open = 0;
+}
+
+/*
+ * A runtime line of a kind with a skeleton that stops short with text
+ * after the runtime's part: where the runtime's part ends (the longest
+ * match), or 0 when the line is whole or no skeleton tells.
+ */
+static size_t rt_cut(int kind, const char *s, size_t n)
+{
+	size_t best = 0;
+
+	for (size_t k = 0; k < NSKEL; k++) {
+		size_t pos;
+		if (skeletons[k].kind != kind)
+			continue;
+		int e = skel_match((int)k, 0, s, n, &pos);
+		if (e == skel_len((int)k) && pos == n)
+			return 0; /* whole */
+		if (e > 1 && pos > best)
+			best = pos;
+	}
+	return best;
 }
 
 static int runtime_kind(const char *s, size_t n, size_t *at)
@@ -1038,17 +1238,98 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, struct gc_
 {
 	size_t pre = at ? logprefix_skip(s, at) : 0;
 
+	size_t q;
+	int kind;
+
 	logprefix_source(s, at, r->source, sizeof r->source);
 	emit(p, r);
-	if (at > pre)
-		deliver_foreign(p, s, at);
+	if (at <= pre)
+		return;
+	if ((kind = runtime_kind(s, at, &q))) {
+		/* It landed inside one of the runtime's own lines. */
+		rt_flush(p);
+		rt_start(p, kind, s + q, at - q);
+		return;
+	}
+	deliver_foreign(p, s, at);
+}
+
+/* A whole gc line that ends the line, starting at or after from, even
+ * glued to the text before it ("0 allocsgc 1 @..."): its offset, or -1. */
+static long whole_tail(const char *s, size_t m, size_t from, struct gc_record *r)
+{
+	for (size_t i = from; i + 3 <= m;) {
+		const char *g = memmem(s + i, m - i, "gc ", 3);
+		if (!g)
+			return -1;
+		size_t k = (size_t)(g - s);
+		if (parse_whole(s, m, k, r))
+			return (long)k;
+		i = k + 1;
+	}
+	return -1;
+}
+
+/*
+ * A whole gc line at s[kt..] after text that is not the program's alone:
+ * the head of another runtime's torn record (two runtimes on one stream:
+ * "gc gc 9 @0.059s ... 2 P", the first "gc " waiting for its rest on the
+ * next line), or a runtime line the gc line landed in.  Emits the record
+ * and deals with the head.  at: where a torn record's head starts, or -1.
+ */
+static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
+                        struct gc_record *r)
+{
+	size_t pre = logprefix_skip(s, kt), q;
+	int kind = runtime_kind(s, kt, &q);
+
+	logprefix_source(s, kt, r->source, sizeof r->source);
+	emit(p, r);
+	if (at >= 0) {
+		/* The head is a record of its own, to be continued: hold the
+		 * line without the gc line, and without its newline, which
+		 * was the other runtime's. */
+		struct gcl_state st;
+		struct gcl_cut cuts[GCL_MAX_CUTS];
+		int nc, keep[GCL_MAX_CUTS];
+		gcl_start(&st);
+		if (gcl_match(&st, s + at, kt - (size_t)at, cuts, &nc) == GCL_PARTIAL &&
+		    hold(p, s, kt, kt, 0)) {
+			choose_cuts(p, s, kt, (size_t)at, cuts, nc, keep);
+			p->pending = 1;
+			p->prefixed = logprefix_shape_of(s, (size_t)at, &p->pshape) > 0;
+			logprefix_source(s, (size_t)at, p->source, sizeof p->source);
+			/* Its runtime's part ends where the other's line begins. */
+			for (int i = 0; i < nc; i++)
+				if ((size_t)at + cuts[i].pos == kt)
+					hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0,
+					        (uint32_t)at, (uint32_t)kt);
+			if (p->nhyp == 0)
+				pending_drop(p);
+			return;
+		}
+	}
+	if (kind) {
+		rt_flush(p);
+		rt_start(p, kind, s + q, kt - q);
+		return;
+	}
+	if (kt > pre)
+		deliver_foreign(p, s, kt);
 }
 
 /* A line with no record in progress. */
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
 	struct gc_record r;
+	long kt;
 
+	if (p->rt.open) {
+		if (rt_continue(p, s, m))
+			return;
+		if (++p->rt.age > RT_WAIT)
+			rt_flush(p);
+	}
 	for (long k = find_gc(s, m, 0); k >= 0; k = find_gc(s, m, (size_t)k + 1)) {
 		size_t at = (size_t)k;
 		if (digit_at(s, m, at + 2)) {
@@ -1078,6 +1359,11 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 			strong |= gcl_is_strong(&cuts[i].st);
 		if (!strong && at != 0 && at != logprefix_skip(s, at))
 			continue;
+		/* Another runtime's whole line inside this one's? */
+		if ((kt = whole_tail(s, m, at + 1, &r)) >= 0) {
+			tail_record(p, s, (size_t)kt, (long)at, &r);
+			return;
+		}
 		choose_cuts(p, s, m, at, cuts, nc, keep);
 		if (!hold(p, s, n, m, nl))
 			break;
@@ -1095,12 +1381,25 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		return;
 	}
 
-	size_t at;
+	/* A whole gc line glued after other text. */
+	if ((kt = whole_tail(s, m, 0, &r)) > 0) {
+		tail_record(p, s, (size_t)kt, -1, &r);
+		return;
+	}
+	size_t at, cut;
 	int kind = runtime_kind(s, m, &at);
 	if (kind) {
-		p->counts.runtime_lines++;
-		if (p->sink.runtime)
-			p->sink.runtime(p->ctx, (enum gctrace_rt)kind, s + at, m - at);
+		rt_flush(p);
+		cut = rt_cut(kind, s + at, m - at);
+		if (cut) {
+			/* The program's text glued into a runtime line: the
+			 * runtime's part waits for its rest, the program's
+			 * text goes out (with the collector's prefix). */
+			rt_start(p, kind, s + at, cut);
+			deliver_parts(p, s, at, at, at + cut, n + (size_t)nl, 0, 0);
+			return;
+		}
+		rt_deliver(p, kind, s + at, m - at);
 		return;
 	}
 	if (!fragment_like(s, m))
@@ -1188,12 +1487,14 @@ void gctrace_finish(struct gctrace *p)
 	}
 	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
+	rt_flush(p);
 }
 
 void gctrace_idle(struct gctrace *p)
 {
 	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
+	rt_flush(p);
 	/* A partial line that may be a runtime line in the making stays;
 	 * anything else is the program's prompt or progress text. */
 	if (p->linelen && find_gc(p->line, p->linelen, 0) < 0 &&

@@ -393,6 +393,37 @@ static void test_prefixes_and_sources(void **state)
 	assert_string_equal(r.source, "");
 }
 
+/* The runtime tears its own lines: a gc line inside Go 1.19's inittrace
+ * line, a program line inside a scav line; scheddetail's lines. */
+static void test_runtime_self_tears(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *s =
+		"init golang.org/x/text/unicode/norm @3.6 ms, 0.011 ms clock, 16 bytes, 1 allocsgc 1 @0.002s 9%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 4->4->0 MB, 5 MB goal, 2 P\n"
+		"\n"
+		"init internal/bytealg @0.008 ms, 0 ms clock, gc 2 @0.003s 9%: 0.013+2.9+0.050 ms clock, 0.10+0.23/5.4/12+0.40 ms cpu, 4->4->0 MB, 5 MB goal, 2 P\n"
+		"0 bytes, 0 allocs\n"
+		"scav 12 KiB work, app: request 5 handled\n"
+		"340 KiB total, 90% util\n"
+		"SCHED 1004ms: gomaxprocs=2 idleprocs=2 threads=5 spinningthreads=0 idlethreads=2 runqueue=0\n"
+		"  P0: status=0 schedtick=13 syscalltick=3 m=-1 runqsize=0 gfreecnt=0 timerslen=0\n"
+		"  M2: p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=true lockedg=-1\n"
+		"  G1: status=4(semacquire) m=-1 lockedm=-1\n"
+		"  P0 is not a runtime line\n";
+	struct gctrace_counts k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 2);
+	assert_int_equal(c.recs[0].gc, 1);
+	assert_int_equal(c.recs[1].gc, 2);
+	assert_string_equal(c.foreign.p, "app: request 5 handled\n  P0 is not a runtime line\n");
+	assert_int_equal(c.kinds[GCTRACE_RT_INIT], 2);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCAV], 1);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCHED], 4);
+	assert_non_null(strstr(c.events.p, "init internal/bytealg @0.008 ms, 0 ms clock, 0 bytes, 0 allocs\n"));
+	assert_non_null(strstr(c.events.p, "scav 12 KiB work, 340 KiB total, 90% util\n"));
+	cap_free(&c);
+}
+
 /* A value that does not fit its field is refused, never clamped. */
 static void test_values_that_do_not_fit(void **state)
 {
@@ -958,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_prefixes_and_sources),
 		cmocka_unit_test(test_text_before_a_gc_line),
 		cmocka_unit_test(test_values_that_do_not_fit),
+		cmocka_unit_test(test_runtime_self_tears),
 		cmocka_unit_test(test_torn_behind_every_prefix),
 		cmocka_unit_test(test_stream_two_processes),
 		cmocka_unit_test(test_chunking_invariance),
