@@ -513,8 +513,12 @@ static void expected_text(struct stream *out, const struct stream *s, const char
 			lost |= s->own[k] > 0 && !ok[s->own[k] - 1];
 			prog |= s->own[k] == OWN_PROG;
 		}
+		/* A line that held bytes of a lost record comes out as it
+		 * was, less the bytes of records that were recovered (two
+		 * runtimes: the other's whole line inside it). */
 		for (size_t k = i; k < end; k++)
-			if (lost || (prog && s->own[k] <= OWN_PROG && s->own[k] != OWN_RTXT))
+			if (lost ? !(s->own[k] > 0 && ok[s->own[k] - 1])
+			         : prog && s->own[k] <= OWN_PROG && s->own[k] != OWN_RTXT)
 				s_add(out, s->b + k, 1, 0);
 		i = end;
 	}
