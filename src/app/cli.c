@@ -288,15 +288,13 @@ void cli_usage(FILE *out)
 static int check_operands(int argc, char **argv, struct options *o, FILE *err)
 {
 	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
-		o->command = argv + optind;
-	} else if (optind < argc) {
-		o->path = argv[optind++];
-		if (optind < argc) {
-			fprintf(err, "gcwatch: unexpected argument '%s' (one PATH; "
-			        "put a command after '--')\n", argv[optind]);
+		if (o->path) {
+			fprintf(err, "gcwatch: a PATH ('%s') and a command after '--': "
+			        "give one of them\n", o->path);
 			return CLI_EXIT_USAGE;
 		}
-	} else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+		o->command = argv + optind;
+	} else if (!o->path && optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
 		fputs("gcwatch: '--' must be followed by a command\n", err);
 		return CLI_EXIT_USAGE;
 	}
@@ -346,8 +344,11 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 	o->assist_warn = 0.25;
 	o->max_feeds = 1024;
 	o->feed_retention_ms = 3600000;
+	/* Options after PATH are taken too (as getopt_long's permutation
+	 * would), up to "--". */
 	opterr = 0;
 	optind = 1;
+next:
 	while ((c = getopt_long(argc, argv, shorts, longopts, &index)) != -1) {
 		const struct cli_opt *p = NULL;
 		char msg[1024];
@@ -374,6 +375,15 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			fprintf(err, "gcwatch: unknown option '%s'\n", argv[optind - 1]);
 		fputs("Try 'gcwatch --help'.\n", err);
 		return CLI_EXIT_USAGE;
+	}
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+		if (o->path) {
+			fprintf(err, "gcwatch: unexpected argument '%s' (one PATH; "
+			        "put a command after '--')\n", argv[optind]);
+			return CLI_EXIT_USAGE;
+		}
+		o->path = argv[optind++];
+		goto next;
 	}
 	if (o->help || o->version)
 		return 0;
