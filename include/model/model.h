@@ -47,6 +47,7 @@ struct model {
 	int term_signal;
 	uint64_t start_ms; /* when watching began (monotonic clock, ms) */
 	uint64_t end_ms;   /* when the input ended or the program exited, or 0 */
+	char alert[512];   /* an output's first failure, or "": raw, sanitise */
 	struct gctrace_counts counts;
 
 	/* The feeds, in order of first appearance. */

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,13 +311,31 @@ static void check_cells(const struct grid *g, bool ascii)
 		for (x = 0; x < g->w; x++) {
 			const struct cell *c = grid_at(g, x, y);
 			const unsigned char *s = (const unsigned char *)c->ch;
-			size_t len = strlen(c->ch);
+			size_t len = strlen(c->ch), k;
 			uint32_t cp;
+			int n;
 
-			assert_true(len >= 1 && len < GRID_GLYPH_MAX);
-			assert_int_equal(utf8_decode(s, len, &cp), (int)len);
-			assert_int_equal(utf8_class(cp), UTF8_NARROW);
 			assert_true(c->role < ROLE_COUNT);
+			if (c->width == GRID_WIDE_TAIL) {
+				/* The right half of the wide character left of it. */
+				assert_int_equal(len, 0);
+				assert_true(x > 0 && grid_at(g, x - 1, y)->width == GRID_WIDE);
+				continue;
+			}
+			assert_true(len >= 1 && len < GRID_GLYPH_MAX);
+			n = utf8_decode(s, len, &cp);
+			assert_true(n > 0);
+			if (c->width == GRID_WIDE) {
+				assert_int_equal(utf8_class(cp), UTF8_WIDE);
+				assert_true(x + 1 < g->w && grid_at(g, x + 1, y)->width == GRID_WIDE_TAIL);
+			} else {
+				assert_int_equal(utf8_class(cp), UTF8_NARROW);
+			}
+			/* Whatever follows the character are marks on it. */
+			for (k = (size_t)n; k < len; k += (size_t)n) {
+				n = utf8_decode(s + k, len - k, &cp);
+				assert_true(n > 0 && grid_is_mark(cp));
+			}
 			if (ascii) {
 				assert_int_equal(len, 1);
 				assert_true(s[0] >= 0x20 && s[0] <= 0x7e);
@@ -629,6 +648,67 @@ static void test_golden_pre15(void **state)
 	(void)state;
 	golden("pre15-80x24-ascii", g, true);
 	grid_free(g);
+	model_free(m);
+}
+
+/*
+ * Wide and combining characters in the program's output, in a UTF-8
+ * locale: CJK and an emoji take two columns each and appear as printed,
+ * U+2714 with VS16 and e with U+0301 stay one cell each, a line of CJK is
+ * cut at the pane's edge before a wide character that would be halved,
+ * and the escape in the same line is still made visible.
+ */
+static void test_golden_wide(void **state)
+{
+	struct model *m = fixture("./intl \xe6\x97\xa5\xe6\x9c\xac", true);
+	struct view_opts o = opts(false);
+	struct grid *g;
+	char line[512];
+	int y, x, w;
+
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	load(m, "stream-go1.18-goal-below-heap.log", 1, 40);
+	add_str(m, 0, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x83\xad\xe3\x82\xb0: "
+	              "\xe5\xae\x8c\xe4\xba\x86 (CJK)");
+	add_str(m, 0, "deploy \xe2\x9c\x94\xef\xb8\x8f done \xf0\x9f\x9a\x80 rocket \xe2\x9c\x94 plain");
+	add_str(m, 1, "cafe\xcc\x81 na\xc3\xafve \x1b[31mred\x1b[0m");
+	/* 7 ASCII columns, then wide characters: the edge of an 80-column
+	 * pane falls in the middle of one. */
+	snprintf(line, sizeof line, "wide-x ");
+	for (int i = 0; i < 40; i++)
+		strcat(line, "\xe4\xb8\xad");
+	add_str(m, 0, line);
+	g = render(m, &o, 80, 24, NOW(m));
+	golden("wide-80x24-utf8", g, false);
+	assert_true(contains(g, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae"));
+	assert_true(contains(g, "deploy \xe2\x9c\x94\xef\xb8\x8f done \xf0\x9f\x9a\x80 rocket"));
+	assert_true(contains(g, "cafe\xcc\x81 na\xc3\xafve ^[[31mred^[[0m"));
+	assert_true(contains(g, "./intl \xe6\x97\xa5\xe6\x9c\xac"));
+	/* The cut line: 7 + 2 x 36 = 79 columns, then the ellipsis at 79 in
+	 * place of the wide character that would not fit. */
+	y = find_row(g, "OUTPUT");
+	assert_true(y > 0);
+	for (y = y + 1; y < g->h; y++)
+		if (strcmp(grid_at(g, 0, y)->ch, "w") == 0 &&
+		    strcmp(grid_at(g, 5, y)->ch, "x") == 0)
+			break;
+	assert_true(y < g->h);
+	for (x = 7, w = 0; x < 79; x += 2, w++) {
+		assert_string_equal(grid_at(g, x, y)->ch, "\xe4\xb8\xad");
+		assert_int_equal(grid_at(g, x + 1, y)->width, GRID_WIDE_TAIL);
+	}
+	assert_int_equal(w, 36);
+	assert_string_equal(grid_at(g, 79, y)->ch, "\xe2\x80\xa6");
+	grid_free(g);
+
+	/* In ASCII mode the same lines are plain ASCII, of the same widths. */
+	o = opts(true);
+	g = render(m, &o, 80, 24, NOW(m));
+	check_cells(g, true);
+	assert_true(contains(g, "????????????: ???? (CJK)"));
+	grid_free(g);
+	setlocale(LC_CTYPE, "C");
 	model_free(m);
 }
 
@@ -1144,6 +1224,7 @@ int main(void)
 		cmocka_unit_test(test_golden_long),
 		cmocka_unit_test(test_golden_pre15),
 		cmocka_unit_test(test_golden_empty),
+		cmocka_unit_test(test_golden_wide),
 		cmocka_unit_test(test_golden_small),
 		cmocka_unit_test(test_golden_help),
 		cmocka_unit_test(test_golden_fleet),
