@@ -102,7 +102,7 @@ struct gctrace {
 	/* The runtimes writing this stream, each expecting its next number
 	 * (see gctrace.h, lanes). */
 	struct lane lanes[GCTRACE_LANES];
-	int nlanes;
+	int nlanes, cur; /* cur: the lane of the last record */
 	uint32_t runs;
 	uint64_t emitted;
 
@@ -589,7 +589,12 @@ static int lane_expects(const struct gctrace *p, uint64_t gc)
 
 static void emit(struct gctrace *p, struct gc_record *r)
 {
-	int i = lane_of(p, r->gc, r->at_ms, r->procs, r->era);
+	const struct lane *c = &p->lanes[p->cur];
+	/* The common case first: the next record of the last lane. */
+	int i = p->nlanes && r->gc == c->gc + 1 && r->procs == c->procs && r->era == c->era &&
+	                (r->at_ms == GC_NULL || c->at == GC_NULL || r->at_ms >= c->at)
+	            ? p->cur
+	            : lane_of(p, r->gc, r->at_ms, r->procs, r->era);
 
 	if (i < 0) {
 		/* A new runtime, or one that started again: a new run, in a
@@ -610,6 +615,7 @@ static void emit(struct gctrace *p, struct gc_record *r)
 	l->procs = r->procs;
 	l->era = r->era;
 	l->used = ++p->emitted;
+	p->cur = i;
 	r->lane = (uint8_t)i;
 	r->run = l->run;
 	p->counts.records++;
@@ -1259,11 +1265,11 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, struct gc_
 static long whole_tail(const char *s, size_t m, size_t from, struct gc_record *r)
 {
 	for (size_t i = from; i + 3 <= m;) {
-		const char *g = memmem(s + i, m - i, "gc ", 3);
+		const char *g = memchr(s + i, 'g', m - i - 2);
 		if (!g)
 			return -1;
 		size_t k = (size_t)(g - s);
-		if (parse_whole(s, m, k, r))
+		if (s[k + 1] == 'c' && s[k + 2] == ' ' && parse_whole(s, m, k, r))
 			return (long)k;
 		i = k + 1;
 	}
