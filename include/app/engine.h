@@ -29,7 +29,8 @@ struct engine_opts {
 	const char *json_path;  /* --json FILE ("-" = stdout), or NULL */
 	const char *csv_path;   /* --csv FILE, or NULL */
 	bool passthrough;       /* batch: the program's text to stdout/stderr */
-	size_t ring_cap;        /* recent records kept for the views */
+	unsigned records_cap;   /* recent records each feed keeps for the views */
+	unsigned max_feeds;     /* feeds at most (0: MODEL_FEEDS_DEFAULT) */
 	bool dashboard;         /* keep the program's output lines for a view;
 	                           the program gets no terminal stdin */
 };
@@ -72,8 +73,12 @@ typedef void (*engine_signal_cb)(void *ctx, int signum);
 /* Run the engine on a thread of its own; returns 0, or -1. */
 int engine_start(struct engine *e, engine_notify_cb notify, engine_signal_cb on_sig,
                  void *ctx);
-/* Copy the model (from any thread). */
-void engine_snapshot(struct engine *e, struct model *m);
+/* Bring a copy of the model up to date (from any thread; m from
+ * model_new with the settings engine_model_settings gives).  Only feeds
+ * that changed are copied; returns the bytes copied. */
+size_t engine_snapshot(struct engine *e, struct model *m);
+/* A model of the engine's settings, for engine_snapshot. */
+struct model *engine_model_new(const struct engine *e);
 /* True once the input has ended and the source is closed. */
 int engine_done(struct engine *e);
 /* Ask the ingest thread to signal the program, or to stop the input. */
@@ -82,7 +87,11 @@ void engine_post_stop(struct engine *e);
 /* Wait for the thread (after the input ended). */
 void engine_join(struct engine *e);
 
+/* The input's own feed's statistics (the only feed without prefixes). */
 const struct stats *engine_stats(const struct engine *e);
+/* The live model: read it only when the engine is not running (after
+ * engine_run, or engine_join). */
+const struct model *engine_model(const struct engine *e);
 const struct engine_result *engine_result(const struct engine *e);
 
 /* The parsers' counters added over the streams. */

@@ -98,4 +98,12 @@ const char *const *stats_metric_names(void);
  */
 void stats_print(const struct stats *s, FILE *out);
 
+/*
+ * Pool one process's statistics into all (from stats_init): counts, the
+ * pause distribution, mark time, heap extremes, and as heap.live.last the
+ * sum of every process's latest live heap.  Rates, gc.cpu and P stay
+ * unknown in the pool: they belong to one process.
+ */
+void stats_merge(struct stats *all, const struct stats *s);
+
 #endif

@@ -34,8 +34,13 @@ enum role {
 	ROLE_MARK,       /* a restart (new process) marked on a chart */
 	ROLE_ESCAPED,    /* control bytes shown visibly in program output */
 	ROLE_STDERR,     /* a line the program wrote to stderr */
-	ROLE_COUNT
+	ROLE_SELECT,     /* the selected row of a table */
+	ROLE_FEED,       /* a feed's own colour: ROLE_FEED + 0 .. ROLE_FEEDS-1 */
+	ROLE_COUNT = ROLE_FEED + 6
 };
+
+/* Feed colours, chosen by name so a feed keeps its colour. */
+#define ROLE_FEEDS 6
 
 #define GRID_GLYPH_MAX 5 /* up to 4 UTF-8 bytes and a NUL */
 

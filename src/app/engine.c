@@ -12,11 +12,11 @@
 
 #include <uv.h>
 
+#include "model/demux.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "outputs/outq.h"
 #include "outputs/recout.h"
-#include "model/ring.h"
 #include "sources/sigwatch.h"
 #include "sources/source.h"
 
@@ -58,8 +58,6 @@ struct engine {
 	int src_closed;
 	struct gctrace *parser[2];
 	struct stream_ctx sctx[2];
-	struct stats stats;
-	struct ring *ring;
 	struct outq *json, *csv, *text[2], *record;
 	struct recline recline[2]; /* --record of a command: a line at a time */
 	uv_timer_t idle, press;
@@ -77,15 +75,12 @@ struct engine {
 	int same_group;        /* the program shares our terminal's group */
 	int is_fifo;           /* the input is a fifo: waiting means no writer */
 
-	/* Shared with the dashboard's thread, under mu: the model's parts. */
+	/* Shared with the dashboard's thread, under mu: the live model (the
+	 * input's state and its feeds). */
 	uv_mutex_t mu;
-	uint64_t version;
+	struct model *live;
+	struct demux demux;    /* which feed a record or line goes to */
 	enum src_state state;
-	uint64_t start_ms, end_ms;
-	struct model_line *lines; /* ring of MODEL_LINES */
-	unsigned lines_head, nlines;
-	uint64_t total_lines;
-	struct model_line partial[2]; /* the line being assembled, per stream */
 
 	/* The dashboard: told when something changed; asks through cmd. */
 	engine_notify_cb notify;
@@ -118,39 +113,6 @@ static void changed(struct engine *e)
 		e->notify(e->notify_ctx);
 }
 
-/* The program's text, a line at a time, for the output pane (under mu). */
-static void add_text_line(struct engine *e, unsigned stream, const char *s, size_t n)
-{
-	struct model_line *pl = &e->partial[stream];
-
-	while (n) {
-		const char *nl = memchr(s, '\n', n);
-		size_t take = nl ? (size_t)(nl - s) : n;
-		size_t room = MODEL_LINE_MAX - pl->len;
-		if (take > room) {
-			pl->cut = 1;
-			take = room;
-		}
-		memcpy(pl->text + pl->len, s, take);
-		pl->len = (uint16_t)(pl->len + take);
-		size_t used = nl ? (size_t)(nl - s) + 1 : n;
-		s += used;
-		n -= used;
-		if (!nl)
-			break;
-		/* A whole line: into the ring. */
-		pl->stream = (uint8_t)stream;
-		e->lines[(e->lines_head + e->nlines) % MODEL_LINES] = *pl;
-		if (e->nlines < MODEL_LINES)
-			e->nlines++;
-		else
-			e->lines_head = (e->lines_head + 1) % MODEL_LINES;
-		e->total_lines++;
-		pl->len = 0;
-		pl->cut = 0;
-	}
-}
-
 /* ---- the model and the outputs ---------------------------------------- */
 
 static void on_record(void *ctx, const struct gc_record *r)
@@ -159,9 +121,10 @@ static void on_record(void *ctx, const struct gc_record *r)
 	char buf[RECOUT_MAX];
 
 	lock(e);
-	stats_add(&e->stats, r);
-	ring_push(e->ring, r);
-	e->version++;
+	struct feed *f = demux_record(&e->demux, r);
+	if (f)
+		feed_add_record(f, r, clock_now_ms());
+	e->live->version++;
 	unlock(e);
 	changed(e);
 	if (e->json)
@@ -221,10 +184,10 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	struct engine *e = sc->e;
 	unsigned st = sc->stream;
 
-	if (e->lines) {
+	if (e->live->keep_lines) {
 		uv_mutex_lock(&e->mu);
-		add_text_line(e, st, s, n);
-		e->version++;
+		feed_add_text(demux_line(&e->demux, s, n), st, s, n, clock_now_ms());
+		e->live->version++;
 		uv_mutex_unlock(&e->mu);
 		changed(e);
 	}
@@ -295,9 +258,9 @@ static void on_state(void *ctx, enum src_state state)
 
 	uv_mutex_lock(&e->mu);
 	e->state = state;
-	if ((state == SRC_EOF || state == SRC_EXITED) && !e->end_ms)
-		e->end_ms = clock_now_ms();
-	e->version++;
+	if ((state == SRC_EOF || state == SRC_EXITED) && !e->live->end_ms)
+		e->live->end_ms = clock_now_ms();
+	e->live->version++;
 	uv_mutex_unlock(&e->mu);
 	changed(e);
 }
@@ -310,7 +273,7 @@ static void on_src_exit(void *ctx, int64_t status, int term_signal)
 	e->res.exited = true;
 	e->res.exit_status = status;
 	e->res.term_signal = term_signal;
-	e->version++;
+	e->live->version++;
 	uv_mutex_unlock(&e->mu);
 	changed(e);
 }
@@ -350,11 +313,11 @@ static void on_src_closed(void *ctx)
 
 	uv_mutex_lock(&e->mu);
 	e->src_closed = 1;
-	if (!e->end_ms)
-		e->end_ms = clock_now_ms();
+	if (!e->live->end_ms)
+		e->live->end_ms = clock_now_ms();
 	if (e->state != SRC_EXITED)
 		e->state = SRC_EOF;
-	e->version++;
+	e->live->version++;
 	uv_mutex_unlock(&e->mu);
 	changed(e);
 	close_loop_handles(e);
@@ -447,22 +410,20 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	}
 	e->o = *o;
 	make_name(e);
-	stats_init(&e->stats);
 	uv_mutex_init(&e->mu);
-	e->start_ms = clock_now_ms();
-	if (o->dashboard && !(e->lines = calloc(MODEL_LINES, sizeof *e->lines))) {
-		fputs("gcwatch: out of memory\n", stderr);
-		goto fail;
-	}
 	uv_loop_init(&e->loop);
-	e->ring = ring_new(o->ring_cap ? o->ring_cap : 4096);
+	e->live = model_new(o->max_feeds, o->records_cap, o->dashboard);
+	if (e->live && demux_init(&e->demux, e->live) == 0) {
+		e->live->start_ms = clock_now_ms();
+		snprintf(e->live->name, sizeof e->live->name, "%s", e->name);
+	}
 	for (unsigned i = 0; i < 2; i++) {
 		e->sctx[i] = (struct stream_ctx){e, i};
 		e->parser[i] = gctrace_new(&psink, &e->sctx[i]);
 		e->recline[i].buf = malloc(RECLINE_MAX);
 		e->textbuf[i] = malloc(TEXTBUF);
 	}
-	if (!e->ring || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
+	if (!e->demux.own || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
 	    !e->recline[1].buf || !e->textbuf[0] || !e->textbuf[1]) {
 		fputs("gcwatch: out of memory\n", stderr);
 		goto fail;
@@ -588,7 +549,12 @@ int engine_run(struct engine *e)
 
 const struct stats *engine_stats(const struct engine *e)
 {
-	return &e->stats;
+	return &e->demux.own->stats;
+}
+
+const struct model *engine_model(const struct engine *e)
+{
+	return e->live;
 }
 
 const struct engine_result *engine_result(const struct engine *e)
@@ -596,41 +562,33 @@ const struct engine_result *engine_result(const struct engine *e)
 	return &e->res;
 }
 
-void engine_snapshot(struct engine *e, struct model *m)
+size_t engine_snapshot(struct engine *e, struct model *m)
 {
+	struct model *l = e->live;
+
 	uv_mutex_lock(&e->mu);
-	m->version = e->version;
-	snprintf(m->name, sizeof m->name, "%s", e->name);
-	m->spawned = e->res.spawned;
-	m->pid = e->src ? src_pid(e->src) : 0;
+	l->pid = e->src ? src_pid(e->src) : 0;
+	l->spawned = e->res.spawned;
 	switch (e->state) {
-	case SRC_RUNNING: m->input = MODEL_RUNNING; break;
-	case SRC_WAITING: m->input = MODEL_WAITING; break;
-	case SRC_EOF: m->input = MODEL_EOF; break;
-	case SRC_EXITED: m->input = MODEL_EXITED; break;
-	default: m->input = MODEL_STARTING;
+	case SRC_RUNNING: l->input = MODEL_RUNNING; break;
+	case SRC_WAITING: l->input = MODEL_WAITING; break;
+	case SRC_EOF: l->input = MODEL_EOF; break;
+	case SRC_EXITED: l->input = MODEL_EXITED; break;
+	default: l->input = MODEL_STARTING;
 	}
-	m->waiting_is_writer = e->is_fifo;
-	m->exited = e->res.exited;
-	m->exit_status = e->res.exit_status;
-	m->term_signal = e->res.term_signal;
-	m->start_ms = e->start_ms;
-	m->end_ms = e->end_ms;
-	m->stats = e->stats;
-	size_t n = ring_len(e->ring);
-	if (n > MODEL_RECORDS)
-		n = MODEL_RECORDS;
-	size_t skip = ring_len(e->ring) - n;
-	for (size_t i = 0; i < n; i++)
-		m->recent[i] = *ring_get(e->ring, skip + i);
-	m->nrecent = (unsigned)n;
-	m->total_records = ring_total(e->ring);
-	engine_counts(e, &m->counts);
-	m->nlines = 0;
-	for (unsigned i = 0; e->lines && i < e->nlines; i++)
-		m->lines[m->nlines++] = e->lines[(e->lines_head + i) % MODEL_LINES];
-	m->total_lines = e->total_lines;
+	l->waiting_is_writer = e->is_fifo;
+	l->exited = e->res.exited;
+	l->exit_status = e->res.exit_status;
+	l->term_signal = e->res.term_signal;
+	engine_counts(e, &l->counts);
+	size_t bytes = model_copy(m, l);
 	uv_mutex_unlock(&e->mu);
+	return bytes;
+}
+
+struct model *engine_model_new(const struct engine *e)
+{
+	return model_new(e->live->max_feeds, e->live->records_cap, e->live->keep_lines);
 }
 
 static void run_thread(void *arg)
@@ -730,8 +688,7 @@ void engine_free(struct engine *e)
 		free(e->recline[i].buf);
 		free(e->textbuf[i]);
 	}
-	ring_free(e->ring);
-	free(e->lines);
+	model_free(e->live);
 	uv_mutex_destroy(&e->mu);
 	free(e);
 }

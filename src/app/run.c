@@ -10,6 +10,57 @@
 #include "model/model.h"
 #include "ui/tui.h"
 
+/* The feeds the summary and the gates speak of: those with collections,
+ * or the input's own feed when none has any. */
+static unsigned summary_feeds(const struct model *m, const struct feed **out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->nfeeds; i++)
+		if (m->feeds[i]->stats.count > 0)
+			out[n++] = m->feeds[i];
+	if (n == 0 && m->nfeeds)
+		out[n++] = m->feeds[0];
+	return n;
+}
+
+/* A feed's name comes from the input's log prefixes: no control bytes
+ * reach the terminal. */
+static void print_name(const char *s, FILE *out)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+static void print_feeds(const struct model *m, FILE *out)
+{
+	const struct feed **fs = calloc(m->nfeeds + 1, sizeof *fs);
+	unsigned n = fs ? summary_feeds(m, fs) : 0;
+	struct stats all;
+
+	if (n <= 1) {
+		if (n)
+			stats_print(&fs[0]->stats, out);
+		free(fs);
+		return;
+	}
+	stats_init(&all);
+	for (unsigned i = 0; i < n; i++) {
+		fputs("feed         ", out);
+		print_name(fs[i]->name[0] ? fs[i]->name : "(unprefixed lines)", out);
+		fputc('\n', out);
+		stats_print(&fs[i]->stats, out);
+		stats_merge(&all, &fs[i]->stats);
+	}
+	fprintf(out, "feed         all: %u feeds pooled", n);
+	if (m->feeds_refused)
+		fprintf(out, " (%llu records of further feeds refused: --max-feeds)",
+		        (unsigned long long)m->feeds_refused);
+	fputc('\n', out);
+	stats_print(&all, out);
+	free(fs);
+}
+
 static void print_summary(struct engine *e)
 {
 	const struct engine_result *r = engine_result(e);
@@ -19,7 +70,7 @@ static void print_summary(struct engine *e)
 	if (engine_stderr_mid_line(e))
 		fputc('\n', stderr);
 	fprintf(stderr, "gcwatch: %s\n", engine_name(e));
-	stats_print(engine_stats(e), stderr);
+	print_feeds(engine_model(e), stderr);
 	fprintf(stderr, "input        %llu lines, %llu other runtime lines",
 	        (unsigned long long)c.lines, (unsigned long long)c.runtime_lines);
 	if (c.torn_recovered || c.torn_dropped)
@@ -49,18 +100,31 @@ static void print_summary(struct engine *e)
  * said on stderr; the status becomes GATE_EXIT when it was 0. */
 static int apply_gates(const struct options *o, struct engine *e, int status)
 {
+	const struct model *m = engine_model(e);
+	const struct feed **fs = calloc(m->nfeeds + 1, sizeof *fs);
+	unsigned n = fs ? summary_feeds(m, fs) : 0;
 	int held = 0;
 
+	/* A condition holds when it holds for any feed; the message names
+	 * the feed when there are several. */
 	for (int i = 0; i < o->ngates; i++) {
-		double v;
-		bool has;
-		if (gate_holds(&o->gates[i], engine_stats(e), &v, &has)) {
-			fprintf(stderr, "gcwatch: --fail-if '%s' holds: %s is %g%s\n",
+		for (unsigned k = 0; k < n; k++) {
+			double v;
+			bool has;
+			if (!gate_holds(&o->gates[i], &fs[k]->stats, &v, &has))
+				continue;
+			fprintf(stderr, "gcwatch: --fail-if '%s' holds: %s is %g%s",
 			        o->gates[i].text, o->gates[i].metric, v,
 			        gate_unit(&o->gates[i]));
+			if (n > 1) {
+				fputs(" in feed ", stderr);
+				print_name(fs[k]->name, stderr);
+			}
+			fputc('\n', stderr);
 			held = 1;
 		}
 	}
+	free(fs);
 	return held && status == 0 ? GATE_EXIT : status;
 }
 
@@ -77,8 +141,9 @@ static void engine_opts_from(const struct options *o, bool dashboard,
 		.json_path = o->json_path,
 		.csv_path = o->csv_path,
 		.passthrough = !dashboard,
-		.ring_cap = dashboard ? MODEL_RECORDS : 1024,
+		.records_cap = dashboard ? MODEL_RECORDS : 16,
 		.dashboard = dashboard,
+		.max_feeds = o->max_feeds,
 	};
 }
 
@@ -91,6 +156,7 @@ static int dashboard_loop(const struct options *o, struct engine *e)
 		.interval_ms = o->interval_ms,
 		.assist_warn = o->assist_warn,
 		.max_frames = o->max_frames,
+		.feed_retention_ms = o->feed_retention_ms,
 	};
 	int rc = tui_run(e, &to);
 	return rc ? rc : engine_result(e)->status;

@@ -132,6 +132,40 @@ bool stats_add(struct stats *s, const struct gc_record *r)
 	return new_run;
 }
 
+static int64_t min_known(int64_t a, int64_t b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+void stats_merge(struct stats *all, const struct stats *s)
+{
+	bool first = all->count == 0;
+
+	all->count += s->count;
+	all->runs += s->runs;
+	all->forced += s->forced;
+	/* Rates, the runtime's cumulative percentage and P are per process:
+	 * a pooled value would mean nothing. */
+	all->open = false;
+	all->span_ms = 0;
+	all->span_gcs = 0;
+	all->cpu_pct = GC_NULL;
+	all->procs = GC_NULL;
+	histo_merge(&all->pause, &s->pause);
+	all->live_min = min_known(all->live_min, s->live_min);
+	if (s->live_max > all->live_max)
+		all->live_max = s->live_max;
+	/* The fleet's live heap now: every process's latest, added. */
+	if (s->live_last >= 0)
+		all->live_last = first || all->live_last < 0 ? s->live_last
+		                                             : add_sat(all->live_last, s->live_last);
+	if (s->goal_max > all->goal_max)
+		all->goal_max = s->goal_max;
+	all->assist_us = add_sat(all->assist_us, s->assist_us);
+	all->background_us = add_sat(all->background_us, s->background_us);
+	all->idle_us = add_sat(all->idle_us, s->idle_us);
+}
+
 /* Time covered by the stretches, and collections in it; false if none. */
 static bool span(const struct stats *s, int64_t *ms, uint64_t *gcs)
 {
