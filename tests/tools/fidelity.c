@@ -600,7 +600,7 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 		}
 	}
 	expected_text(&want, s, used);
-	int bad = want.n != g.foreign.n || memcmp(want.b, g.foreign.b, want.n) != 0;
+	int bad = want.n != g.foreign.n || (want.n && memcmp(want.b, g.foreign.b, want.n) != 0);
 	sc->text_bad += bad;
 	if (bad || g.n != t->n) {
 		/* FIDELITY_DUMP=FILE keeps the last stream that lost something,
