@@ -3,8 +3,25 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ui/sanitize.h"
+
+/* A message quoting what was typed (it may hold escape sequences): made
+ * safe when err is a terminal. */
+__attribute__((format(printf, 2, 3)))
+static void say(FILE *err, const char *fmt, ...)
+{
+	char msg[2048], safe[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fputs(sanitize_for_fd(fileno(err), msg, safe, sizeof safe), err);
+}
 
 /*
  * Every option once: its names, its argument, its line in --help and what
@@ -279,7 +296,9 @@ void cli_usage(FILE *out)
 	      "exit status: with COMMAND, its own (128+N after signal N; 127 not found,\n"
 	      "126 cannot run); otherwise 0 when the input was read to its end, 1 when it\n"
 	      "could not be read (the message names it); 2 for a usage error; 99 when a\n"
-	      "--fail-if condition holds (and COMMAND, if any, exited 0).\n",
+	      "--fail-if condition holds (and COMMAND, if any, exited 0).  An output that\n"
+	      "fails or falls behind is said and counted, and does not change the status:\n"
+	      "add --fail-if 'lost > 0' to make it count.\n",
 	      out);
 }
 
@@ -289,17 +308,17 @@ static int check_operands(int argc, char **argv, struct options *o, FILE *err)
 {
 	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
 		if (o->path) {
-			fprintf(err, "gcwatch: a PATH ('%s') and a command after '--': "
+			say(err, "gcwatch: a PATH ('%s') and a command after '--': "
 			        "give one of them\n", o->path);
 			return CLI_EXIT_USAGE;
 		}
 		o->command = argv + optind;
 	} else if (!o->path && optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
-		fputs("gcwatch: '--' must be followed by a command\n", err);
+		say(err, "gcwatch: '--' must be followed by a command\n");
 		return CLI_EXIT_USAGE;
 	}
 	if (o->command && (o->follow || o->replay > 0)) {
-		fprintf(err, "gcwatch: %s does not go with a command\n",
+		say(err, "gcwatch: %s does not go with a command\n",
 		        o->follow ? "--follow" : "--replay");
 		return CLI_EXIT_USAGE;
 	}
@@ -360,25 +379,25 @@ next:
 				p = &opts[i];
 		if (p) {
 			if (p->set(o, optarg, msg, sizeof msg) != 0) {
-				fprintf(err, "gcwatch: %s\n", msg);
+				say(err, "gcwatch: %s\n", msg);
 				return CLI_EXIT_USAGE;
 			}
 			continue;
 		}
 		if (c == ':') {
-			fprintf(err, "gcwatch: option '%s' needs an argument\n", argv[optind - 1]);
+			say(err, "gcwatch: option '%s' needs an argument\n", argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		}
 		if (optopt > 0 && optopt < LONG_ONLY)
-			fprintf(err, "gcwatch: unknown option '-%c'\n", optopt);
+			say(err, "gcwatch: unknown option '-%c'\n", optopt);
 		else
-			fprintf(err, "gcwatch: unknown option '%s'\n", argv[optind - 1]);
+			say(err, "gcwatch: unknown option '%s'\n", argv[optind - 1]);
 		fputs("Try 'gcwatch --help'.\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
 		if (o->path) {
-			fprintf(err, "gcwatch: unexpected argument '%s' (one PATH; "
+			say(err, "gcwatch: unexpected argument '%s' (one PATH; "
 			        "put a command after '--')\n", argv[optind]);
 			return CLI_EXIT_USAGE;
 		}

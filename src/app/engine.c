@@ -16,39 +16,30 @@
 #include "model/model.h"
 #include "text/clock.h"
 #include "outputs/outq.h"
-#include "outputs/recout.h"
+#include "outputs/recsink.h"
 #include "sources/sigwatch.h"
 #include "sources/source.h"
+#include "ui/sanitize.h"
 
-/* Queues: records a consumer stalls on are dropped past RECORDS_CAP.  The
+/* Queues: the record outputs are recsink's (bounded, losses counted).  The
  * program's own text is never dropped: above TEXT_HIGH queued bytes the
  * source is paused (the program then waits on its pipe, as it would have
  * on our stdout) and resumed below TEXT_LOW; TEXT_CAP leaves room for what
  * arrives meanwhile, so writing never blocks the loop. */
-#define RECORDS_CAP (16u << 20)
 #define TEXT_CAP (8u << 20)
 #define TEXT_HIGH (1u << 20)
 #define TEXT_LOW (256u << 10)
-#define RECORD_CAP (4u << 20)
 #define BACKPRESSURE_MS 20
 #define TEXTBUF (64u << 10)
 
 /* Input quiet this long: let the parsers give out what they hold. */
 #define IDLE_MS 500
 
-/* A line held for --record while the other stream is written (bytes). */
-#define RECLINE_MAX 65536
-
 struct engine;
 
 struct stream_ctx {
 	struct engine *e;
 	unsigned stream;
-};
-
-struct recline {
-	char *buf;
-	size_t len;
 };
 
 struct engine {
@@ -58,8 +49,9 @@ struct engine {
 	int src_closed;
 	struct gctrace *parser[2];
 	struct stream_ctx sctx[2];
-	struct outq *json, *csv, *text[2], *record;
-	struct recline recline[2]; /* --record of a command: a line at a time */
+	struct outq *text[2];
+	struct recsinks *outs; /* --json, --csv, -r */
+	int outs_closed;
 	uv_timer_t idle, press;
 	int idle_on, paused;
 	int text_gone[2];      /* our stdout/stderr reader went away */
@@ -118,19 +110,44 @@ static void changed(struct engine *e)
 static void on_record(void *ctx, const struct gc_record *r)
 {
 	struct engine *e = ((struct stream_ctx *)ctx)->e;
-	char buf[RECOUT_MAX];
 
 	lock(e);
 	struct feed *f = demux_record(&e->demux, r);
 	if (f)
-		feed_add_record(f, r, clock_now_ms());
+		model_add_record(e->live, f, r, clock_now_ms());
 	e->live->version++;
 	unlock(e);
 	changed(e);
-	if (e->json)
-		outq_write(e->json, buf, recout_json(buf, sizeof buf, r));
-	if (e->csv)
-		outq_write(e->csv, buf, recout_csv(buf, sizeof buf, r));
+	recsinks_record(e->outs, r);
+}
+
+/* An output's problem, said at once whatever -q says: on stderr in batch
+ * (in line with the program's text there), in the header on the dashboard
+ * (curses owns the terminal). */
+static void say_output_news(struct engine *e)
+{
+	char msg[512], line[1024], safe[2048];
+
+	while (recsinks_news(e->outs, msg, sizeof msg)) {
+		if (e->o.dashboard) {
+			lock(e);
+			if (!e->live->alert[0])
+				snprintf(e->live->alert, sizeof e->live->alert, "%s", msg);
+			e->live->version++;
+			unlock(e);
+			changed(e);
+			continue;
+		}
+		snprintf(line, sizeof line, "%sgcwatch: %s\n",
+		         e->text_last[1] && e->text_last[1] != '\n' ? "\n" : "", msg);
+		sanitize_for_fd(STDERR_FILENO, line, safe, sizeof safe);
+		if (e->text[1]) {
+			outq_write(e->text[1], safe, strlen(safe));
+			e->text_last[1] = '\n';
+		} else {
+			fputs(safe, stderr);
+		}
+	}
 }
 
 static size_t text_pending(struct engine *e)
@@ -204,39 +221,6 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	}
 }
 
-/* --record: bytes unchanged; a command's two streams a line at a time, so
- * that a replay sees each stream's lines as the live parsers did. */
-static void record_data(struct engine *e, unsigned stream, const char *buf, size_t len)
-{
-	struct recline *rl = &e->recline[stream];
-
-	if (!e->o.command) {
-		outq_write(e->record, buf, len);
-		return;
-	}
-	while (len) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t take = nl ? (size_t)(nl - buf) + 1 : len;
-		if (rl->len + take > RECLINE_MAX) {
-			/* Too long to hold: out in pieces, like the parser. */
-			outq_write(e->record, rl->buf, rl->len);
-			rl->len = 0;
-		}
-		if (take > RECLINE_MAX || (nl && !rl->len)) {
-			outq_write(e->record, buf, take);
-		} else {
-			memcpy(rl->buf + rl->len, buf, take);
-			rl->len += take;
-			if (nl) {
-				outq_write(e->record, rl->buf, rl->len);
-				rl->len = 0;
-			}
-		}
-		buf += take;
-		len -= take;
-	}
-}
-
 /* ---- the source ---------------------------------------------------------- */
 
 static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
@@ -246,10 +230,10 @@ static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
 	if (stream > 1)
 		stream = 1;
 	e->last_data_ms = uv_now(&e->loop);
-	if (e->record)
-		record_data(e, stream, buf, len);
+	recsinks_bytes(e->outs, stream, buf, len);
 	gctrace_feed(e->parser[stream], buf, len);
 	text_flush(e, stream);
+	say_output_news(e);
 }
 
 static void on_state(void *ctx, enum src_state state)
@@ -288,6 +272,7 @@ static void on_idle(uv_timer_t *t)
 		text_flush(e, 0);
 		text_flush(e, 1);
 	}
+	say_output_news(e);
 }
 
 /* The engine's own handles (the source closes its own): once the input
@@ -361,23 +346,6 @@ static void on_cmd(uv_async_t *a)
 
 /* ---- set up and tear down ----------------------------------------------- */
 
-static struct outq *open_output(const char *path, int *to_stdout, int *status)
-{
-	int fd;
-
-	if (strcmp(path, "-") == 0) {
-		*to_stdout = 1;
-		return outq_new(STDOUT_FILENO, RECORDS_CAP, OUTQ_DROP, 0);
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "gcwatch: cannot write '%s': %s\n", path, strerror(errno));
-		*status = 1;
-		return NULL;
-	}
-	return outq_new(fd, RECORDS_CAP, OUTQ_DROP, 1);
-}
-
 static void make_name(struct engine *e)
 {
 	size_t k = 0;
@@ -401,7 +369,9 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	static const struct src_sink ssink = {on_data, on_state, on_src_exit, on_src_closed};
 	struct engine *e = calloc(1, sizeof *e);
 	struct src_error err = {"", 1};
-	int to_stdout = 0;
+	struct recsink_spec specs[3];
+	size_t nspecs = 0;
+	char msg[1024];
 
 	*status = 1;
 	if (!e) {
@@ -420,33 +390,31 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	for (unsigned i = 0; i < 2; i++) {
 		e->sctx[i] = (struct stream_ctx){e, i};
 		e->parser[i] = gctrace_new(&psink, &e->sctx[i]);
-		e->recline[i].buf = malloc(RECLINE_MAX);
 		e->textbuf[i] = malloc(TEXTBUF);
 	}
-	if (!e->demux.own || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
-	    !e->recline[1].buf || !e->textbuf[0] || !e->textbuf[1]) {
+	if (!e->demux.own || !e->parser[0] || !e->parser[1] || !e->textbuf[0] || !e->textbuf[1]) {
 		fputs("gcwatch: out of memory\n", stderr);
 		goto fail;
 	}
-	if (o->json_path && !(e->json = open_output(o->json_path, &to_stdout, status)))
+	/* The record outputs, checked against the input and each other
+	 * before anything is truncated. */
+	if (o->json_path)
+		specs[nspecs++] = (struct recsink_spec){RECSINK_JSON, o->json_path};
+	if (o->csv_path)
+		specs[nspecs++] = (struct recsink_spec){RECSINK_CSV, o->csv_path};
+	if (o->record)
+		specs[nspecs++] = (struct recsink_spec){RECSINK_RECORDING, o->record};
+	e->outs = recsinks_open(specs, nspecs, o->command ? NULL : o->path ? o->path : "-",
+	                        o->command != NULL, msg, sizeof msg, status);
+	if (!e->outs) {
+		engine_say(stderr, msg);
 		goto fail;
-	if (o->csv_path && !(e->csv = open_output(o->csv_path, &to_stdout, status)))
-		goto fail;
-	if (e->csv)
-		outq_write(e->csv, recout_csv_header(), strlen(recout_csv_header()));
-	if (o->record) {
-		int fd = open(o->record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			fprintf(stderr, "gcwatch: cannot write '%s': %s\n", o->record, strerror(errno));
-			goto fail;
-		}
-		e->record = outq_new(fd, RECORD_CAP, OUTQ_WAIT, 1);
 	}
 	if (o->passthrough) {
 		/* The program's stdout to ours, its stderr to ours; all of it to
 		 * stderr when stdout carries the records. */
 		e->text[1] = outq_new(STDERR_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
-		e->text[0] = to_stdout ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
+		e->text[0] = recsinks_use_stdout(e->outs) ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
 	}
 
 	if (o->command) {
@@ -472,7 +440,7 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		e->src = src_open(&e->loop, path, o->follow, &ssink, e, &err);
 	}
 	if (!e->src) {
-		fprintf(stderr, "gcwatch: %s\n", err.msg);
+		engine_say(stderr, err.msg);
 		*status = err.status;
 		goto fail;
 	}
@@ -496,29 +464,24 @@ fail:
 	return NULL;
 }
 
-/* Write out and close every queue; the first write error is reported. */
+/* Write out and close every output: the record outputs wait a bounded
+ * time for their readers; their losses go into the statistics (lost.*). */
 static void close_outputs(struct engine *e)
 {
-	struct {
-		struct outq **q;
-		const char *name;
-	} qs[] = {
-		{&e->json, e->o.json_path}, {&e->csv, e->o.csv_path},
-		{&e->record, e->o.record},
-	};
-	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
-		if (!*qs[i].q)
-			continue;
-		uint64_t dropped = outq_dropped(*qs[i].q);
-		if (i == 0)
-			e->res.json_dropped = dropped;
-		if (i == 1)
-			e->res.csv_dropped = dropped;
-		int err = outq_close(*qs[i].q);
-		*qs[i].q = NULL;
-		if (err && err != EPIPE && !e->res.error[0])
-			snprintf(e->res.error, sizeof e->res.error, "error writing '%s': %s",
-			         qs[i].name, strerror(err));
+	if (e->outs && !e->outs_closed) {
+		uint64_t recs, bytes;
+		struct gctrace_counts c;
+		recsinks_close(e->outs, RECSINKS_CLOSE_MS);
+		e->outs_closed = 1;
+		recsinks_lost(e->outs, &recs, &bytes);
+		engine_counts(e, &c);
+		lock(e);
+		stats_set_lost(&e->demux.own->stats, recs + c.torn_dropped, bytes);
+		if (e->o.dashboard && !e->live->alert[0] && (recs || bytes))
+			snprintf(e->live->alert, sizeof e->live->alert, "outputs lost %llu records, %llu bytes",
+			         (unsigned long long)recs, (unsigned long long)bytes);
+		e->live->version++;
+		unlock(e);
 	}
 	if (e->text[0] != e->text[1])
 		outq_close(e->text[0]);
@@ -534,12 +497,18 @@ int engine_run(struct engine *e)
 	gctrace_finish(e->parser[1]);
 	text_flush(e, 0);
 	text_flush(e, 1);
-	for (unsigned i = 0; i < 2 && e->record; i++)
-		if (e->recline[i].len)
-			outq_write(e->record, e->recline[i].buf, e->recline[i].len);
+	say_output_news(e);
 
 	close_outputs(e);
 	struct engine_result *r = &e->res;
+	int rerr = e->src ? src_read_error(e->src) : 0;
+	if (rerr && !r->spawned) {
+		/* A read error is not the end of the input. */
+		snprintf(r->error, sizeof r->error, "cannot read '%s': %s",
+		         e->o.path && strcmp(e->o.path, "-") ? e->o.path : "standard input",
+		         strerror(rerr));
+		r->status = 1;
+	}
 	if (r->spawned)
 		r->status = !r->exited ? 1
 		            : r->term_signal > 0 ? 128 + r->term_signal
@@ -562,7 +531,7 @@ const struct engine_result *engine_result(const struct engine *e)
 	return &e->res;
 }
 
-size_t engine_snapshot(struct engine *e, struct model *m)
+size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus)
 {
 	struct model *l = e->live;
 
@@ -581,7 +550,7 @@ size_t engine_snapshot(struct engine *e, struct model *m)
 	l->exit_status = e->res.exit_status;
 	l->term_signal = e->res.term_signal;
 	engine_counts(e, &l->counts);
-	size_t bytes = model_copy(m, l);
+	size_t bytes = model_copy(m, l, focus);
 	uv_mutex_unlock(&e->mu);
 	return bytes;
 }
@@ -653,6 +622,19 @@ const char *engine_name(const struct engine *e)
 	return e->name;
 }
 
+const struct recsinks *engine_outputs(const struct engine *e)
+{
+	return e->outs;
+}
+
+void engine_say(FILE *f, const char *msg)
+{
+	char line[2048], safe[4096];
+
+	snprintf(line, sizeof line, "gcwatch: %s\n", msg);
+	fputs(sanitize_for_fd(fileno(f), line, safe, sizeof safe), f);
+}
+
 void engine_counts(const struct engine *e, struct gctrace_counts *out)
 {
 	const struct gctrace_counts *a = gctrace_counts(e->parser[0]);
@@ -682,10 +664,10 @@ void engine_free(struct engine *e)
 	assert(rc == 0 && "a libuv handle was left open");
 	(void)rc;
 	close_outputs(e);
+	recsinks_free(e->outs);
 	src_free(e->src);
 	for (unsigned i = 0; i < 2; i++) {
 		gctrace_free(e->parser[i]);
-		free(e->recline[i].buf);
 		free(e->textbuf[i]);
 	}
 	model_free(e->live);

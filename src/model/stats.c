@@ -20,6 +20,7 @@ enum metric {
 	M_PAUSE_TOTAL, M_PAUSE_MEAN,
 	M_HEAP_LIVE_MIN, M_HEAP_LIVE_MAX, M_HEAP_LIVE_LAST, M_HEAP_GOAL_MAX,
 	M_MARK_ASSIST, M_MARK_BACKGROUND, M_MARK_IDLE,
+	M_LOST, M_LOST_RECORDS, M_LOST_BYTES,
 	M_COUNT
 };
 
@@ -43,6 +44,9 @@ static const char *const metric_names[M_COUNT + 1] = {
 	[M_MARK_ASSIST] = "mark.assist",
 	[M_MARK_BACKGROUND] = "mark.background",
 	[M_MARK_IDLE] = "mark.idle",
+	[M_LOST] = "lost",
+	[M_LOST_RECORDS] = "lost.records",
+	[M_LOST_BYTES] = "lost.bytes",
 	[M_COUNT] = NULL,
 };
 
@@ -192,7 +196,8 @@ static bool mark_share(const struct stats *s, int64_t part, double *value)
 
 static bool pause_ms(const struct stats *s, int64_t us, double *value)
 {
-	if (histo_count(&s->pause) == 0)
+	/* us < 0: a quantile of a saturated histogram, unknown. */
+	if (histo_count(&s->pause) == 0 || us < 0)
 		return false;
 	*value = (double)us / 1000.0;
 	return true;
@@ -263,6 +268,15 @@ static bool metric_value(const struct stats *s, enum metric m, double *value)
 		return mark_share(s, s->background_us, value);
 	case M_MARK_IDLE:
 		return mark_share(s, s->idle_us, value);
+	case M_LOST:
+		*value = (double)s->lost_records + (double)s->lost_bytes;
+		return true;
+	case M_LOST_RECORDS:
+		*value = (double)s->lost_records;
+		return true;
+	case M_LOST_BYTES:
+		*value = (double)s->lost_bytes;
+		return true;
 	case M_COUNT:
 		break;
 	}
@@ -277,6 +291,12 @@ int stats_metric(const struct stats *s, const char *name, double *value)
 		if (strcmp(name, metric_names[m]) == 0)
 			return metric_value(s, (enum metric)m, value) ? 0 : 1;
 	return -1;
+}
+
+void stats_set_lost(struct stats *s, uint64_t records, uint64_t bytes)
+{
+	s->lost_records = records;
+	s->lost_bytes = bytes;
 }
 
 const char *const *stats_metric_names(void)

@@ -126,9 +126,9 @@ static void fleet_row(struct grid *g, const struct rect *r, const struct frame *
 	uint64_t gcs = 0, elapsed = 0, until = m->end_ms ? m->end_ms : f->now_ms;
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < m->nfeeds; i++)
-		if (m->feeds[i]->stats.count) {
-			gcs += m->feeds[i]->stats.count;
+	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
+		if (m->rows[i].count) {
+			gcs += m->rows[i].count;
 			n++;
 		}
 	if (until > m->start_ms)
@@ -268,10 +268,23 @@ static void header_draw(struct grid *g, const struct rect *r, const struct frame
 	if (r->h < 1)
 		return;
 	top_row(g, r, f);
-	if (r->h > 1 && f->fleet)
-		fleet_row(g, r, f);
-	else if (r->h > 1)
-		figures_row(g, r, f);
+	if (r->h < 2)
+		return;
+	if (f->m->alert[0]) {
+		/* An output failed: said first (it names a file, so through
+		 * the sanitiser), the figures after it as they fit. */
+		const char *a = f->m->alert;
+		int used = sanitize_text(g, r->x + 1, r->y + 1, r->w - 2, a,
+		                         strnlen(a, sizeof f->m->alert), f->gl->ascii,
+		                         ROLE_ALERT, NULL);
+		struct rect rest = *r;
+		rest.x += used + 1;
+		rest.w -= used + 1;
+		if (rest.w > 0)
+			(f->fleet ? fleet_row : figures_row)(g, &rest, f);
+		return;
+	}
+	(f->fleet ? fleet_row : figures_row)(g, r, f);
 }
 
 const struct pane_ops pane_header = {

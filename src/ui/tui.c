@@ -14,6 +14,7 @@
 
 #include "ui/grid.h"
 #include "ui/keys.h"
+#include "ui/sanitize.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "ui/view.h"
@@ -132,8 +133,13 @@ static void paint(struct tui *t)
 			run[n] = 0;
 			attrset(t->attrs[role]);
 			/* The last cell of the screen: addstr would scroll. */
-			if (y == g->h - 1 && x == g->w)
-				run[n - strlen(grid_at(g, x - 1, y)->ch)] = 0;
+			if (y == g->h - 1 && x == g->w) {
+				const struct cell *last = grid_at(g, x - 1, y);
+				/* A wide character there: leave it out whole. */
+				if (last->width == GRID_WIDE_TAIL && x - 2 >= x0)
+					last = grid_at(g, x - 2, y);
+				run[n - strlen(last->ch)] = 0;
+			}
 			mvaddstr(y, x0, run);
 		}
 	}
@@ -145,7 +151,7 @@ static void draw(struct tui *t)
 	uint64_t now = clock_now_ms();
 
 	if (!t->vo.frozen)
-		t->snapshot_bytes += engine_snapshot(t->e, t->model);
+		t->snapshot_bytes += engine_snapshot(t->e, t->model, t->vo.feed);
 	if (!t->grid || t->grid->w != COLS || t->grid->h != LINES) {
 		grid_free(t->grid);
 		t->grid = grid_new(COLS, LINES);
@@ -464,8 +470,10 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 		t->scr = newterm("vt100", t->tty, t->tty_in);
 	}
 	if (!t->scr) {
-		fprintf(stderr, "gcwatch: cannot use the terminal (TERM=%s)\n",
-		        getenv("TERM") ? getenv("TERM") : "");
+		char msg[512], safe[1024];
+		snprintf(msg, sizeof msg, "gcwatch: cannot use the terminal (TERM=%s)\n",
+		         getenv("TERM") ? getenv("TERM") : "");
+		fputs(sanitize_for_fd(STDERR_FILENO, msg, safe, sizeof safe), stderr);
 		rc = 1;
 		goto out;
 	}

@@ -78,6 +78,12 @@ for opt in -h --help; do
 	rc "help$opt" 0 || true
 	grep -qi usage "$T/help$opt.out" ||
 		{ bad "$opt: stdout has no usage text:"; show "$T/help$opt.out" >&2; }
+	# The text is printed as it is, not through printf: one '%' each.
+	if grep -q '%%' "$T/help$opt.out" ||
+	   ! grep -q "PCT% of mark CPU" "$T/help$opt.out" ||
+	   ! grep -q "'gc.cpu > 10%'" "$T/help$opt.out"; then
+		bad "$opt: the help text doubles its '%' signs:"; grep '%' "$T/help$opt.out" >&2
+	fi
 done
 for opt in -V --version; do
 	run "version$opt" "$GCWATCH" "$opt"

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,13 +311,31 @@ static void check_cells(const struct grid *g, bool ascii)
 		for (x = 0; x < g->w; x++) {
 			const struct cell *c = grid_at(g, x, y);
 			const unsigned char *s = (const unsigned char *)c->ch;
-			size_t len = strlen(c->ch);
+			size_t len = strlen(c->ch), k;
 			uint32_t cp;
+			int n;
 
-			assert_true(len >= 1 && len < GRID_GLYPH_MAX);
-			assert_int_equal(utf8_decode(s, len, &cp), (int)len);
-			assert_int_equal(utf8_class(cp), UTF8_NARROW);
 			assert_true(c->role < ROLE_COUNT);
+			if (c->width == GRID_WIDE_TAIL) {
+				/* The right half of the wide character left of it. */
+				assert_int_equal(len, 0);
+				assert_true(x > 0 && grid_at(g, x - 1, y)->width == GRID_WIDE);
+				continue;
+			}
+			assert_true(len >= 1 && len < GRID_GLYPH_MAX);
+			n = utf8_decode(s, len, &cp);
+			assert_true(n > 0);
+			if (c->width == GRID_WIDE) {
+				assert_int_equal(utf8_class(cp), UTF8_WIDE);
+				assert_true(x + 1 < g->w && grid_at(g, x + 1, y)->width == GRID_WIDE_TAIL);
+			} else {
+				assert_int_equal(utf8_class(cp), UTF8_NARROW);
+			}
+			/* Whatever follows the character are marks on it. */
+			for (k = (size_t)n; k < len; k += (size_t)n) {
+				n = utf8_decode(s + k, len - k, &cp);
+				assert_true(n > 0 && grid_is_mark(cp));
+			}
 			if (ascii) {
 				assert_int_equal(len, 1);
 				assert_true(s[0] >= 0x20 && s[0] <= 0x7e);
@@ -416,7 +435,7 @@ static struct model *fleet(unsigned n)
 			r.gc = k % 7 == 6 && i == count / 2 ? (gc = 1) : ++gc;
 			r.at_ms = (int64_t)i * (200 + 50 * k);
 			snprintf(r.source, sizeof r.source, "%.40s", name);
-			feed_add_record(f, &r, m->start_ms + 20000 + 60000 * i / count);
+			model_add_record(m, f, &r, m->start_ms + 20000 + 60000 * i / count);
 		}
 		m->counts.records += count;
 	}
@@ -441,7 +460,9 @@ static void test_golden_fleet(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct model *m = fleet(cases[i].feeds);
+		/* What the dashboard draws: a copy of the live model. */
+		struct model *live = fleet(cases[i].feeds), *m = model_new(0, FEED_RECORDS, true);
+		model_copy(m, live, MODEL_FOCUS_AUTO);
 		struct view_opts o = opts(cases[i].ascii);
 		o.fleet = true;
 		o.sort = cases[i].sort;
@@ -449,7 +470,7 @@ static void test_golden_fleet(void **state)
 		struct grid *g = render(m, &o, cases[i].w, cases[i].h, NOW(m));
 		golden(cases[i].name, g, cases[i].ascii);
 		/* The selected feed is on screen, in the selection's role. */
-		const char *name = m->feeds[o.sel]->name;
+		const char *name = m->rows[o.sel].name;
 		char shown[16];
 		int y = -1;
 		snprintf(shown, sizeof shown, "%.12s", name);
@@ -466,6 +487,7 @@ static void test_golden_fleet(void **state)
 		assert_true(contains(g, cases[i].ascii ? "j/k select" : "j/k select"));
 		grid_free(g);
 		model_free(m);
+		model_free(live);
 	}
 }
 
@@ -473,9 +495,10 @@ static void test_golden_fleet(void **state)
  * Enter's feed is what the panes then show. */
 static void test_fleet_moves(void **state)
 {
-	struct model *m = fleet(10);
+	struct model *live = fleet(10), *m = model_new(0, FEED_RECORDS, true);
 	struct view_opts o = opts(false);
 
+	model_copy(m, live, MODEL_FOCUS_AUTO);
 	(void)state;
 	o.fleet = true;
 	o.sort = VIEW_SORT_GCS;
@@ -485,7 +508,7 @@ static void test_fleet_moves(void **state)
 	/* Walk down the whole table: counts never grow. */
 	uint64_t last = UINT64_MAX;
 	for (int i = 0; i < 12; i++) {
-		uint64_t c = m->feeds[o.sel]->stats.count;
+		uint64_t c = m->rows[o.sel].count;
 		if (i > 0 && i < 10)
 			assert_true(c <= last);
 		last = c;
@@ -503,16 +526,20 @@ static void test_fleet_moves(void **state)
 	assert_int_equal(view_fleet_move(m, &o, 1, NOW(m)), bottom);
 	o.sel = view_fleet_move(m, &o, -100, NOW(m));
 	for (unsigned i = 1; i < m->nfeeds; i++)
-		assert_true(m->feeds[i]->stats.count <= m->feeds[o.sel]->stats.count);
-	/* Open it: the panes show that feed and name it in the header. */
+		assert_true(m->rows[i].count <= m->rows[o.sel].count);
+	/* Open it: the copy holds that feed whole; the panes show it and
+	 * name it in the header. */
 	o.fleet = false;
 	o.feed = o.sel;
+	model_copy(m, live, o.feed);
+	assert_non_null(m->feeds[o.sel]);
 	struct grid *g = render(m, &o, 100, 30, NOW(m));
 	char want[FEED_NAME_MAX + 8];
 	snprintf(want, sizeof want, "\u203a %s", m->feeds[o.sel]->name);
 	assert_true(contains(g, want));
 	grid_free(g);
 	model_free(m);
+	model_free(live);
 }
 
 static void test_golden_steady(void **state)
@@ -629,6 +656,67 @@ static void test_golden_pre15(void **state)
 	(void)state;
 	golden("pre15-80x24-ascii", g, true);
 	grid_free(g);
+	model_free(m);
+}
+
+/*
+ * Wide and combining characters in the program's output, in a UTF-8
+ * locale: CJK and an emoji take two columns each and appear as printed,
+ * U+2714 with VS16 and e with U+0301 stay one cell each, a line of CJK is
+ * cut at the pane's edge before a wide character that would be halved,
+ * and the escape in the same line is still made visible.
+ */
+static void test_golden_wide(void **state)
+{
+	struct model *m = fixture("./intl \xe6\x97\xa5\xe6\x9c\xac", true);
+	struct view_opts o = opts(false);
+	struct grid *g;
+	char line[512];
+	int y, x, w;
+
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	load(m, "stream-go1.18-goal-below-heap.log", 1, 40);
+	add_str(m, 0, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x83\xad\xe3\x82\xb0: "
+	              "\xe5\xae\x8c\xe4\xba\x86 (CJK)");
+	add_str(m, 0, "deploy \xe2\x9c\x94\xef\xb8\x8f done \xf0\x9f\x9a\x80 rocket \xe2\x9c\x94 plain");
+	add_str(m, 1, "cafe\xcc\x81 na\xc3\xafve \x1b[31mred\x1b[0m");
+	/* 7 ASCII columns, then wide characters: the edge of an 80-column
+	 * pane falls in the middle of one. */
+	snprintf(line, sizeof line, "wide-x ");
+	for (int i = 0; i < 40; i++)
+		strcat(line, "\xe4\xb8\xad");
+	add_str(m, 0, line);
+	g = render(m, &o, 80, 24, NOW(m));
+	golden("wide-80x24-utf8", g, false);
+	assert_true(contains(g, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae"));
+	assert_true(contains(g, "deploy \xe2\x9c\x94\xef\xb8\x8f done \xf0\x9f\x9a\x80 rocket"));
+	assert_true(contains(g, "cafe\xcc\x81 na\xc3\xafve ^[[31mred^[[0m"));
+	assert_true(contains(g, "./intl \xe6\x97\xa5\xe6\x9c\xac"));
+	/* The cut line: 7 + 2 x 36 = 79 columns, then the ellipsis at 79 in
+	 * place of the wide character that would not fit. */
+	y = find_row(g, "OUTPUT");
+	assert_true(y > 0);
+	for (y = y + 1; y < g->h; y++)
+		if (strcmp(grid_at(g, 0, y)->ch, "w") == 0 &&
+		    strcmp(grid_at(g, 5, y)->ch, "x") == 0)
+			break;
+	assert_true(y < g->h);
+	for (x = 7, w = 0; x < 79; x += 2, w++) {
+		assert_string_equal(grid_at(g, x, y)->ch, "\xe4\xb8\xad");
+		assert_int_equal(grid_at(g, x + 1, y)->width, GRID_WIDE_TAIL);
+	}
+	assert_int_equal(w, 36);
+	assert_string_equal(grid_at(g, 79, y)->ch, "\xe2\x80\xa6");
+	grid_free(g);
+
+	/* In ASCII mode the same lines are plain ASCII, of the same widths. */
+	o = opts(true);
+	g = render(m, &o, 80, 24, NOW(m));
+	check_cells(g, true);
+	assert_true(contains(g, "????????????: ???? (CJK)"));
+	grid_free(g);
+	setlocale(LC_CTYPE, "C");
 	model_free(m);
 }
 
@@ -1086,12 +1174,12 @@ static void test_window_plan(void **state)
 	for (c = 0; c < 40; c++) {
 		if (w->col[c].restart) {
 			used++;
-			assert_true(chartwin_is_restart(F(r), (unsigned)w->col[c + 1].first));
+			assert_true(feed_is_restart(F(r), (unsigned)w->col[c + 1].first));
 			assert_int_equal(feed_record(F(r), (unsigned)w->col[c + 1].first)->gc, 1);
 		} else if (w->col[c].first >= 0) {
 			int i;
 			for (i = w->col[c].first + 1; i <= w->col[c].last; i++)
-				assert_false(chartwin_is_restart(F(r), (unsigned)i));
+				assert_false(feed_is_restart(F(r), (unsigned)i));
 		}
 	}
 	assert_int_equal(used, 1);
@@ -1123,14 +1211,14 @@ static void test_window_cpu(void **state)
 
 	(void)state;
 	add_record(m, &a);
-	assert_true(chartwin_cpu_pct(F(m), 0, 0) < 0); /* one point: no span */
+	assert_true(feed_cpu_pct(F(m), 0, 0) < 0); /* one point: no span */
 	add_record(m, &b);
 	/* gc 4's CPU (1.8+1.4+2.5+0+0.096 ms) over 37 ms x 4 P. */
 	want = 100.0 * (1800 + 1400 + 2500 + 0 + 96) / (37.0 * 1000 * 4);
-	assert_float_equal(chartwin_cpu_pct(F(m), 0, 1), want, 1e-9);
+	assert_float_equal(feed_cpu_pct(F(m), 0, 1), want, 1e-9);
 	/* After a restart only the new run counts: one record, unknown. */
 	add_record(m, &c);
-	assert_true(chartwin_cpu_pct(F(m), 0, 2) < 0);
+	assert_true(feed_cpu_pct(F(m), 0, 2) < 0);
 	model_free(m);
 }
 
@@ -1144,6 +1232,7 @@ int main(void)
 		cmocka_unit_test(test_golden_long),
 		cmocka_unit_test(test_golden_pre15),
 		cmocka_unit_test(test_golden_empty),
+		cmocka_unit_test(test_golden_wide),
 		cmocka_unit_test(test_golden_small),
 		cmocka_unit_test(test_golden_help),
 		cmocka_unit_test(test_golden_fleet),
