@@ -31,6 +31,8 @@ struct options {
 	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
 	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */
 	int ngates;
+	const char *summary_json; /* --summary-json FILE ("-" = stdout) */
+	double whatif_limit_mb;  /* --what-if-limit SIZE, 0 none */
 	bool help, version;
 };
 

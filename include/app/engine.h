@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "trace/gctrace.h"
+#include "analysis/analysis.h"
 #include "model/stats.h"
 
 struct engine_opts {
@@ -32,6 +33,9 @@ struct engine_opts {
 	size_t ring_cap;        /* recent records kept for the views */
 	bool dashboard;         /* keep the program's output lines for a view;
 	                           the program gets no terminal stdin */
+	bool stdout_taken;      /* stdout carries something else (--summary-json
+	                           -): the program's stdout goes to stderr */
+	struct analysis_opts analysis; /* what the trace does not say */
 };
 
 /* How the input ended, for the summary and the exit status. */
@@ -83,6 +87,7 @@ void engine_post_stop(struct engine *e);
 void engine_join(struct engine *e);
 
 const struct stats *engine_stats(const struct engine *e);
+const struct analysis *engine_analysis(const struct engine *e);
 const struct engine_result *engine_result(const struct engine *e);
 
 /* The parsers' counters added over the streams. */

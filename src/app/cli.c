@@ -1,5 +1,7 @@
 #include "app/cli.h"
 
+#include "analysis/analysis.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -32,7 +34,10 @@ void cli_usage(FILE *out)
 	      "      --no-color    no colours (automatic with NO_COLOR or a terminal without)\n"
 	      "      --assist-warn PCT  highlight mark assist above PCT%% of mark CPU (25)\n"
 	      "      --fail-if EXPR     at the end, exit 99 when EXPR holds, e.g.\n"
-	      "                    'pause.p99 > 5ms', 'gc.cpu > 10%%', 'heap.live.max > 512MB'\n"
+	      "                    'pause.p99 > 5ms', 'gc.cpu > 10%%', 'mmu.10ms < 50%%',\n"
+	      "                    finding.NAME (holds when that finding is raised)\n"
+	      "      --summary-json FILE  the summary as JSON to FILE (- = stdout)\n"
+	      "      --what-if-limit SIZE  also predict under a memory limit, e.g. 512MB\n"
 	      "  -s, --summary     print the end-of-run summary (the default in batch mode)\n"
 	      "  -q, --quiet       do not print the summary\n"
 	      "  -h, --help        this text\n"
@@ -65,6 +70,8 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		{"assist-warn", required_argument, NULL, 'W'},
 		{"max-frames", required_argument, NULL, 'M'},
 		{"fail-if", required_argument, NULL, 'F'},
+		{"summary-json", required_argument, NULL, 'S'},
+		{"what-if-limit", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -161,6 +168,16 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->ngates++;
 			break;
 		}
+		case 'S':
+			o->summary_json = optarg;
+			break;
+		case 'L':
+			if (!analysis_parse_size(optarg, 1, &o->whatif_limit_mb)) {
+				fprintf(err, "gcwatch: --what-if-limit: '%s' is not a size "
+				        "(512MB, 2GB; no unit: MB)\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			break;
 		case 'A':
 			o->ascii = true;
 			break;
@@ -228,6 +245,13 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 	if (o->json_path && o->csv_path && strcmp(o->json_path, "-") == 0 &&
 	    strcmp(o->csv_path, "-") == 0) {
 		fputs("gcwatch: --json - and --csv - cannot both use standard output\n", err);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->summary_json && strcmp(o->summary_json, "-") == 0 &&
+	    ((o->json_path && strcmp(o->json_path, "-") == 0) ||
+	     (o->csv_path && strcmp(o->csv_path, "-") == 0))) {
+		fputs("gcwatch: --summary-json - cannot share standard output with the "
+		      "records\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	return 0;

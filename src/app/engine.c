@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include "analysis/analysis.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "outputs/outq.h"
@@ -59,6 +60,7 @@ struct engine {
 	struct gctrace *parser[2];
 	struct stream_ctx sctx[2];
 	struct stats stats;
+	struct analysis analysis; /* next to stats: fed the same records */
 	struct ring *ring;
 	struct outq *json, *csv, *text[2], *record;
 	struct recline recline[2]; /* --record of a command: a line at a time */
@@ -160,6 +162,7 @@ static void on_record(void *ctx, const struct gc_record *r)
 
 	lock(e);
 	stats_add(&e->stats, r);
+	analysis_add(&e->analysis, r);
 	ring_push(e->ring, r);
 	e->version++;
 	unlock(e);
@@ -448,6 +451,7 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	e->o = *o;
 	make_name(e);
 	stats_init(&e->stats);
+	analysis_init(&e->analysis, &o->analysis);
 	uv_mutex_init(&e->mu);
 	e->start_ms = clock_now_ms();
 	if (o->dashboard && !(e->lines = calloc(MODEL_LINES, sizeof *e->lines))) {
@@ -485,7 +489,7 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		/* The program's stdout to ours, its stderr to ours; all of it to
 		 * stderr when stdout carries the records. */
 		e->text[1] = outq_new(STDERR_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
-		e->text[0] = to_stdout ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
+		e->text[0] = to_stdout || o->stdout_taken ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
 	}
 
 	if (o->command) {
@@ -589,6 +593,11 @@ int engine_run(struct engine *e)
 const struct stats *engine_stats(const struct engine *e)
 {
 	return &e->stats;
+}
+
+const struct analysis *engine_analysis(const struct engine *e)
+{
+	return &e->analysis;
 }
 
 const struct engine_result *engine_result(const struct engine *e)

@@ -1,5 +1,6 @@
 #include "app/run.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "app/engine.h"
 #include "model/model.h"
+#include "outputs/sumjson.h"
 #include "ui/tui.h"
 
 static void print_summary(struct engine *e)
@@ -20,6 +22,7 @@ static void print_summary(struct engine *e)
 		fputc('\n', stderr);
 	fprintf(stderr, "gcwatch: %s\n", engine_name(e));
 	stats_print(engine_stats(e), stderr);
+	analysis_print(engine_analysis(e), engine_stats(e), stderr);
 	fprintf(stderr, "input        %llu lines, %llu other runtime lines",
 	        (unsigned long long)c.lines, (unsigned long long)c.runtime_lines);
 	if (c.torn_recovered || c.torn_dropped)
@@ -54,7 +57,8 @@ static int apply_gates(const struct options *o, struct engine *e, int status)
 	for (int i = 0; i < o->ngates; i++) {
 		double v;
 		bool has;
-		if (gate_holds(&o->gates[i], engine_stats(e), &v, &has)) {
+		if (gate_holds(&o->gates[i], engine_stats(e), engine_analysis(e), &v,
+		               &has)) {
 			fprintf(stderr, "gcwatch: --fail-if '%s' holds: %s is %g%s\n",
 			        o->gates[i].text, o->gates[i].metric, v,
 			        gate_unit(&o->gates[i]));
@@ -62,6 +66,42 @@ static int apply_gates(const struct options *o, struct engine *e, int status)
 		}
 	}
 	return held && status == 0 ? GATE_EXIT : status;
+}
+
+/* What the analysis cannot read from the trace: for a command, the GOGC
+ * and GOMEMLIMIT it inherits from our environment. */
+static void analysis_opts_from(const struct options *o, struct analysis_opts *ao)
+{
+	*ao = (struct analysis_opts){ .gogc = -2, .whatif_limit_mb = o->whatif_limit_mb };
+	if (!o->command)
+		return;
+	ao->gogc = analysis_parse_gogc(getenv("GOGC"));
+	ao->gogc_from = getenv("GOGC") && *getenv("GOGC") ? "environment"
+	                                                 : "the default";
+	if (!analysis_parse_size(getenv("GOMEMLIMIT"), 1.0 / 1048576, &ao->limit_mb))
+		ao->limit_mb = 0;
+}
+
+/* --summary-json FILE|-: the summary as one JSON object.  Returns 0, or 1
+ * with a message when FILE cannot be written. */
+static int write_summary_json(const char *path, struct engine *e)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "gcwatch: --summary-json: cannot write %s: %s\n", path,
+		        strerror(errno));
+		return 1;
+	}
+	sumjson_write_one(f, NULL, engine_stats(e), engine_analysis(e));
+	if (fflush(f) != 0 || ferror(f))
+		rc = 1;
+	if (f != stdout && fclose(f) != 0)
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "gcwatch: --summary-json: writing %s failed\n", path);
+	return rc;
 }
 
 static void engine_opts_from(const struct options *o, bool dashboard,
@@ -80,6 +120,8 @@ static void engine_opts_from(const struct options *o, bool dashboard,
 		.ring_cap = dashboard ? MODEL_RECORDS : 1024,
 		.dashboard = dashboard,
 	};
+	eo->stdout_taken = o->summary_json && strcmp(o->summary_json, "-") == 0;
+	analysis_opts_from(o, &eo->analysis);
 }
 
 static int dashboard_loop(const struct options *o, struct engine *e)
@@ -113,6 +155,8 @@ static int run_with(const struct options *o, bool dashboard)
 	status = dashboard ? dashboard_loop(o, e) : engine_run(e);
 	if (o->summary != 0)
 		print_summary(e);
+	if (o->summary_json && write_summary_json(o->summary_json, e) && status == 0)
+		status = 1;
 	status = apply_gates(o, e, status);
 	if (!dashboard && engine_result(e)->error[0] && status == 0)
 		status = 1;
