@@ -26,7 +26,8 @@
  * A run's timeline starts at 0 when its first record is gc 1 (nothing
  * collected before), else at that record's start; it ends where the last
  * collection ends.  A window longer than the timeline has no value.  A
- * record numbered at or below the previous one, or whose time goes back,
+ * record numbered at or below the previous one, or whose time goes back
+ * more than 5 ms into the previous collection,
  * starts a new timeline; the figures over the whole feed are the least of
  * every timeline's.  Precision: the "@" time has 1 ms resolution (a start
  * that overlaps the previous collection's end is moved to that end), and

@@ -157,7 +157,7 @@ static void print_pred(const struct whatif_pred *p, FILE *out)
 	        (int)(strlen(g) < 4 ? 4 - strlen(g) : 0) + 14, lim, cpu, rate, peak,
 	        p->limiter ? " (CPU limiter at 50%)"
 	        : p->at_limit ? " (goal at the limit)"
-	        : p->at_minimum ? " (4 MB minimum)" : "");
+	        : p->at_minimum ? " (minimum heap)" : "");
 }
 
 /* GOGC that a limit row uses: the one in force, else the inferred one. */

@@ -33,31 +33,30 @@ static const struct {
 	const char *try_;
 } table[FIND_COUNT] = {
 	[FIND_ASSIST] = { "assist", false,
-		"a higher GOGC or a memory limit well above the live heap gives the "
-		"background workers a head start; allocate less in the hot path" },
+		"a higher GOGC (or a memory limit well above the live heap with it) to "
+		"give the background workers a head start; allocate less in the hot path" },
 	[FIND_MEMORY_LIMIT] = { "memory-limit", false,
-		"raise the memory limit (GOMEMLIMIT) or lower the live heap; a limit "
+		"a higher memory limit (GOMEMLIMIT) or a smaller live heap; a limit "
 		"near the live heap makes the GC run back to back, up to the 50% "
 		"CPU limiter" },
 	[FIND_TINY_HEAP] = { "tiny-heap", false,
-		"GOGC above 100 or a GOMEMLIMIT with a larger GOGC (or GOGC=off) "
-		"lifts the 4 MB minimum; allocate less" },
+		"a GOGC above 100, or GOGC=off with a GOMEMLIMIT, to lift the "
+		"minimum; allocate less" },
 	[FIND_LONG_STW] = { "long-stw", false,
-		"a newer Go (1.14+ preempts tight loops); fewer goroutines; check for "
-		"CPU starvation (see cpu-contention) and huge maps or channels "
-		"scanned at termination" },
+		"a newer Go (1.14+ preempts tight loops), fewer goroutines; look for "
+		"CPU starvation (cpu-contention)" },
 	[FIND_BIG_ROOTS] = { "big-roots", false,
 		"fewer or shallower goroutines (stacks), smaller pointerful globals: "
 		"roots are scanned every cycle and count in the goal" },
 	[FIND_LIVE_GROWTH] = { "live-growth", false,
-		"a heap profile (pprof -inuse_space) taken twice, some time apart, "
-		"shows what keeps growing; bound caches and queues" },
+		"two heap profiles (pprof -inuse_space) some time apart to see what "
+		"keeps growing; bound caches and queues" },
 	[FIND_PERIODIC_FORCED] = { "periodic-forced", true,
-		"nothing: the runtime collects an idle program every two minutes" },
+		"nothing: the runtime collects an idle program every two minutes "
+		"(harmless)" },
 	[FIND_CPU_CONTENTION] = { "cpu-contention", false,
-		"give the process CPU: check the host's load and the container's "
-		"CPU throttling (cpu.stat nr_throttled), set GOMAXPROCS to the CPU "
-		"quota" },
+		"giving the process CPU: check the host's load and the container's "
+		"CPU throttling (cpu.stat nr_throttled); GOMAXPROCS at the CPU quota" },
 };
 
 const char *finding_name(enum finding_id id)

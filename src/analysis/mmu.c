@@ -7,6 +7,9 @@ static const char *const window_name[MMU_WINDOWS] = { "10ms", "50ms", "100ms", "
 
 /* An "@" time above this (about 31 years) is not believed (stats.c). */
 #define AT_MS_MAX 1000000000000LL
+/* A start this far inside the previous collection is not rounding (the
+ * "@" time's millisecond and the phases' two digits): a new timeline. */
+#define BACK_US 5000
 
 int64_t mmu_window_us(int i)
 {
@@ -199,7 +202,7 @@ void mmu_add(struct mmu *m, const struct gc_record *r)
 		return;
 	}
 	t0 = r->at_ms * 1000;
-	if (m->open && (r->gc <= m->last_gc || t0 + 1000 < m->horizon))
+	if (m->open && (r->gc <= m->last_gc || t0 + BACK_US < m->horizon))
 		close_timeline(m);
 	m->last_gc = r->gc;
 	if (!m->open) {

@@ -8,6 +8,8 @@ static const int gogc_values[WHATIF_NGOGC] = { 50, 100, 200, 400 };
 
 /* The runtime's minimum heap at GOGC=100, MB. */
 #define MIN_HEAP_MB 4.0
+/* Live heaps below this do not tell the GOGC in force. */
+#define INFER_MIN_MB 8
 /* An "@" time above this is not believed (stats.c). */
 #define AT_MS_MAX 1000000000000LL
 
@@ -120,7 +122,9 @@ bool whatif_estimate(const struct whatif *w, struct whatif_est *e)
 			run_end += (double)(c->heap_end - c->prev_live);
 			run_goal += (double)(c->goal - c->prev_live);
 		}
-		if (c->prev_live + c->prev_roots > 0 && c->goal >= c->prev_live)
+		/* Small heaps say little: the MB are truncated, and the minimum
+		 * heap may be what decided. */
+		if (c->prev_live >= INFER_MIN_MB && c->goal >= c->prev_live)
 			gogcs[ng++] = 100.0 * (double)(c->goal - c->prev_live) /
 			              (double)(c->prev_live + c->prev_roots);
 		e->procs = c->procs;
