@@ -5,7 +5,8 @@
 #   make asan       run the unit tests under AddressSanitizer + UBSan
 #   make fuzz       build and run the parser fuzzer (FUZZ_SECONDS, default 60)
 #   make bench      parser throughput and memory benchmark, then the
-#                   dashboard's bytes to the terminal and CPU use
+#                   dashboard's bytes to the terminal and CPU use, then the
+#                   what-if predictions against real runs
 #   make demo       the dashboard over a bundled real trace
 #   make clean      remove everything the build made
 
@@ -102,6 +103,7 @@ fuzz:
 bench: $(BUILD)/gcwatch
 	@sh bench/run.sh $(BUILD)/gcwatch
 	@sh bench/tui.sh $(BUILD)/gcwatch
+	@sh bench/whatif.sh $(BUILD)/gcwatch
 
 # The dashboard over a real recorded trace, at its own pace (30 s; q
 # quits).  Without a terminal (CI) the same runs in batch mode and prints
