@@ -55,4 +55,7 @@ int64_t histo_max(const struct histo *h);
 /* Exact sum of the values added (0 when empty; INT64_MAX if it overflowed). */
 int64_t histo_sum(const struct histo *h);
 
+/* Add src's values to dst (as if each had been added to it). */
+void histo_merge(struct histo *dst, const struct histo *src);
+
 #endif

@@ -1,29 +1,28 @@
 /*
- * model.h - what the views read: a snapshot of everything gcwatch knows.
+ * model.h - what the views read: the input and its feeds.
  *
- * The ingest side (engine) keeps a live model on its own thread and the
- * dashboard copies it under a lock, at most once a frame, so drawing never
- * holds up reading.  A snapshot is plain data: views read it, never change
- * the ingest side through it.  Nothing here depends on libuv or ncurses.
+ * The ingest side (engine) keeps a live model on its own thread; the
+ * dashboard keeps a copy of its own and brings it up to date under the
+ * engine's lock at most once a frame (model_copy), copying only the feeds
+ * that changed since, and only their new records and lines.  A copy is
+ * plain data: views read it and never change the ingest side through it.
+ * Nothing here depends on libuv or ncurses.
  */
 #ifndef GCWATCH_MODEL_H
 #define GCWATCH_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "trace/gcrecord.h"
+#include "model/feed.h"
 #include "trace/gctrace.h"
-#include "model/stats.h"
 
-/* Recent records kept for the charts (the widest window). */
-#define MODEL_RECORDS 2048
-/* Lines of the program's own output kept for the output pane. */
-#define MODEL_LINES 200
-/* Bytes kept of each such line: longer lines are cut (the view cuts
- * further to the pane's width). */
-#define MODEL_LINE_MAX 400
+/* The widest chart window: every record a feed keeps. */
+#define MODEL_RECORDS FEED_RECORDS
+/* Feeds at most by default (--max-feeds). */
+#define MODEL_FEEDS_DEFAULT 1024
 
 /* Where the input stands (as enum src_state, for views without libuv). */
 enum model_input {
@@ -34,15 +33,8 @@ enum model_input {
 	MODEL_EXITED,   /* the program exited */
 };
 
-struct model_line {
-	uint16_t len;
-	uint8_t stream;    /* 0 stdout (or the only stream), 1 stderr */
-	uint8_t cut;       /* the line was longer than MODEL_LINE_MAX */
-	char text[MODEL_LINE_MAX]; /* raw bytes: sanitise before drawing */
-};
-
 struct model {
-	uint64_t version;  /* changes whenever anything below does */
+	uint64_t version;  /* changes whenever the input or a feed does */
 
 	/* The input. */
 	char name[256];    /* the command line, or the path */
@@ -55,19 +47,37 @@ struct model {
 	int term_signal;
 	uint64_t start_ms; /* when watching began (monotonic clock, ms) */
 	uint64_t end_ms;   /* when the input ended or the program exited, or 0 */
-
-	/* Collections: the whole run, and the most recent ones. */
-	struct stats stats;
-	struct gc_record recent[MODEL_RECORDS]; /* oldest first */
-	unsigned nrecent;
-	uint64_t total_records;
+	char alert[512];   /* an output's first failure, or "": raw, sanitise */
 	struct gctrace_counts counts;
 
-	/* The program's own output, oldest first. */
-	struct model_line lines[MODEL_LINES];
-	unsigned nlines;
-	uint64_t total_lines;
+	/* The feeds, in order of first appearance. */
+	struct feed **feeds;
+	unsigned nfeeds, max_feeds;
+	uint64_t feeds_refused; /* records and lines of feeds past max_feeds */
+	unsigned records_cap;   /* each feed's */
+	bool keep_lines;
 };
 
+/* A model for at most max_feeds feeds (0: MODEL_FEEDS_DEFAULT), each
+ * keeping records_cap recent records and, when keep_lines, its output
+ * lines.  NULL when out of memory. */
+struct model *model_new(unsigned max_feeds, unsigned records_cap, bool keep_lines);
+void model_free(struct model *m);
+
+/*
+ * The feed named name, added when new.  NULL when max_feeds are already
+ * there (counted in feeds_refused by the caller's use) or out of memory.
+ */
+struct feed *model_feed(struct model *m, const char *name);
+
+/* The feed named name, or NULL. */
+struct feed *model_find(const struct model *m, const char *name);
+
+/* The feed views show when none is chosen: the first one, or NULL. */
+const struct feed *model_first(const struct model *m);
+
+/* Bring dst (from model_new with the same settings) up to src: the input
+ * as it is, and the feeds that changed.  Returns the bytes copied. */
+size_t model_copy(struct model *dst, const struct model *src);
 
 #endif

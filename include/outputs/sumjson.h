@@ -21,12 +21,9 @@
 #include "analysis/analysis.h"
 #include "model/stats.h"
 
-/* One feed's block; source NULL writes null. */
+/* One feed's block; source NULL writes null; a NULL a (no analysis, as
+ * for several feeds pooled) writes null for its four members. */
 void sumjson_block(FILE *out, const char *source, const struct stats *s,
                    const struct analysis *a);
-
-/* The whole object for one feed (its block is also "all"), and a newline. */
-void sumjson_write_one(FILE *out, const char *source, const struct stats *s,
-                       const struct analysis *a);
 
 #endif

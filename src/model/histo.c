@@ -109,3 +109,17 @@ int64_t histo_sum(const struct histo *h)
 {
 	return h->sum;
 }
+
+void histo_merge(struct histo *dst, const struct histo *src)
+{
+	if (src->count == 0)
+		return;
+	for (unsigned i = 0; i < HISTO_BUCKETS; i++)
+		dst->bucket[i] += src->bucket[i];
+	if (dst->count == 0 || src->min < dst->min)
+		dst->min = src->min;
+	if (dst->count == 0 || src->max > dst->max)
+		dst->max = src->max;
+	dst->count += src->count;
+	dst->sum = src->sum > INT64_MAX - dst->sum ? INT64_MAX : dst->sum + src->sum;
+}

@@ -73,16 +73,10 @@ void sumjson_block(FILE *out, const char *source, const struct stats *s,
 	fputs("{\"source\":", out);
 	str(out, source);
 	stats_members(out, s);
-	analysis_json(a, s, out);
+	if (a)
+		analysis_json(a, s, out);
+	else
+		fputs(",\"mmu\":null,\"findings\":null,\"what_if\":null,"
+		      "\"what_if_inputs\":null", out);
 	fputc('}', out);
-}
-
-void sumjson_write_one(FILE *out, const char *source, const struct stats *s,
-                       const struct analysis *a)
-{
-	fputs("{\"feeds\":[", out);
-	sumjson_block(out, source, s, a);
-	fputs("],\"all\":", out);
-	sumjson_block(out, "all", s, a);
-	fputs("}\n", out);
 }
