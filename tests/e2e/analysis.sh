@@ -54,6 +54,23 @@ grep -q "what-if-limit: 'lots'" "$T/err" || fail "the bad size is not named"
 [ "$(st -b -q --summary-json "$T/no/such/dir/s.json" "$D/tiny-heap.log")" = 1 ] || fail "an unwritable file was not a failure"
 grep -q "cannot write $T/no/such/dir/s.json" "$T/err" || fail "the unwritable file is not named"
 
+# Two processes on one input (syslog prefixes): an analysis each, and
+# "all" pools the figures but has no timeline of its own.
+sed 's/^/app[11]: /' "$D/tiny-heap.log" | head -40 >"$T/a"
+sed 's/^/db[22]: /' "$D/healthy-gogc100.log" >"$T/b"
+paste -d '\n' "$T/a" "$T/b" | grep -v '^$' >"$T/two.log"
+[ "$(st -b -q --summary-json - --fail-if finding.tiny-heap "$T/two.log")" = 99 ] ||
+	fail "finding.tiny-heap should hold for app[11]: $(cat "$T/err")"
+grep -q "finding.tiny-heap' holds: .* in feed app\[11\]" "$T/err" || fail "the feed is not named: $(cat "$T/err")"
+python3 - "$T/out" <<'PY' || fail "bad --summary-json for two feeds"
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = [(f["source"], f["gc"]["count"], [x["name"] for x in f["findings"]]) for f in d["feeds"]]
+assert got == [("app[11]", 40, ["tiny-heap"]), ("db[22]", 17, [])], got
+assert d["all"]["gc"]["count"] == 57 and d["all"]["mmu"] is None, d["all"]
+assert all(f["mmu"]["10ms"] is not None for f in d["feeds"])
+PY
+
 # The text summary.
 [ "$(st -b "$D/periodic-forced.log")" = 0 ] || fail "gcwatch failed"
 grep -q '^mmu          10ms ' "$T/err" || fail "no mmu line"
