@@ -78,7 +78,8 @@ struct whatif_est {
 	double stw_us;           /* STW CPU per collection */
 	double procs;
 	double pacer;            /* (end - live) / (goal - live) */
-	double gogc;             /* inferred GOGC in force, or -1 */
+	double gogc;             /* inferred GOGC in force (90th percentile of
+	                            the collections' with 8 MB live), or -1 */
 	double nonheap_mb;       /* non-heap memory a limit is assumed to count,
 	                            besides WHATIF_NONHEAP_SHARE of the limit */
 	/* Measured over those collections. */

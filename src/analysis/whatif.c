@@ -149,8 +149,10 @@ bool whatif_estimate(const struct whatif *w, struct whatif_est *e)
 	if (e->pacer > 1.5)
 		e->pacer = 1.5;
 	if (ng) {
+		/* The 90th percentile: a memory limit only ever lowers the
+		 * goal below what GOGC gives. */
 		qsort(gogcs, ng, sizeof gogcs[0], cmp_dbl);
-		e->gogc = gogcs[ng / 2];
+		e->gogc = gogcs[(size_t)ceil(0.9 * ng) - 1];
 	}
 	e->nonheap_mb = e->roots_mb + WHATIF_NONHEAP_MB;
 	e->gc_cpu_pct = 100.0 * gc_cpu / interval;
