@@ -83,9 +83,10 @@ typedef void (*engine_signal_cb)(void *ctx, int signum);
 int engine_start(struct engine *e, engine_notify_cb notify, engine_signal_cb on_sig,
                  void *ctx);
 /* Bring a copy of the model up to date (from any thread; m from
- * model_new with the settings engine_model_settings gives).  Only feeds
- * that changed are copied; returns the bytes copied. */
-size_t engine_snapshot(struct engine *e, struct model *m);
+ * engine_model_new): rows of the feeds that changed, and feed focus
+ * (MODEL_FOCUS_AUTO: the first with collections) whole; returns the bytes
+ * copied (model_copy). */
+size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus);
 /* A model of the engine's settings, for engine_snapshot. */
 struct model *engine_model_new(const struct engine *e);
 /* True once the input has ended and the source is closed. */

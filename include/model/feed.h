@@ -9,8 +9,9 @@
  * dashboard reads a copy (feed_copy), which is skipped when the feed has
  * not changed since the copy was made.
  *
- * Memory is fixed per feed: at most records_cap records and FEED_LINES
- * lines, allocated as they first arrive (a feed with three collections
+ * Memory is fixed per feed: at most records_cap records and lines_cap
+ * (FEED_LINES unless set before the first line) lines, allocated as they
+ * first arrive (a feed with three collections
  * and no output holds three records).  See feed_bytes.  Nothing here
  * depends on libuv or ncurses.
  */
@@ -41,6 +42,25 @@ struct feed_line {
 	char text[FEED_LINE_MAX]; /* raw bytes: sanitise before drawing */
 };
 
+/*
+ * A feed in one line, for the fleet table: what the dashboard copies of
+ * every feed (the feed it shows is copied whole).  Window figures cover
+ * the last FEED_ROW_WINDOW collections.
+ */
+#define FEED_ROW_WINDOW 60
+
+struct feed_row {
+	char name[FEED_NAME_MAX];
+	unsigned index;            /* in the model's feeds */
+	uint64_t version;          /* the feed's, when the row was made */
+	uint64_t count, runs, last_ms;
+	double rate, cpu, assist;  /* collections/s (run), GC CPU % (window),
+	                              assist % of mark CPU (run); < 0 unknown */
+	int64_t p99, max;          /* pause over the window, us; GC_NULL */
+	int64_t live, goal;        /* MB of the last collection; GC_NULL */
+	int64_t assist_us, mark_us; /* mark CPU: assist, and all three (run) */
+};
+
 struct feed {
 	char name[FEED_NAME_MAX];
 	uint64_t version;          /* changes whenever anything below does */
@@ -54,7 +74,7 @@ struct feed {
 	struct gc_record *rec;
 	unsigned rec_cap, rec_alloc, rec_head, nrecent;
 	struct feed_line *lines;
-	unsigned lines_alloc, lines_head, nlines;
+	unsigned lines_cap, lines_alloc, lines_head, nlines;
 	bool keep_lines;
 	struct feed_line partial[2]; /* the line being assembled, per stream */
 };
@@ -88,5 +108,20 @@ size_t feed_copy(struct feed *dst, const struct feed *src);
 /* Bytes a feed uses now, and at most (full rings). */
 size_t feed_bytes(const struct feed *f);
 size_t feed_bytes_max(unsigned records_cap, bool keep_lines);
+
+/* True when record i starts a run (its gc number is not above the
+ * previous record's). */
+bool feed_is_restart(const struct feed *f, unsigned i);
+
+/* GC CPU of records first..last: the CPU time the collector used (sweep
+ * termination, assist and background marking, mark termination; idle
+ * workers are free, as in the runtime's own gc_cpu_fraction) over the wall
+ * time between the first and the last collection times P, in %; -1 when
+ * it cannot be told.  Only the latest run of the range counts, since "@"
+ * times restart with the process. */
+double feed_cpu_pct(const struct feed *f, unsigned first, unsigned last);
+
+/* The feed's row (index: its place in the model). */
+void feed_row(const struct feed *f, unsigned index, struct feed_row *row);
 
 #endif

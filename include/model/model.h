@@ -3,8 +3,10 @@
  *
  * The ingest side (engine) keeps a live model on its own thread; the
  * dashboard keeps a copy of its own and brings it up to date under the
- * engine's lock at most once a frame (model_copy), copying only the feeds
- * that changed since, and only their new records and lines.  A copy is
+ * engine's lock at most once a frame (model_copy): a row (struct
+ * feed_row) for each feed that changed since, and the one feed it shows
+ * whole, bringing over only its new records and lines.  A copy's memory
+ * is one feed and the rows, however many feeds there are.  A copy is
  * plain data: views read it and never change the ingest side through it.
  * Nothing here depends on libuv or ncurses.
  */
@@ -17,12 +19,19 @@
 #include <sys/types.h>
 
 #include "model/feed.h"
+#include "model/histo.h"
 #include "trace/gctrace.h"
 
 /* The widest chart window: every record a feed keeps. */
 #define MODEL_RECORDS FEED_RECORDS
 /* Feeds at most by default (--max-feeds). */
 #define MODEL_FEEDS_DEFAULT 1024
+/* The first MODEL_WIDE_FEEDS feeds keep records_cap recent records; the
+ * others at most MODEL_FLEET_RECORDS, so that a thousand busy feeds fit
+ * in about 60 MB (the charts of such a feed reach back that far). */
+#define MODEL_WIDE_FEEDS 8
+#define MODEL_FLEET_RECORDS 96
+#define MODEL_FLEET_LINES 24
 
 /* Where the input stands (as enum src_state, for views without libuv). */
 enum model_input {
@@ -56,7 +65,17 @@ struct model {
 	uint64_t feeds_refused; /* records and lines of feeds past max_feeds */
 	unsigned records_cap;   /* each feed's */
 	bool keep_lines;
+	struct histo all_pause; /* every feed's pauses, pooled */
+
+	/* In a copy (model_copy): a row per feed, and the one feed held whole
+	 * (the others are NULL in feeds[]).  NULL / 0 in a live model. */
+	struct feed_row *rows;
+	unsigned focus;
 };
+
+/* What model_copy holds whole when no feed is chosen: the first feed with
+ * collections. */
+#define MODEL_FOCUS_AUTO 0xffffffffu
 
 /* A model for at most max_feeds feeds (0: MODEL_FEEDS_DEFAULT), each
  * keeping records_cap recent records and, when keep_lines, its output
@@ -73,11 +92,16 @@ struct feed *model_feed(struct model *m, const char *name);
 /* The feed named name, or NULL. */
 struct feed *model_find(const struct model *m, const char *name);
 
-/* The feed views show when none is chosen: the first one, or NULL. */
-const struct feed *model_first(const struct model *m);
+/* Count a record in feed f of m (f from model_feed): the feed, and the
+ * pooled pauses. */
+void model_add_record(struct model *m, struct feed *f, const struct gc_record *r,
+                      uint64_t now_ms);
 
-/* Bring dst (from model_new with the same settings) up to src: the input
- * as it is, and the feeds that changed.  Returns the bytes copied. */
-size_t model_copy(struct model *dst, const struct model *src);
+/*
+ * Bring dst (from model_new with the same settings) up to src, a live
+ * model: the input as it is, the rows of the feeds that changed, and feed
+ * number focus (or MODEL_FOCUS_AUTO) whole.  Returns the bytes copied.
+ */
+size_t model_copy(struct model *dst, const struct model *src, unsigned focus);
 
 #endif

@@ -53,15 +53,4 @@ struct chartwin {
 void chartwin_plan(struct chartwin *w, const struct feed *fd, unsigned size,
                  int ncols);
 
-/* True when m->recent[i] starts a run (its gc number is not above the
- * previous record's). */
-bool chartwin_is_restart(const struct feed *fd, unsigned i);
-
-/* GC CPU of records first..last (indices in m->recent): the CPU time the
- * collector used (sweep termination, assist, background and idle marking,
- * mark termination) over the wall time between the first and the last
- * collection times P, in %; -1 when it cannot be told.  Only the latest
- * run of the range counts, since "@" times restart with the process. */
-double chartwin_cpu_pct(const struct feed *fd, unsigned first, unsigned last);
-
 #endif

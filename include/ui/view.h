@@ -24,7 +24,7 @@
 #define VIEW_MIN_W 60
 #define VIEW_MIN_H 16
 
-#define VIEW_FEED_AUTO 0xffffffffu
+#define VIEW_FEED_AUTO MODEL_FOCUS_AUTO
 
 /* What the fleet table is sorted by (the s key cycles). */
 enum view_sort {

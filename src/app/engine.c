@@ -152,7 +152,7 @@ static void on_record(void *ctx, const struct gc_record *r)
 	lock(e);
 	struct feed *f = demux_record(&e->demux, r);
 	if (f) {
-		feed_add_record(f, r, clock_now_ms());
+		model_add_record(e->live, f, r, clock_now_ms());
 		feed_analyse(e, f, r);
 	}
 	e->live->version++;
@@ -577,7 +577,7 @@ const struct engine_result *engine_result(const struct engine *e)
 	return &e->res;
 }
 
-size_t engine_snapshot(struct engine *e, struct model *m)
+size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus)
 {
 	struct model *l = e->live;
 
@@ -596,7 +596,7 @@ size_t engine_snapshot(struct engine *e, struct model *m)
 	l->exit_status = e->res.exit_status;
 	l->term_signal = e->res.term_signal;
 	engine_counts(e, &l->counts);
-	size_t bytes = model_copy(m, l);
+	size_t bytes = model_copy(m, l, focus);
 	uv_mutex_unlock(&e->mu);
 	return bytes;
 }

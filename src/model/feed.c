@@ -46,6 +46,7 @@ struct feed *feed_new(const char *name, unsigned records_cap, bool keep_lines)
 	snprintf(f->name, sizeof f->name, "%s", name ? name : "");
 	f->rec_cap = records_cap && records_cap < FEED_RECORDS ? records_cap : FEED_RECORDS;
 	f->keep_lines = keep_lines;
+	f->lines_cap = FEED_LINES;
 	stats_init(&f->stats);
 	return f;
 }
@@ -84,7 +85,7 @@ bool feed_add_record(struct feed *f, const struct gc_record *r, uint64_t now_ms)
 
 static void push_line(struct feed *f, const struct feed_line *l)
 {
-	if (make_room((void **)&f->lines, &f->lines_alloc, FEED_LINES, sizeof *f->lines,
+	if (make_room((void **)&f->lines, &f->lines_alloc, f->lines_cap, sizeof *f->lines,
 	              f->total_lines)) {
 		f->lines[f->total_lines % f->lines_alloc] = *l;
 		if (f->nlines < f->lines_alloc)
@@ -197,4 +198,105 @@ size_t feed_bytes_max(unsigned records_cap, bool keep_lines)
 		records_cap = FEED_RECORDS;
 	return sizeof(struct feed) + (size_t)records_cap * sizeof(struct gc_record) +
 	       (keep_lines ? FEED_LINES * sizeof(struct feed_line) : 0);
+}
+
+/* An "@" time above this (about 31 years) is a runtime printing bug (see
+ * stats.c), not a time. */
+#define AT_MS_MAX 1000000000000LL
+
+bool feed_is_restart(const struct feed *f, unsigned i)
+{
+	return i > 0 && i < f->nrecent && feed_record(f, i)->gc <= feed_record(f, i - 1)->gc;
+}
+
+static int64_t add_pos(int64_t sum, int64_t v)
+{
+	if (v <= 0)
+		return sum;
+	return v > INT64_MAX - sum ? INT64_MAX : sum + v;
+}
+
+double feed_cpu_pct(const struct feed *f, unsigned first, unsigned last)
+{
+	unsigned i, a = last + 1, b = 0;
+	int64_t cpu = 0;
+
+	if (last >= f->nrecent || first > last)
+		return -1;
+	/* The latest run only. */
+	for (i = last; i > first; i--)
+		if (feed_is_restart(f, i))
+			break;
+	first = i;
+	for (i = first; i <= last; i++) {
+		int64_t at = feed_record(f, i)->at_ms;
+		if (at < 0 || at > AT_MS_MAX)
+			continue;
+		if (a > last)
+			a = i;
+		b = i;
+	}
+	if (a > last || b <= a || feed_record(f, b)->at_ms <= feed_record(f, a)->at_ms ||
+	    feed_record(f, b)->procs <= 0)
+		return -1;
+	/*
+	 * n collections bound n-1 intervals: the first one's CPU was spent
+	 * before the span starts, so it is left out.  Idle mark workers are
+	 * left out too, as the runtime's own figure does (gc_cpu_fraction,
+	 * runtime/mgc.go): they only use Ps that had nothing else to do.
+	 */
+	for (i = a + 1; i <= b; i++) {
+		const struct gc_record *r = feed_record(f, i);
+		cpu = add_pos(cpu, r->cpu_sweep_term_us);
+		cpu = add_pos(cpu, r->cpu_assist_us);
+		cpu = add_pos(cpu, r->cpu_background_us);
+		cpu = add_pos(cpu, r->cpu_mark_term_us);
+	}
+	return 100.0 * (double)cpu /
+	       ((double)(feed_record(f, b)->at_ms - feed_record(f, a)->at_ms) * 1000.0 *
+	        feed_record(f, b)->procs);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void feed_row(const struct feed *f, unsigned index, struct feed_row *row)
+{
+	const struct stats *s = &f->stats;
+	int64_t pauses[FEED_ROW_WINDOW];
+	unsigned n = f->nrecent < FEED_ROW_WINDOW ? f->nrecent : FEED_ROW_WINDOW, np = 0;
+	double v;
+
+	memset(row, 0, sizeof *row);
+	snprintf(row->name, sizeof row->name, "%s", f->name);
+	row->index = index;
+	row->version = f->version;
+	row->count = s->count;
+	row->runs = s->runs;
+	row->last_ms = f->last_ms;
+	row->rate = stats_metric(s, "gc.rate", &v) == 0 ? v : -1;
+	row->assist = stats_metric(s, "mark.assist", &v) == 0 ? v : -1;
+	row->live = s->live_last;
+	row->assist_us = s->assist_us;
+	row->mark_us = s->assist_us + s->background_us + s->idle_us;
+	row->goal = f->nrecent ? feed_record(f, f->nrecent - 1)->heap_goal_mb : GC_NULL;
+	if (row->goal >= STATS_GOAL_OFF_MB)
+		row->goal = GC_NULL;
+	row->p99 = row->max = GC_NULL;
+	row->cpu = n ? feed_cpu_pct(f, f->nrecent - n, f->nrecent - 1) : -1;
+	for (unsigned i = f->nrecent - n; i < f->nrecent; i++) {
+		int64_t p = gcrecord_pause_us(feed_record(f, i));
+		if (p >= 0)
+			pauses[np++] = p;
+	}
+	if (np) {
+		/* Nearest rank, as the charts and stats' histogram answer. */
+		qsort(pauses, np, sizeof pauses[0], cmp_i64);
+		row->p99 = pauses[(np * 99 + 99) / 100 - 1];
+		row->max = pauses[np - 1];
+	}
 }

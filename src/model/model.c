@@ -12,6 +12,7 @@ struct model *model_new(unsigned max_feeds, unsigned records_cap, bool keep_line
 	m->max_feeds = max_feeds ? max_feeds : MODEL_FEEDS_DEFAULT;
 	m->records_cap = records_cap;
 	m->keep_lines = keep_lines;
+	histo_init(&m->all_pause);
 	if (!(m->feeds = calloc(m->max_feeds, sizeof *m->feeds))) {
 		free(m);
 		return NULL;
@@ -26,6 +27,7 @@ void model_free(struct model *m)
 	for (unsigned i = 0; i < m->nfeeds; i++)
 		feed_free(m->feeds[i]);
 	free(m->feeds);
+	free(m->rows);
 	free(m);
 }
 
@@ -48,7 +50,12 @@ struct feed *model_feed(struct model *m, const char *name)
 		return f;
 	if (m->nfeeds == m->max_feeds)
 		return NULL;
-	f = feed_new(name, m->records_cap, m->keep_lines);
+	unsigned cap = m->records_cap ? m->records_cap : FEED_RECORDS;
+	if (m->nfeeds >= MODEL_WIDE_FEEDS && cap > MODEL_FLEET_RECORDS)
+		cap = MODEL_FLEET_RECORDS;
+	f = feed_new(name, cap, m->keep_lines);
+	if (f && m->nfeeds >= MODEL_WIDE_FEEDS)
+		f->lines_cap = MODEL_FLEET_LINES;
 	if (f) {
 		m->feeds[m->nfeeds++] = f;
 		m->version++;
@@ -56,29 +63,64 @@ struct feed *model_feed(struct model *m, const char *name)
 	return f;
 }
 
-const struct feed *model_first(const struct model *m)
+void model_add_record(struct model *m, struct feed *f, const struct gc_record *r,
+                      uint64_t now_ms)
 {
-	return m->nfeeds ? m->feeds[0] : NULL;
+	feed_add_record(f, r, now_ms);
+	histo_add(&m->all_pause, gcrecord_pause_us(r));
+	m->version++;
 }
 
-size_t model_copy(struct model *dst, const struct model *src)
+/* The feed a copy holds whole: the one asked for, or the first with
+ * collections, or the first. */
+static unsigned focus_of(const struct model *src, unsigned focus)
 {
-	size_t bytes = 0;
-	struct feed **feeds = dst->feeds;
-	unsigned nfeeds = dst->nfeeds, max = dst->max_feeds;
+	if (focus < src->nfeeds)
+		return focus;
+	for (unsigned i = 0; i < src->nfeeds; i++)
+		if (src->feeds[i]->stats.count)
+			return i;
+	return 0;
+}
 
-	for (unsigned i = 0; i < src->nfeeds && i < max; i++) {
-		if (i == nfeeds) {
-			feeds[i] = feed_new(src->feeds[i]->name, src->records_cap, src->keep_lines);
-			if (!feeds[i])
-				break;
-			nfeeds++;
+size_t model_copy(struct model *dst, const struct model *src, unsigned focus)
+{
+	size_t bytes = sizeof *dst;
+	struct feed **feeds = dst->feeds;
+	struct feed_row *rows = dst->rows;
+	unsigned max = dst->max_feeds, n = src->nfeeds < max ? src->nfeeds : max;
+
+	if (!rows && !(rows = calloc(max, sizeof *rows)))
+		n = 0;
+	focus = focus_of(src, focus);
+	for (unsigned i = 0; i < n; i++) {
+		const struct feed *f = src->feeds[i];
+		/* A row only when its feed changed (version, or a new feed in
+		 * the slot). */
+		if (i >= dst->nfeeds || rows[i].version != f->version ||
+		    strcmp(rows[i].name, f->name)) {
+			feed_row(f, i, &rows[i]);
+			bytes += sizeof rows[i];
 		}
-		bytes += feed_copy(feeds[i], src->feeds[i]);
+		if (i != focus) {
+			feed_free(feeds[i]);
+			feeds[i] = NULL;
+			continue;
+		}
+		if (feeds[i] && feeds[i]->rec_cap != f->rec_cap) {
+			feed_free(feeds[i]);
+			feeds[i] = NULL;
+		}
+		if (!feeds[i])
+			feeds[i] = feed_new(f->name, f->rec_cap, src->keep_lines);
+		if (feeds[i])
+			bytes += feed_copy(feeds[i], f);
 	}
 	*dst = *src;
 	dst->feeds = feeds;
-	dst->nfeeds = nfeeds;
+	dst->rows = rows;
+	dst->nfeeds = n;
 	dst->max_feeds = max;
-	return bytes + sizeof *dst;
+	dst->focus = focus;
+	return bytes;
 }

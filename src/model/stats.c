@@ -196,7 +196,8 @@ static bool mark_share(const struct stats *s, int64_t part, double *value)
 
 static bool pause_ms(const struct stats *s, int64_t us, double *value)
 {
-	if (histo_count(&s->pause) == 0)
+	/* us < 0: a quantile of a saturated histogram, unknown. */
+	if (histo_count(&s->pause) == 0 || us < 0)
 		return false;
 	*value = (double)us / 1000.0;
 	return true;

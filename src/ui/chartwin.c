@@ -3,15 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An "@" time above this (about 31 years) is a runtime printing bug (see
- * stats.c), not a time. */
-#define AT_MS_MAX 1000000000000LL
-
-bool chartwin_is_restart(const struct feed *fd, unsigned i)
-{
-	return i > 0 && i < fd->nrecent && feed_record(fd, i)->gc <= feed_record(fd, i - 1)->gc;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -24,43 +15,6 @@ static int64_t add(int64_t sum, int64_t v)
 	if (v <= 0)
 		return sum;
 	return v > INT64_MAX - sum ? INT64_MAX : sum + v;
-}
-
-double chartwin_cpu_pct(const struct feed *fd, unsigned first, unsigned last)
-{
-	unsigned i, a = last + 1, b = 0;
-	int64_t cpu = 0;
-
-	if (last >= fd->nrecent || first > last)
-		return -1;
-	/* The latest run only. */
-	for (i = last; i > first; i--)
-		if (chartwin_is_restart(fd, i))
-			break;
-	first = i;
-	for (i = first; i <= last; i++) {
-		if (feed_record(fd, i)->at_ms < 0 || feed_record(fd, i)->at_ms > AT_MS_MAX)
-			continue;
-		if (a > last)
-			a = i;
-		b = i;
-	}
-	if (a > last || b <= a || feed_record(fd, b)->at_ms <= feed_record(fd, a)->at_ms || feed_record(fd, b)->procs <= 0)
-		return -1;
-	/*
-	 * n collections bound n-1 intervals: the first one's CPU was spent
-	 * before the span starts, so it is left out.  Idle mark workers are
-	 * left out too, as the runtime's own figure does (gc_cpu_fraction,
-	 * runtime/mgc.go): they only use Ps that had nothing else to do.
-	 */
-	for (i = a + 1; i <= b; i++) {
-		cpu = add(cpu, feed_record(fd, i)->cpu_sweep_term_us);
-		cpu = add(cpu, feed_record(fd, i)->cpu_assist_us);
-		cpu = add(cpu, feed_record(fd, i)->cpu_background_us);
-		cpu = add(cpu, feed_record(fd, i)->cpu_mark_term_us);
-	}
-	return 100.0 * (double)cpu /
-	       ((double)(feed_record(fd, b)->at_ms - feed_record(fd, a)->at_ms) * 1000.0 * feed_record(fd, b)->procs);
 }
 
 /*
@@ -78,7 +32,7 @@ static void plan(struct chartwin *w, const struct feed *fd)
 	long cur, taken = 0;
 
 	for (i = base + 1; i < fd->nrecent; i++)
-		restarts += chartwin_is_restart(fd, i);
+		restarts += feed_is_restart(fd, i);
 	data = w->ncols - (int)restarts;
 	if (data < 1)
 		data = 1;
@@ -91,7 +45,7 @@ static void plan(struct chartwin *w, const struct feed *fd)
 		if (target <= taken)
 			target = taken + 1;
 		while (cur - first + 1 < target - taken && first > (long)base &&
-		       !chartwin_is_restart(fd, (unsigned)first))
+		       !feed_is_restart(fd, (unsigned)first))
 			first--;
 		w->col[col].first = (int)first;
 		w->col[col].last = (int)cur;
@@ -103,7 +57,7 @@ static void plan(struct chartwin *w, const struct feed *fd)
 		taken += cur - first + 1;
 		t++;
 		w->first = (unsigned)first;
-		if (first > (long)base && chartwin_is_restart(fd, (unsigned)first) &&
+		if (first > (long)base && feed_is_restart(fd, (unsigned)first) &&
 		    col > 0)
 			w->col[--col].restart = true;
 		cur = first - 1;
@@ -141,7 +95,7 @@ static void figures(struct chartwin *w, const struct feed *fd)
 		w->pause_p99 = pauses[(np * 99 + 99) / 100 - 1];
 		w->pause_max = pauses[np - 1];
 	}
-	w->cpu_pct = chartwin_cpu_pct(fd, w->first, fd->nrecent - 1);
+	w->cpu_pct = feed_cpu_pct(fd, w->first, fd->nrecent - 1);
 }
 
 void chartwin_plan(struct chartwin *w, const struct feed *fd, unsigned size,

@@ -1,29 +1,20 @@
 /*
  * The fleet table: a row per feed (Go process) and a pooled row on top,
  * sorted by the column the s key chose, the selected row highlighted and
- * kept in view.  Window figures (GC CPU, pause p99 and max) cover each
- * feed's last `window` collections, as the charts of its own panes would.
+ * kept in view.  It reads the rows of a model copy (model_copy): window
+ * figures (GC CPU, pause p99 and max) cover each feed's last
+ * FEED_ROW_WINDOW collections.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text/fmt.h"
-#include "ui/chartwin.h"
 #include "ui/pane.h"
 #include "ui/sanitize.h"
 
 /* A feed silent this long shows as quiet. */
 #define QUIET_MS 10000
-
-struct row {
-	const struct feed *f; /* NULL: the pooled row */
-	unsigned index;       /* in m->feeds */
-	uint64_t count, runs;
-	double rate, cpu, assist; /* < 0: unknown */
-	int64_t p99, max, live, goal;
-	uint64_t seen_ms;
-};
 
 /* The columns, in the order shown; prio decides which go first on a
  * narrow terminal (lowest first).  The name takes what is left. */
@@ -50,57 +41,34 @@ static const struct {
 
 #define NAME_MIN 14
 
-static void fill_row(struct row *r, const struct feed *f, unsigned index,
-                     struct chartwin *w, unsigned window)
-{
-	const struct stats *s = &f->stats;
-	double v;
-
-	memset(r, 0, sizeof *r);
-	r->f = f;
-	r->index = index;
-	r->count = s->count;
-	r->runs = s->runs;
-	r->rate = stats_metric(s, "gc.rate", &v) == 0 ? v : -1;
-	r->assist = stats_metric(s, "mark.assist", &v) == 0 ? v : -1;
-	r->live = s->live_last;
-	r->goal = f->nrecent ? feed_record(f, f->nrecent - 1)->heap_goal_mb : GC_NULL;
-	if (r->goal >= STATS_GOAL_OFF_MB)
-		r->goal = GC_NULL;
-	r->seen_ms = f->last_ms;
-	chartwin_plan(w, f, window, 1);
-	r->cpu = w->cpu_pct;
-	r->p99 = w->pause_p99;
-	r->max = w->pause_max;
-}
-
-static void fill_all(struct row *r, const struct model *m, const struct row *rows,
+/* The pooled row: sums of the feeds' counts, rates and heaps, and the
+ * distribution of every feed's pauses over the run. */
+static void fill_all(struct feed_row *r, const struct model *m, const struct feed_row *rows,
                      unsigned n)
 {
-	struct stats all;
-	double v;
+	double assist = 0, mark = 0;
 
 	memset(r, 0, sizeof *r);
-	stats_init(&all);
-	r->rate = r->cpu = -1;
+	r->rate = r->cpu = r->assist = -1;
 	r->live = r->goal = GC_NULL;
 	for (unsigned i = 0; i < n; i++) {
-		stats_merge(&all, &rows[i].f->stats);
+		r->count += rows[i].count;
+		r->runs += rows[i].runs;
 		if (rows[i].rate >= 0)
 			r->rate = (r->rate < 0 ? 0 : r->rate) + rows[i].rate;
+		if (rows[i].live >= 0)
+			r->live = (r->live < 0 ? 0 : r->live) + rows[i].live;
 		if (rows[i].goal >= 0)
 			r->goal = (r->goal < 0 ? 0 : r->goal) + rows[i].goal;
-		if (rows[i].seen_ms > r->seen_ms)
-			r->seen_ms = rows[i].seen_ms;
+		if (rows[i].last_ms > r->last_ms)
+			r->last_ms = rows[i].last_ms;
+		assist += (double)rows[i].assist_us;
+		mark += (double)rows[i].mark_us;
 	}
-	r->count = all.count;
-	r->runs = all.runs;
-	r->live = all.live_last;
-	r->assist = stats_metric(&all, "mark.assist", &v) == 0 ? v : -1;
-	/* The pooled distribution of every feed's pauses, over the run. */
-	r->p99 = histo_count(&all.pause) ? histo_quantile(&all.pause, 0.99) : GC_NULL;
-	r->max = histo_count(&all.pause) ? histo_max(&all.pause) : GC_NULL;
-	(void)m;
+	if (mark > 0)
+		r->assist = 100.0 * assist / mark;
+	r->p99 = histo_count(&m->all_pause) ? histo_quantile(&m->all_pause, 0.99) : GC_NULL;
+	r->max = histo_count(&m->all_pause) ? histo_max(&m->all_pause) : GC_NULL;
 }
 
 static int sort_by;
@@ -112,11 +80,11 @@ static int cmp_num(double a, double b)
 
 static int cmp_rows(const void *pa, const void *pb)
 {
-	const struct row *a = pa, *b = pb;
+	const struct feed_row *a = pa, *b = pb;
 	int c = 0;
 
 	switch (sort_by) {
-	case VIEW_SORT_NAME: c = strcmp(a->f->name, b->f->name); break;
+	case VIEW_SORT_NAME: c = strcmp(a->name, b->name); break;
 	case VIEW_SORT_GCS: c = cmp_num((double)a->count, (double)b->count); break;
 	case VIEW_SORT_RATE: c = cmp_num(a->rate, b->rate); break;
 	case VIEW_SORT_CPU: c = cmp_num(a->cpu, b->cpu); break;
@@ -132,34 +100,27 @@ static int cmp_rows(const void *pa, const void *pb)
 
 /* A feed the table lists: it has collections and was heard from within
  * the retention. */
-static bool listed(const struct feed *f, const struct view_opts *o, uint64_t now_ms)
+static bool listed(const struct feed_row *r, const struct view_opts *o, uint64_t now_ms)
 {
-	return f->stats.count > 0 &&
-	       (!o->retention_ms || f->last_ms + o->retention_ms >= now_ms);
+	return r->count > 0 && (!o->retention_ms || r->last_ms + o->retention_ms >= now_ms);
 }
 
-/* The rows of the listed feeds, sorted as the view asks; returns how
- * many (NULL rows: out of memory, 0). */
+/* The rows of the listed feeds (a copy's, model_copy), sorted as the
+ * view asks; returns how many (NULL rows: none or out of memory, 0). */
 static unsigned make_rows(const struct model *m, const struct view_opts *o,
-                          unsigned window, uint64_t now_ms, struct row **out)
+                          uint64_t now_ms, struct feed_row **out)
 {
-	struct row *rows = calloc(m->nfeeds + 1, sizeof *rows);
-	struct chartwin *w = malloc(sizeof *w);
+	struct feed_row *rows = m->rows ? calloc(m->nfeeds + 1, sizeof *rows) : NULL;
 	unsigned n = 0;
 
-	if (!rows || !w) {
-		free(rows);
-		free(w);
-		*out = NULL;
+	*out = rows;
+	if (!rows)
 		return 0;
-	}
 	for (unsigned i = 0; i < m->nfeeds; i++)
-		if (listed(m->feeds[i], o, now_ms))
-			fill_row(&rows[n++], m->feeds[i], i, w, window);
-	free(w);
+		if (listed(&m->rows[i], o, now_ms))
+			rows[n++] = m->rows[i];
 	sort_by = o->sort;
 	qsort(rows, n, sizeof *rows, cmp_rows);
-	*out = rows;
 	return n;
 }
 
@@ -168,16 +129,16 @@ unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < m->nfeeds; i++)
-		n += listed(m->feeds[i], o, now_ms);
+	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
+		n += listed(&m->rows[i], o, now_ms);
 	return n;
 }
 
 unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta,
                          uint64_t now_ms)
 {
-	struct row *rows;
-	unsigned n = make_rows(m, o, o->window ? o->window : 60, now_ms, &rows), at = 0;
+	struct feed_row *rows;
+	unsigned n = make_rows(m, o, now_ms, &rows), at = 0;
 
 	if (!n) {
 		free(rows);
@@ -213,7 +174,8 @@ static void cell(struct grid *g, int x, int y, int w, const char *s, enum role r
 }
 
 static void draw_row(struct grid *g, int y, const struct rect *r, const struct frame *f,
-                     const struct row *row, const bool *on, int name_w, bool selected)
+                     const struct feed_row *row, bool pooled, const bool *on, int name_w,
+                     bool selected)
 {
 	char v[FMT_MAX + 8];
 	enum role base = selected ? ROLE_SELECT : ROLE_NORMAL;
@@ -222,11 +184,11 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 
 	if (selected)
 		grid_fill(g, r->x, y, r->w, 1, " ", ROLE_SELECT);
-	if (row->f) {
+	if (!pooled) {
 		bool cut;
-		const char *name = row->f->name[0] ? row->f->name : "(unprefixed)";
+		const char *name = row->name[0] ? row->name : "(unprefixed)";
 		int used = sanitize_text(g, x, y, name_w, name, strlen(name), f->gl->ascii,
-		                         selected ? ROLE_SELECT : feed_role(row->f->name), &cut);
+		                         selected ? ROLE_SELECT : feed_role(row->name), &cut);
 		if (cut && used > 0)
 			grid_put(g, x + used - 1, y, f->gl->ellipsis, base);
 	} else {
@@ -240,11 +202,11 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 		x += 1;
 		switch (c) {
 		case C_STATE:
-			if (!row->f) {
+			if (pooled) {
 				v[0] = 0;
 			} else if (ended) {
 				snprintf(v, sizeof v, "ended");
-			} else if (f->now_ms > row->seen_ms + QUIET_MS) {
+			} else if (f->now_ms > row->last_ms + QUIET_MS) {
 				snprintf(v, sizeof v, "quiet");
 				role = selected ? base : ROLE_WARN;
 			} else {
@@ -296,10 +258,10 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 			break;
 		case C_RUNS: fmt_count(v, row->runs); break;
 		case C_SEEN:
-			if (!row->seen_ms || row->seen_ms > f->now_ms)
+			if (!row->last_ms || row->last_ms > f->now_ms)
 				snprintf(v, sizeof v, "now");
 			else
-				fmt_elapsed(v, f->now_ms - row->seen_ms);
+				fmt_elapsed(v, f->now_ms - row->last_ms);
 			break;
 		}
 		cell(g, x, y, cols[c].w, v, role);
@@ -310,8 +272,8 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 static void fleet_draw(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct view_opts *o = f->o;
-	struct row *rows, all;
-	unsigned n = make_rows(f->m, o, f->window, f->now_ms, &rows);
+	struct feed_row *rows, all;
+	unsigned n = make_rows(f->m, o, f->now_ms, &rows);
 	bool on[C_NCOLS];
 	int used = 1, name_w, y = r->y;
 
@@ -353,7 +315,7 @@ static void fleet_draw(struct grid *g, const struct rect *r, const struct frame 
 		x += cols[c].w;
 	}
 	y++;
-	draw_row(g, y++, r, f, &all, on, name_w, false);
+	draw_row(g, y++, r, f, &all, true, on, name_w, false);
 
 	/* Scroll so that the selected feed is in view. */
 	int rows_h = r->y + r->h - y, sel = 0;
@@ -363,7 +325,7 @@ static void fleet_draw(struct grid *g, const struct rect *r, const struct frame 
 	int top = sel >= rows_h ? sel - rows_h + 1 : 0;
 	/* A selection not in the table (none yet) is its first row. */
 	for (int i = top; i < (int)n && y < r->y + r->h; i++)
-		draw_row(g, y++, r, f, &rows[i], on, name_w, i == sel);
+		draw_row(g, y++, r, f, &rows[i], false, on, name_w, i == sel);
 	/* More rows above or below: a mark in the left margin. */
 	if (top > 0)
 		grid_text(g, r->x, r->y + 2, 1, f->gl->ascii ? "^" : "\u25b2", ROLE_DIM);

@@ -126,9 +126,9 @@ static void fleet_row(struct grid *g, const struct rect *r, const struct frame *
 	uint64_t gcs = 0, elapsed = 0, until = m->end_ms ? m->end_ms : f->now_ms;
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < m->nfeeds; i++)
-		if (m->feeds[i]->stats.count) {
-			gcs += m->feeds[i]->stats.count;
+	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
+		if (m->rows[i].count) {
+			gcs += m->rows[i].count;
 			n++;
 		}
 	if (until > m->start_ms)

@@ -151,7 +151,7 @@ static void draw(struct tui *t)
 	uint64_t now = clock_now_ms();
 
 	if (!t->vo.frozen)
-		t->snapshot_bytes += engine_snapshot(t->e, t->model);
+		t->snapshot_bytes += engine_snapshot(t->e, t->model, t->vo.feed);
 	if (!t->grid || t->grid->w != COLS || t->grid->h != LINES) {
 		grid_free(t->grid);
 		t->grid = grid_new(COLS, LINES);

@@ -190,15 +190,17 @@ static const struct feed *shown_feed(const struct model *m, const struct view_op
 	static struct feed none;
 	static bool none_ready;
 
-	if (o->feed < m->nfeeds)
+	/* A copy holds one feed whole (the one chosen, or the first with
+	 * collections: behind a prefix the input's own feed may hold only
+	 * text); a live model (tests) holds them all. */
+	if (o->feed < m->nfeeds && m->feeds[o->feed])
 		return m->feeds[o->feed];
-	/* Not chosen: the first feed with collections (behind a prefix the
-	 * input's own feed may hold only text). */
 	for (unsigned i = 0; i < m->nfeeds; i++)
-		if (m->feeds[i]->stats.count > 0)
+		if (m->feeds[i] && m->feeds[i]->stats.count > 0)
 			return m->feeds[i];
-	if (m->nfeeds)
-		return m->feeds[0];
+	for (unsigned i = 0; i < m->nfeeds; i++)
+		if (m->feeds[i])
+			return m->feeds[i];
 	if (!none_ready) {
 		stats_init(&none.stats);
 		none_ready = true;

@@ -119,7 +119,7 @@ static void test_copy_incremental(void **state)
 		}
 		feed_add_text(a, 0, "x\n", 2, g);
 		live->version++;
-		size_t bytes = model_copy(snap, live);
+		size_t bytes = model_copy(snap, live, MODEL_FOCUS_AUTO);
 		assert_int_equal(snap->nfeeds, 1);
 		const struct feed *s = snap->feeds[0];
 		assert_int_equal(s->nrecent, a->nrecent);
@@ -127,13 +127,53 @@ static void test_copy_incremental(void **state)
 			assert_int_equal(feed_record(s, i)->gc, feed_record(a, i)->gc);
 		assert_int_equal(s->stats.count, a->stats.count);
 		assert_int_equal(s->nlines, a->nlines);
-		/* Never more than the new records, the feed and the model. */
+		/* Never more than the new records, the feed, its row and the
+		 * model. */
 		assert_true(bytes <= (size_t)(n + 0) * sizeof(struct gc_record) +
 		                     sizeof(struct feed_line) + sizeof(struct feed) +
-		                     sizeof(struct model));
+		                     sizeof(struct feed_row) + sizeof(struct model));
+		assert_int_equal(snap->rows[0].count, a->stats.count);
 		/* Unchanged: only the model's own fields. */
-		assert_int_equal(model_copy(snap, live), sizeof(struct model));
+		assert_int_equal(model_copy(snap, live, MODEL_FOCUS_AUTO), sizeof(struct model));
 	}
+	model_free(live);
+	model_free(snap);
+}
+
+/* A copy holds the focused feed whole and a row for every feed; moving
+ * the focus frees the old one. */
+static void test_copy_focus(void **state)
+{
+	(void)state;
+	struct model *live = model_new(8, 0, false), *snap = model_new(8, 0, false);
+	model_feed(live, "");
+	for (int k = 0; k < 3; k++) {
+		char name[8];
+		snprintf(name, sizeof name, "p%d", k);
+		struct feed *f = model_feed(live, name);
+		for (uint64_t g = 1; g <= (uint64_t)(10 * (k + 1)); g++) {
+			struct gc_record r = rec(g);
+			model_add_record(live, f, &r, g);
+		}
+	}
+	model_copy(snap, live, MODEL_FOCUS_AUTO);
+	assert_int_equal(snap->nfeeds, 4);
+	assert_int_equal(snap->focus, 1); /* the first with collections */
+	assert_null(snap->feeds[0]);
+	assert_non_null(snap->feeds[1]);
+	assert_null(snap->feeds[2]);
+	assert_int_equal(snap->feeds[1]->nrecent, 10);
+	for (unsigned i = 1; i < 4; i++) {
+		assert_int_equal(snap->rows[i].count, 10 * i);
+		assert_int_equal(snap->rows[i].index, i);
+		/* Pauses 10 + gc us: the window's max is the newest's. */
+		assert_int_equal(snap->rows[i].max, 10 + 10 * (int64_t)i);
+	}
+	assert_int_equal(histo_count(&snap->all_pause), 60);
+	model_copy(snap, live, 3);
+	assert_null(snap->feeds[1]);
+	assert_non_null(snap->feeds[3]);
+	assert_int_equal(snap->feeds[3]->stats.count, 30);
 	model_free(live);
 	model_free(snap);
 }
@@ -159,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_restart_counted),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_copy_incremental),
+		cmocka_unit_test(test_copy_focus),
 		cmocka_unit_test(test_max_feeds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -435,7 +435,7 @@ static struct model *fleet(unsigned n)
 			r.gc = k % 7 == 6 && i == count / 2 ? (gc = 1) : ++gc;
 			r.at_ms = (int64_t)i * (200 + 50 * k);
 			snprintf(r.source, sizeof r.source, "%.40s", name);
-			feed_add_record(f, &r, m->start_ms + 20000 + 60000 * i / count);
+			model_add_record(m, f, &r, m->start_ms + 20000 + 60000 * i / count);
 		}
 		m->counts.records += count;
 	}
@@ -460,7 +460,9 @@ static void test_golden_fleet(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct model *m = fleet(cases[i].feeds);
+		/* What the dashboard draws: a copy of the live model. */
+		struct model *live = fleet(cases[i].feeds), *m = model_new(0, FEED_RECORDS, true);
+		model_copy(m, live, MODEL_FOCUS_AUTO);
 		struct view_opts o = opts(cases[i].ascii);
 		o.fleet = true;
 		o.sort = cases[i].sort;
@@ -468,7 +470,7 @@ static void test_golden_fleet(void **state)
 		struct grid *g = render(m, &o, cases[i].w, cases[i].h, NOW(m));
 		golden(cases[i].name, g, cases[i].ascii);
 		/* The selected feed is on screen, in the selection's role. */
-		const char *name = m->feeds[o.sel]->name;
+		const char *name = m->rows[o.sel].name;
 		char shown[16];
 		int y = -1;
 		snprintf(shown, sizeof shown, "%.12s", name);
@@ -485,6 +487,7 @@ static void test_golden_fleet(void **state)
 		assert_true(contains(g, cases[i].ascii ? "j/k select" : "j/k select"));
 		grid_free(g);
 		model_free(m);
+		model_free(live);
 	}
 }
 
@@ -492,9 +495,10 @@ static void test_golden_fleet(void **state)
  * Enter's feed is what the panes then show. */
 static void test_fleet_moves(void **state)
 {
-	struct model *m = fleet(10);
+	struct model *live = fleet(10), *m = model_new(0, FEED_RECORDS, true);
 	struct view_opts o = opts(false);
 
+	model_copy(m, live, MODEL_FOCUS_AUTO);
 	(void)state;
 	o.fleet = true;
 	o.sort = VIEW_SORT_GCS;
@@ -504,7 +508,7 @@ static void test_fleet_moves(void **state)
 	/* Walk down the whole table: counts never grow. */
 	uint64_t last = UINT64_MAX;
 	for (int i = 0; i < 12; i++) {
-		uint64_t c = m->feeds[o.sel]->stats.count;
+		uint64_t c = m->rows[o.sel].count;
 		if (i > 0 && i < 10)
 			assert_true(c <= last);
 		last = c;
@@ -522,16 +526,20 @@ static void test_fleet_moves(void **state)
 	assert_int_equal(view_fleet_move(m, &o, 1, NOW(m)), bottom);
 	o.sel = view_fleet_move(m, &o, -100, NOW(m));
 	for (unsigned i = 1; i < m->nfeeds; i++)
-		assert_true(m->feeds[i]->stats.count <= m->feeds[o.sel]->stats.count);
-	/* Open it: the panes show that feed and name it in the header. */
+		assert_true(m->rows[i].count <= m->rows[o.sel].count);
+	/* Open it: the copy holds that feed whole; the panes show it and
+	 * name it in the header. */
 	o.fleet = false;
 	o.feed = o.sel;
+	model_copy(m, live, o.feed);
+	assert_non_null(m->feeds[o.sel]);
 	struct grid *g = render(m, &o, 100, 30, NOW(m));
 	char want[FEED_NAME_MAX + 8];
 	snprintf(want, sizeof want, "\u203a %s", m->feeds[o.sel]->name);
 	assert_true(contains(g, want));
 	grid_free(g);
 	model_free(m);
+	model_free(live);
 }
 
 static void test_golden_steady(void **state)
@@ -1166,12 +1174,12 @@ static void test_window_plan(void **state)
 	for (c = 0; c < 40; c++) {
 		if (w->col[c].restart) {
 			used++;
-			assert_true(chartwin_is_restart(F(r), (unsigned)w->col[c + 1].first));
+			assert_true(feed_is_restart(F(r), (unsigned)w->col[c + 1].first));
 			assert_int_equal(feed_record(F(r), (unsigned)w->col[c + 1].first)->gc, 1);
 		} else if (w->col[c].first >= 0) {
 			int i;
 			for (i = w->col[c].first + 1; i <= w->col[c].last; i++)
-				assert_false(chartwin_is_restart(F(r), (unsigned)i));
+				assert_false(feed_is_restart(F(r), (unsigned)i));
 		}
 	}
 	assert_int_equal(used, 1);
@@ -1203,14 +1211,14 @@ static void test_window_cpu(void **state)
 
 	(void)state;
 	add_record(m, &a);
-	assert_true(chartwin_cpu_pct(F(m), 0, 0) < 0); /* one point: no span */
+	assert_true(feed_cpu_pct(F(m), 0, 0) < 0); /* one point: no span */
 	add_record(m, &b);
 	/* gc 4's CPU (1.8+1.4+2.5+0+0.096 ms) over 37 ms x 4 P. */
 	want = 100.0 * (1800 + 1400 + 2500 + 0 + 96) / (37.0 * 1000 * 4);
-	assert_float_equal(chartwin_cpu_pct(F(m), 0, 1), want, 1e-9);
+	assert_float_equal(feed_cpu_pct(F(m), 0, 1), want, 1e-9);
 	/* After a restart only the new run counts: one record, unknown. */
 	add_record(m, &c);
-	assert_true(chartwin_cpu_pct(F(m), 0, 2) < 0);
+	assert_true(feed_cpu_pct(F(m), 0, 2) < 0);
 	model_free(m);
 }
 
