@@ -12,7 +12,8 @@
 #   peak heap  95th percentile of the heap at the end of each cycle;
 #              target +-15%
 # Prints a table (the README carries one).  A missed target is reported
-# and makes the exit status 1; the figures depend on the machine's load.
+# (MISSED), not failed, as in bench/run.sh: the figures depend on the
+# machine's load.  A run that fails is a failure.
 # WHATIF_SECONDS, WHATIF_LIVE, WHATIF_RATE, WHATIF_LIMIT override the
 # defaults (10 s, 16 MB, 100 MB/s, 36 MB).
 set -eu
@@ -87,5 +88,4 @@ for label, pk, mk in rows:
           + ("" if ok else " MISSED"))
 print("bench: what-if " + ("all within +-20% GC CPU and +-15% peak heap" if not bad
       else f"{bad} row(s) outside the targets"))
-sys.exit(1 if bad else 0)
 PY
