@@ -7,7 +7,8 @@
 #   make bench      parser throughput and memory benchmark, then the
 #                   dashboard's bytes to the terminal and CPU use, then
 #                   the dashboard with 100 and 1024 feeds, then
-#                   the parser's fidelity on torn streams (bench/fidelity.sh)
+#                   the parser's fidelity on torn streams (bench/fidelity.sh),
+#                   then the what-if predictions against real runs
 #   make demo       the dashboard over a bundled real trace
 #   make clean      remove everything the build made
 
@@ -106,6 +107,7 @@ bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity
 	@sh bench/tui.sh $(BUILD)/gcwatch
 	@python3 bench/feeds.py $(BUILD)/gcwatch
 	@sh bench/fidelity.sh $(BUILD)
+	@sh bench/whatif.sh $(BUILD)/gcwatch
 
 # The dashboard over a real recorded trace, at its own pace (30 s; q
 # quits).  Without a terminal (CI) the same runs in batch mode and prints

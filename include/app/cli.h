@@ -34,6 +34,8 @@ struct options {
 	uint64_t feed_retention_ms; /* --feed-retention DURATION (default 1 h) */
 	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */
 	int ngates;
+	const char *summary_json; /* --summary-json FILE ("-" = stdout) */
+	double whatif_limit_mb;  /* --what-if-limit SIZE, 0 none */
 	bool help, version;
 };
 

@@ -21,7 +21,11 @@
 #include <stdio.h>
 
 #include "trace/gctrace.h"
+#include "analysis/analysis.h"
 #include "model/stats.h"
+
+/* Feeds that get an analysis (MMU, findings, what-if), first come. */
+#define ENGINE_ANALYSES 64
 
 struct engine_opts {
 	char **command;         /* run this, or NULL */
@@ -37,6 +41,9 @@ struct engine_opts {
 	unsigned max_feeds;     /* feeds at most (0: MODEL_FEEDS_DEFAULT) */
 	bool dashboard;         /* keep the program's output lines for a view;
 	                           the program gets no terminal stdin */
+	bool stdout_taken;      /* stdout carries something else (--summary-json
+	                           -): the program's stdout goes to stderr */
+	struct analysis_opts analysis; /* what the trace does not say */
 };
 
 /* How the input ended, for the summary and the exit status. */
@@ -95,6 +102,10 @@ const struct stats *engine_stats(const struct engine *e);
 /* The live model: read it only when the engine is not running (after
  * engine_run, or engine_join). */
 const struct model *engine_model(const struct engine *e);
+/* Feed f's analysis, or NULL (no record yet, or f is past the first
+ * ENGINE_ANALYSES feeds); read it when the engine is not running. */
+struct feed;
+const struct analysis *engine_analysis(const struct engine *e, const struct feed *f);
 const struct engine_result *engine_result(const struct engine *e);
 
 /* The parsers' counters added over the streams. */

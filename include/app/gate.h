@@ -6,7 +6,10 @@
  * figures (stats_metric_names); OP one of > >= < <= == !=; the unit must
  * fit the metric: us, ms, s for times (default ms), KB, MB, GB, TB for
  * sizes (default MB; powers of 1024, as the runtime's MB), % for shares,
- * /s (or /min, /h) for the rate.  Nothing here depends on libuv or ncurses.
+ * /s (or /min, /h) for the rate.  The analysis adds mmu.10ms, mmu.50ms,
+ * mmu.100ms, mmu.1s (in %: 'mmu.10ms < 50%') and finding.NAME, which is a
+ * condition alone ('finding.assist' holds when that finding is raised).
+ * Nothing here depends on libuv or ncurses.
  */
 #ifndef GCWATCH_GATE_H
 #define GCWATCH_GATE_H
@@ -14,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analysis/analysis.h"
 #include "model/stats.h"
 
 /* The exit status when a condition holds (and the command, if any, exited
@@ -33,11 +37,13 @@ struct gate {
 int gate_parse(const char *expr, struct gate *g, char *err, size_t errlen);
 
 /*
- * Does the condition hold for s?  *actual gets the metric's value (base
- * unit).  A metric without a value (no collections) does not hold.
+ * Does the condition hold for one feed's s and a (a may be NULL: then the
+ * analysis metrics have no value)?  *actual gets the metric's value (base
+ * unit; 1 or 0 for a finding).  A metric without a value (no collections)
+ * does not hold.
  */
-bool gate_holds(const struct gate *g, const struct stats *s, double *actual,
-                bool *has_value);
+bool gate_holds(const struct gate *g, const struct stats *s,
+                const struct analysis *a, double *actual, bool *has_value);
 
 /* The base unit of the metric's values: "ms", "MB", "%", "/s" or "". */
 const char *gate_unit(const struct gate *g);

@@ -1,5 +1,7 @@
 #include "app/cli.h"
 
+#include "analysis/analysis.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -162,6 +164,19 @@ static int set_fail_if(struct options *o, const char *a, char *msg, size_t cap)
 	return 0;
 }
 
+static int set_summary_json(struct options *o, const char *a, char *msg, size_t cap)
+{
+	o->summary_json = a;
+	return 0;
+}
+
+static int set_whatif_limit(struct options *o, const char *a, char *msg, size_t cap)
+{
+	if (!analysis_parse_size(a, 1, &o->whatif_limit_mb))
+		return MSG("--what-if-limit: '%s' is not a size (512MB, 2GB; no unit: MB)", a);
+	return 0;
+}
+
 static int set_summary(struct options *o, const char *a, char *msg, size_t cap)
 {
 	o->summary = 1;
@@ -246,7 +261,12 @@ static const struct cli_opt opts[] = {
 	  "highlight mark assist above PCT% of mark CPU (25)", set_assist_warn },
 	{ "fail-if", 0, required_argument, "EXPR",
 	  "at the end, exit 99 when EXPR holds, e.g.\n"
-	  "'pause.p99 > 5ms', 'gc.cpu > 10%', 'heap.live.max > 512MB'", set_fail_if },
+	  "'pause.p99 > 5ms', 'gc.cpu > 10%', 'mmu.10ms < 50%',\n"
+	  "finding.NAME (holds when that finding is raised)", set_fail_if },
+	{ "summary-json", 0, required_argument, "FILE",
+	  "the summary as JSON to FILE (- = stdout)", set_summary_json },
+	{ "what-if-limit", 0, required_argument, "SIZE",
+	  "also predict under a memory limit, e.g. 512MB", set_whatif_limit },
 	{ "max-feeds", 0, required_argument, "N",
 	  "at most N processes (feeds) kept apart (1024); more are counted", set_max_feeds },
 	{ "feed-retention", 0, required_argument, "TIME",
@@ -329,6 +349,13 @@ static int check_operands(int argc, char **argv, struct options *o, FILE *err)
 	if (o->json_path && o->csv_path && strcmp(o->json_path, "-") == 0 &&
 	    strcmp(o->csv_path, "-") == 0) {
 		fputs("gcwatch: --json - and --csv - cannot both use standard output\n", err);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->summary_json && strcmp(o->summary_json, "-") == 0 &&
+	    ((o->json_path && strcmp(o->json_path, "-") == 0) ||
+	     (o->csv_path && strcmp(o->csv_path, "-") == 0))) {
+		fputs("gcwatch: --summary-json - cannot share standard output with the "
+		      "records\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include "analysis/analysis.h"
 #include "model/demux.h"
 #include "model/model.h"
 #include "text/clock.h"
@@ -53,6 +54,15 @@ struct engine {
 	struct recsinks *outs; /* --json, --csv, -r */
 	int outs_closed;
 	int outs_can_wait;     /* the input is a regular file: pause, not drop */
+	/* Each feed's analysis (MMU, findings, what-if), made at its first
+	 * record, for the first ENGINE_ANALYSES feeds (about 220 KB each);
+	 * the ingest thread alone touches them while the engine runs. */
+	struct {
+		const struct feed *feed;
+		struct analysis *a;
+	} analyses[ENGINE_ANALYSES];
+	unsigned nanalyses;
+	uint64_t analyses_refused; /* records of feeds beyond them */
 	uv_timer_t idle, press;
 	int idle_on, paused;
 	int text_gone[2];      /* our stdout/stderr reader went away */
@@ -108,14 +118,44 @@ static void changed(struct engine *e)
 
 /* ---- the model and the outputs ---------------------------------------- */
 
+/* The analysis of feed f, made on its first record; NULL past the cap
+ * (or out of memory). */
+static struct analysis *analysis_for(struct engine *e, const struct feed *f, bool make)
+{
+	for (unsigned i = 0; i < e->nanalyses; i++)
+		if (e->analyses[i].feed == f)
+			return e->analyses[i].a;
+	if (!make || e->nanalyses == ENGINE_ANALYSES)
+		return NULL;
+	struct analysis *a = malloc(sizeof *a);
+	if (!a)
+		return NULL;
+	analysis_init(a, &e->o.analysis);
+	e->analyses[e->nanalyses].feed = f;
+	e->analyses[e->nanalyses++].a = a;
+	return a;
+}
+
+static void feed_analyse(struct engine *e, const struct feed *f, const struct gc_record *r)
+{
+	struct analysis *a = analysis_for(e, f, true);
+
+	if (a)
+		analysis_add(a, r);
+	else
+		e->analyses_refused++;
+}
+
 static void on_record(void *ctx, const struct gc_record *r)
 {
 	struct engine *e = ((struct stream_ctx *)ctx)->e;
 
 	lock(e);
 	struct feed *f = demux_record(&e->demux, r);
-	if (f)
+	if (f) {
 		model_add_record(e->live, f, r, clock_now_ms());
+		feed_analyse(e, f, r);
+	}
 	e->live->version++;
 	unlock(e);
 	changed(e);
@@ -425,7 +465,8 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		/* The program's stdout to ours, its stderr to ours; all of it to
 		 * stderr when stdout carries the records. */
 		e->text[1] = outq_new(STDERR_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
-		e->text[0] = recsinks_use_stdout(e->outs) ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
+		e->text[0] = recsinks_use_stdout(e->outs) || o->stdout_taken
+		             ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
 	}
 
 	if (o->command) {
@@ -537,6 +578,11 @@ const struct stats *engine_stats(const struct engine *e)
 const struct model *engine_model(const struct engine *e)
 {
 	return e->live;
+}
+
+const struct analysis *engine_analysis(const struct engine *e, const struct feed *f)
+{
+	return analysis_for((struct engine *)e, f, false);
 }
 
 const struct engine_result *engine_result(const struct engine *e)
@@ -684,6 +730,8 @@ void engine_free(struct engine *e)
 		free(e->textbuf[i]);
 	}
 	model_free(e->live);
+	for (unsigned i = 0; i < e->nanalyses; i++)
+		free(e->analyses[i].a);
 	uv_mutex_destroy(&e->mu);
 	free(e);
 }

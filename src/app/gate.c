@@ -8,7 +8,7 @@
 #include <string.h>
 
 enum op { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ, OP_NE };
-enum kind { K_TIME, K_SIZE, K_PCT, K_RATE, K_COUNT };
+enum kind { K_TIME, K_SIZE, K_PCT, K_RATE, K_COUNT, K_FINDING };
 
 /* What unit a metric is in, from its name. */
 static enum kind kind_of(const char *m)
@@ -17,8 +17,11 @@ static enum kind kind_of(const char *m)
 		return K_TIME;
 	if (strncmp(m, "heap.", 5) == 0)
 		return K_SIZE;
-	if (strcmp(m, "gc.cpu") == 0 || strncmp(m, "mark.", 5) == 0)
+	if (strcmp(m, "gc.cpu") == 0 || strncmp(m, "mark.", 5) == 0 ||
+	    strncmp(m, "mmu.", 4) == 0)
 		return K_PCT;
+	if (strncmp(m, "finding.", 8) == 0)
+		return K_FINDING;
 	if (strcmp(m, "gc.rate") == 0)
 		return K_RATE;
 	return K_COUNT;
@@ -46,6 +49,7 @@ static const char *const unit_help[] = {
 	[K_PCT] = "a percentage: 10%",
 	[K_RATE] = "a rate: 20/s, 3/min",
 	[K_COUNT] = "a count, without a unit",
+	[K_FINDING] = "nothing: a finding is a condition alone",
 };
 
 static int known_metric(const char *m)
@@ -53,33 +57,38 @@ static int known_metric(const char *m)
 	for (const char *const *n = stats_metric_names(); *n; n++)
 		if (strcmp(*n, m) == 0)
 			return 1;
-	return 0;
+	return analysis_metric_known(m);
 }
 
+/* The metric names of both tables, for the message. */
 static void list_metrics(char *buf, size_t len)
 {
+	const char *const *tables[] = { stats_metric_names(), analysis_metric_names() };
 	size_t k = 0;
 
-	for (const char *const *n = stats_metric_names(); *n && k + 1 < len; n++) {
-		int w = snprintf(buf + k, len - k, "%s%s", k ? " " : "", *n);
-		if (w < 0)
-			break;
-		k += (size_t)w;
-	}
+	buf[0] = 0;
+	for (int t = 0; t < 2; t++)
+		for (const char *const *n = tables[t]; *n && k + 1 < len; n++) {
+			int w = snprintf(buf + k, len - k, "%s%s", k ? " " : "", *n);
+			if (w < 0 || (size_t)w >= len - k)
+				return;
+			k += (size_t)w;
+		}
 }
 
 int gate_parse(const char *expr, struct gate *g, char *err, size_t errlen)
 {
 	const char *p = expr;
 	size_t n;
-	char names[512];
+	char names[1024];
 
 	memset(g, 0, sizeof *g);
 	snprintf(g->text, sizeof g->text, "%s", expr);
 	while (isspace((unsigned char)*p))
 		p++;
 	n = 0;
-	while (p[n] && (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '_'))
+	while (p[n] && (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '_' ||
+	                p[n] == '-'))
 		n++;
 	if (n == 0 || n >= sizeof g->metric) {
 		snprintf(err, errlen, "--fail-if '%s': expected METRIC OP VALUE, "
@@ -97,6 +106,17 @@ int gate_parse(const char *expr, struct gate *g, char *err, size_t errlen)
 	p += n;
 	while (isspace((unsigned char)*p))
 		p++;
+	/* finding.NAME is a condition alone: it holds when the finding does. */
+	if (kind_of(g->metric) == K_FINDING) {
+		if (*p) {
+			snprintf(err, errlen, "--fail-if '%s': %s takes no operator or "
+			         "value (it holds when the finding is raised)", expr, g->metric);
+			return -1;
+		}
+		g->op = OP_NE;
+		g->value = 0;
+		return 0;
+	}
 	static const struct {
 		const char *s;
 		int op;
@@ -152,15 +172,19 @@ const char *gate_unit(const struct gate *g)
 {
 	static const char *const base[] = {
 		[K_TIME] = "ms", [K_SIZE] = "MB", [K_PCT] = "%", [K_RATE] = "/s", [K_COUNT] = "",
+		[K_FINDING] = "",
 	};
 	return base[kind_of(g->metric)];
 }
 
-bool gate_holds(const struct gate *g, const struct stats *s, double *actual,
-                bool *has_value)
+bool gate_holds(const struct gate *g, const struct stats *s,
+                const struct analysis *a, double *actual, bool *has_value)
 {
 	double v = 0;
 	int rc = stats_metric(s, g->metric, &v);
+
+	if (rc < 0 && a)
+		rc = analysis_metric(a, s, g->metric, &v);
 
 	*has_value = rc == 0;
 	*actual = v;

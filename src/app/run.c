@@ -1,5 +1,6 @@
 #include "app/run.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "app/engine.h"
 #include "model/model.h"
 #include "outputs/recsink.h"
+#include "outputs/sumjson.h"
 #include "ui/sanitize.h"
 #include "ui/tui.h"
 
@@ -29,15 +31,26 @@ static unsigned summary_feeds(const struct model *m, const struct feed **out)
 	return n;
 }
 
-static void print_feeds(const struct model *m, FILE *out)
+/* A feed's figures, then its analysis (when it has one). */
+static void print_feed(struct engine *e, const struct feed *f, FILE *out)
 {
+	const struct analysis *a = engine_analysis(e, f);
+
+	stats_print(&f->stats, out);
+	if (a)
+		analysis_print(a, &f->stats, out);
+}
+
+static void print_feeds(struct engine *e, FILE *out)
+{
+	const struct model *m = engine_model(e);
 	const struct feed **fs = calloc(m->nfeeds + 1, sizeof *fs);
 	unsigned n = fs ? summary_feeds(m, fs) : 0;
 	struct stats all;
 
 	if (n <= 1) {
 		if (n)
-			stats_print(&fs[0]->stats, out);
+			print_feed(e, fs[0], out);
 		free(fs);
 		return;
 	}
@@ -48,7 +61,7 @@ static void print_feeds(const struct model *m, FILE *out)
 		snprintf(line, sizeof line, "feed         %s\n",
 		         fs[i]->name[0] ? fs[i]->name : "(unprefixed lines)");
 		fputs(sanitize_for_fd(fileno(out), line, safe, sizeof safe), out);
-		stats_print(&fs[i]->stats, out);
+		print_feed(e, fs[i], out);
 		stats_merge(&all, &fs[i]->stats);
 	}
 	fprintf(out, "feed         all: %u feeds pooled", n);
@@ -104,7 +117,7 @@ static void print_summary(struct engine *e)
 	if (engine_stderr_mid_line(e))
 		fputc('\n', stderr);
 	engine_say(stderr, engine_name(e));
-	print_feeds(engine_model(e), stderr);
+	print_feeds(e, stderr);
 	fprintf(stderr, "input        %llu lines, %llu other runtime lines",
 	        (unsigned long long)c.lines, (unsigned long long)c.runtime_lines);
 	if (c.torn_recovered || c.torn_dropped)
@@ -145,7 +158,8 @@ static int apply_gates(const struct options *o, struct engine *e, int status)
 			double v;
 			bool has;
 			const struct stats *st = input_wide ? engine_stats(e) : &fs[k]->stats;
-			if (!gate_holds(&o->gates[i], st, &v, &has))
+			const struct analysis *an = input_wide ? NULL : engine_analysis(e, fs[k]);
+			if (!gate_holds(&o->gates[i], st, an, &v, &has))
 				continue;
 			char msg[512 + FEED_NAME_MAX];
 			snprintf(msg, sizeof msg, "--fail-if '%s' holds: %s is %g%s%s%s",
@@ -158,6 +172,67 @@ static int apply_gates(const struct options *o, struct engine *e, int status)
 	}
 	free(fs);
 	return held && status == 0 ? GATE_EXIT : status;
+}
+
+/* What the analysis cannot read from the trace: for a command, the GOGC
+ * and GOMEMLIMIT it inherits from our environment. */
+static void analysis_opts_from(const struct options *o, struct analysis_opts *ao)
+{
+	*ao = (struct analysis_opts){ .gogc = -2, .whatif_limit_mb = o->whatif_limit_mb };
+	if (!o->command)
+		return;
+	ao->gogc = analysis_parse_gogc(getenv("GOGC"));
+	ao->gogc_from = getenv("GOGC") && *getenv("GOGC") ? "environment"
+	                                                 : "the default";
+	if (!analysis_parse_size(getenv("GOMEMLIMIT"), 1.0 / 1048576, &ao->limit_mb))
+		ao->limit_mb = 0;
+}
+
+/* {"feeds":[...],"all":...}: a block per feed of the summary, then the
+ * feeds pooled (their analysis too when there is one feed; a fleet has
+ * no one timeline, so "all" has none of its own). */
+static void write_feeds_json(FILE *f, struct engine *e)
+{
+	const struct model *m = engine_model(e);
+	const struct feed **fs = calloc(m->nfeeds + 1, sizeof *fs);
+	unsigned n = fs ? summary_feeds(m, fs) : 0;
+	struct stats all;
+
+	stats_init(&all);
+	fputs("{\"feeds\":[", f);
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		sumjson_block(f, n > 1 || fs[i]->name[0] ? fs[i]->name : NULL, &fs[i]->stats,
+		              engine_analysis(e, fs[i]));
+		stats_merge(&all, &fs[i]->stats);
+	}
+	fputs("],\"all\":", f);
+	sumjson_block(f, "all", &all, n == 1 ? engine_analysis(e, fs[0]) : NULL);
+	fputs("}\n", f);
+	free(fs);
+}
+
+/* --summary-json FILE|-: the summary as one JSON object.  Returns 0, or 1
+ * with a message when FILE cannot be written. */
+static int write_summary_json(const char *path, struct engine *e)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "gcwatch: --summary-json: cannot write %s: %s\n", path,
+		        strerror(errno));
+		return 1;
+	}
+	write_feeds_json(f, e);
+	if (fflush(f) != 0 || ferror(f))
+		rc = 1;
+	if (f != stdout && fclose(f) != 0)
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "gcwatch: --summary-json: writing %s failed\n", path);
+	return rc;
 }
 
 static void engine_opts_from(const struct options *o, bool dashboard,
@@ -177,6 +252,8 @@ static void engine_opts_from(const struct options *o, bool dashboard,
 		.dashboard = dashboard,
 		.max_feeds = o->max_feeds,
 	};
+	eo->stdout_taken = o->summary_json && strcmp(o->summary_json, "-") == 0;
+	analysis_opts_from(o, &eo->analysis);
 }
 
 static int dashboard_loop(const struct options *o, struct engine *e)
@@ -219,6 +296,8 @@ static int run_with(const struct options *o, bool dashboard)
 		if (engine_result(e)->error[0])
 			engine_say(stderr, engine_result(e)->error);
 	}
+	if (o->summary_json && write_summary_json(o->summary_json, e) && status == 0)
+		status = 1;
 	status = apply_gates(o, e, status);
 	engine_free(e);
 	return status;

@@ -34,6 +34,8 @@ start() { # NAME CMD
 	tm set -t "$1" remain-on-exit on >/dev/null 2>&1 || :
 }
 cap() { tm capture-pane -p -t "$1"; }
+# With the scrollback: a summary taller than the pane starts above it.
+cap_all() { tm capture-pane -p -S - -t "$1"; }
 wait_for() { # SECS NAME ERE
 	_n=$(($1 * 10))
 	until cap "$2" >"$T/$2.txt" 2>/dev/null && grep -Eq -- "$3" "$T/$2.txt"; do
@@ -56,6 +58,7 @@ wait_for 20 D 'exited 0'
 grep -q '\^\[\]2;PWNED\^G' "$T/D.txt" || { cat "$T/D.txt" >&2; fail "D: the header does not show the sequence made visible"; }
 tm send-keys -t D q
 wait_for 20 D '^RC=0'
+cap_all D >"$T/D.txt"
 grep -q "^gcwatch: $exitn 0^\\[\\]2;PWNED^G^\\[\\]52;c;cHduZWQ=^G\$" "$T/D.txt" ||
 	{ cat "$T/D.txt" >&2; fail "D: the summary's first line is not sanitised"; }
 clean D
@@ -64,6 +67,7 @@ note "dashboard: header and summary show ^[]2;PWNED^G; title '$(tm display -p -t
 # batch, and a usage error quoting an option value.
 start B "'$GCWATCH' -b -- '$exitn' \"\$(cat '$T/evil')\" >/dev/null; '$GCWATCH' --replay=\"\$(cat '$T/evil')\" x; echo RC=\$?; sleep 60"
 wait_for 20 B '^RC=2'
+cap_all B >"$T/B.txt"
 grep -q "^gcwatch: $exitn 0^\\[\\]2;PWNED^G" "$T/B.txt" || { cat "$T/B.txt" >&2; fail "B: the summary is not sanitised"; }
 grep -q "^gcwatch: --replay: '0^\\[\\]2;PWNED^G" "$T/B.txt" || { cat "$T/B.txt" >&2; fail "B: the usage error is not sanitised"; }
 clean B

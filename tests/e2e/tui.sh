@@ -103,6 +103,8 @@ type_in() {
 }
 
 cap() { tm capture-pane -p -t "$1"; }
+# With the scrollback: a summary taller than the pane starts above it.
+cap_all() { tm capture-pane -p -S - -t "$1"; }
 
 # wait_for SECS NAME ERE: until the pane shows a line matching ERE; the
 # screen is left in $T/NAME.txt.  wait_gone: until no line matches.  A
@@ -426,6 +428,7 @@ for size in 80x24 200x60; do
 	tm send-keys -t "L$size" q
 	wait_for 10 "L$size" '^RC=[0-9]+$'
 	grep -q '^RC=0$' "$T/L$size.txt" || fail "L$size: gcwatch exited $(grep '^RC=' "$T/L$size.txt"), expected 0"
+	cap_all "L$size" >"$T/L$size.txt"
 	grep -Eq '^gc +[0-9]+ collections' "$T/L$size.txt" ||
 		fail "L$size: no summary after q: $(cat "$T/L$size.txt")"
 	check layout "L$size" "$T/L$size.dash.txt" "$T/L$size.e.txt" "$w" "$h" "$T/L$size.jsonl"
@@ -485,6 +488,7 @@ wait_for 10 K ' killed by SIGINT$'
 tm send-keys -t K q
 wait_for 10 K '^RC=[0-9]+$'
 grep -q '^RC=130$' "$T/K.txt" || fail "K: gcwatch exited $(grep '^RC=' "$T/K.txt"), expected 130 (SIGINT)"
+cap_all K >"$T/K.txt"
 grep -Eq '^gc +[0-9]+ collections' "$T/K.txt" || fail "K: no summary after q: $(cat "$T/K.txt")"
 wait_for 5 K '^\$ *$'
 restored K "$T/K.before" "$T/K.after"

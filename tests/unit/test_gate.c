@@ -64,23 +64,23 @@ static void test_holds(void **state)
 
 	stats_init(&s);
 	assert_int_equal(gate_parse("pause.max > 0ms", &g, err, sizeof err), 0);
-	assert_false(gate_holds(&g, &s, &v, &has)); /* nothing seen: no value */
+	assert_false(gate_holds(&g, &s, NULL, &v, &has)); /* nothing seen: no value */
 	assert_false(has);
 	const char *line = "gc 1 @0.100s 3%: 0.5+2.0+1.5 ms clock, 1.0+0.5/2.0/1.0+1.0 ms cpu, 600->610->300 MB, 620 MB goal, 4 P";
 	assert_int_equal(gctrace_parse_line(line, strlen(line), &r), 1);
 	stats_add(&s, &r);
 	assert_int_equal(gate_parse("pause.max > 1999us", &g, err, sizeof err), 0);
-	assert_true(gate_holds(&g, &s, &v, &has)); /* 0.5 + 1.5 = 2 ms */
+	assert_true(gate_holds(&g, &s, NULL, &v, &has)); /* 0.5 + 1.5 = 2 ms */
 	assert_int_equal(gate_parse("pause.max > 2ms", &g, err, sizeof err), 0);
-	assert_false(gate_holds(&g, &s, &v, &has));
+	assert_false(gate_holds(&g, &s, NULL, &v, &has));
 	assert_int_equal(gate_parse("heap.live.max >= 300MB", &g, err, sizeof err), 0);
-	assert_true(gate_holds(&g, &s, &v, &has));
+	assert_true(gate_holds(&g, &s, NULL, &v, &has));
 	assert_int_equal(gate_parse("heap.live.max > 0.29GB", &g, err, sizeof err), 0);
-	assert_true(gate_holds(&g, &s, &v, &has));
+	assert_true(gate_holds(&g, &s, NULL, &v, &has));
 	assert_int_equal(gate_parse("gc.count == 1", &g, err, sizeof err), 0);
-	assert_true(gate_holds(&g, &s, &v, &has));
+	assert_true(gate_holds(&g, &s, NULL, &v, &has));
 	assert_int_equal(gate_parse("mark.assist > 14%", &g, err, sizeof err), 0);
-	assert_true(gate_holds(&g, &s, &v, &has)); /* 0.5 of 3.5 */
+	assert_true(gate_holds(&g, &s, NULL, &v, &has)); /* 0.5 of 3.5 */
 }
 
 int main(void)

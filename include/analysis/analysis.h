@@ -1,0 +1,78 @@
+/*
+ * analysis.h - one feed's diagnosis: MMU, findings and what-if, together.
+ *
+ * A feed owns one struct analysis and feeds it every record (next to
+ * stats_add).  Memory is fixed (about 220 KB, inside the struct).  The
+ * summary's lines, its JSON and the --fail-if metrics mmu.* and finding.*
+ * all read the same state.  Nothing here depends on libuv or ncurses.
+ */
+#ifndef GCWATCH_ANALYSIS_H
+#define GCWATCH_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analysis/findings.h"
+#include "analysis/mmu.h"
+#include "analysis/whatif.h"
+#include "model/stats.h"
+
+/* What the trace does not say, when gcwatch knows it otherwise. */
+struct analysis_opts {
+	double gogc;           /* GOGC in force (-1 off), -2 unknown */
+	const char *gogc_from; /* where it was learnt ("environment"), or NULL */
+	double limit_mb;       /* GOMEMLIMIT in force, 0 none or unknown */
+	double whatif_limit_mb; /* --what-if-limit, 0 none */
+};
+
+/* The MMU figures over the feed's latest seconds, in the summary's JSON. */
+#define ANALYSIS_RECENT_S 60
+
+struct analysis {
+	struct analysis_opts o;
+	struct mmu mmu;
+	struct whatif whatif;
+	struct findings findings;
+};
+
+void analysis_init(struct analysis *a, const struct analysis_opts *o);
+void analysis_add(struct analysis *a, const struct gc_record *r);
+
+/* The findings that hold (out is FIND_COUNT long); returns how many. */
+int analysis_findings(const struct analysis *a, const struct stats *s,
+                      struct finding *out);
+
+/*
+ * The metrics for --fail-if: mmu.10ms mmu.50ms mmu.100ms mmu.1s (in %,
+ * over the run) and finding.NAME (1 when the finding holds, else 0).
+ * Returns 0 with *value set, 1 when there is no value, -1 for an unknown
+ * name.
+ */
+int analysis_metric(const struct analysis *a, const struct stats *s,
+                    const char *name, double *value);
+/* True for a known metric name; finding.* names are conditions alone. */
+bool analysis_metric_known(const char *name);
+bool analysis_metric_is_finding(const char *name);
+/* The names, NULL-terminated. */
+const char *const *analysis_metric_names(void);
+
+/* The summary's lines: mmu, finding NAME: ...; try ..., what-if. */
+void analysis_print(const struct analysis *a, const struct stats *s, FILE *out);
+
+/* The "mmu", "findings", "what_if" and "what_if_inputs" members of a
+ * feed's JSON summary block, each preceded by a comma. */
+void analysis_json(const struct analysis *a, const struct stats *s, FILE *out);
+
+/*
+ * GOGC as the runtime reads it: a number (>= 0), "off" (-1); NULL or ""
+ * is the default 100; anything else -2.
+ */
+double analysis_parse_gogc(const char *s);
+/*
+ * A size into MB (MiB): a number with B, KB/KiB, MB/MiB, GB/GiB or TB/TiB
+ * (powers of 1024), or without a unit in def_unit_mb MB (1.0/1048576 for
+ * bytes, as GOMEMLIMIT).  Returns false when it is not one.
+ */
+bool analysis_parse_size(const char *s, double def_unit_mb, double *mb);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * whatif.h - what another GOGC or a memory limit would do, from the trace.
+ *
+ * Kept per feed over its latest WHATIF_RING collections (the steady state
+ * a prediction should start from; a new run starts afresh):
+ *
+ *   allocation rate     heap at the end of a cycle minus the live heap
+ *                       after the previous one, over the time between the
+ *                       two ends (what the program allocated meanwhile,
+ *                       during the mark included)
+ *   mark cost           assist + background CPU per MB of live heap plus
+ *                       roots (stacks + globals, Go 1.18+) marked
+ *   STW cost            sweep + mark termination CPU per collection
+ *   pacer               heap at the end against the goal (how close to
+ *                       its goal the pacer lands)
+ *
+ * The model is the Go GC guide's: goal = live + (live + roots) x GOGC/100,
+ * at least 4 MB x GOGC/100 (the runtime's minimum heap); a memory limit
+ * caps the goal at the limit less the non-heap memory; collections come
+ * every (goal - live) MB allocated; each costs mark cost x (live + roots)
+ * plus the STW cost; and under a limit the GC CPU limiter holds the GC to
+ * 50% of the CPU, letting the heap grow past the limit instead.
+ *
+ * What the trace lacks: the non-heap memory a limit counts (runtime
+ * metadata, fragmentation, unreleased pages; taken as stacks + globals +
+ * WHATIF_NONHEAP_MB + WHATIF_NONHEAP_SHARE of the limit, a measured
+ * figure that varies with the program),
+ * and the GOGC in force (given when known, else inferred from goal and
+ * live).  Nothing here depends on libuv or ncurses.
+ */
+#ifndef GCWATCH_WHATIF_H
+#define GCWATCH_WHATIF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace/gcrecord.h"
+
+#define WHATIF_RING 256
+/* The GOGC values a summary predicts for. */
+#define WHATIF_NGOGC 4
+/* What a memory limit counts besides the heap, beyond stacks and globals:
+ * the trace does not say.  Measured with Go 1.19 on bench/whatif.sh's
+ * workload (runtime metadata, freed pages not yet returned): about 8 MB
+ * plus 5% of the limit. */
+#define WHATIF_NONHEAP_MB 8.0
+#define WHATIF_NONHEAP_SHARE 0.05
+/* The GC CPU limiter's cap, in % of wall time x P. */
+#define WHATIF_LIMITER_PCT 50.0
+
+struct whatif_cycle {
+	int64_t end_us;          /* end of the collection */
+	int64_t interval_us;     /* since the previous one's end, or -1 */
+	int64_t alloc_mb;        /* allocated since the previous one's end */
+	int64_t live, roots, heap_end, goal; /* MB */
+	int64_t prev_live, prev_roots;        /* MB, or -1 */
+	int64_t mark_cpu_us, stw_cpu_us;
+	int32_t procs;
+};
+
+struct whatif {
+	struct whatif_cycle ring[WHATIF_RING];
+	unsigned head, n;        /* oldest at head */
+	bool have_prev;
+	uint64_t last_gc;
+	int64_t prev_end_us, prev_live, prev_roots;
+	bool roots_known;        /* Go 1.18+ lines (stacks, globals) */
+};
+
+/* The inputs of the model, and what the same collections measured. */
+struct whatif_est {
+	uint64_t cycles;         /* collections with a previous one */
+	double span_s;           /* time they cover */
+	double alloc_mb_s;       /* allocation rate */
+	double live_mb, roots_mb;
+	bool roots_known;
+	double mark_us_per_mb;   /* assist + background per MB marked */
+	double stw_us;           /* STW CPU per collection */
+	double procs;
+	double pacer;            /* (end - live) / (goal - live) */
+	double gogc;             /* inferred GOGC in force (90th percentile of
+	                            the collections' with 8 MB live), or -1 */
+	double nonheap_mb;       /* non-heap memory a limit is assumed to count,
+	                            besides WHATIF_NONHEAP_SHARE of the limit */
+	/* Measured over those collections. */
+	double gc_cpu_pct;       /* mark + STW CPU / (wall x P), idle excluded */
+	double rate;             /* collections per second */
+	double peak_mb;          /* p95 of the heap at the end of a cycle */
+};
+
+struct whatif_pred {
+	double gogc;             /* -1: off */
+	double limit_mb;         /* 0: none */
+	double goal_mb, peak_mb, rate, gc_cpu_pct;
+	bool at_minimum;         /* the 4 MB minimum decides the goal */
+	bool at_limit;           /* the limit decides the goal */
+	bool limiter;            /* the CPU limiter caps the GC at 50% */
+};
+
+/* The GOGC values predicted for: 50, 100, 200, 400. */
+int whatif_gogc(int i);
+
+void whatif_init(struct whatif *w);
+void whatif_add(struct whatif *w, const struct gc_record *r);
+
+/* The model's inputs from the kept collections; false with fewer than
+ * two timed collections or no allocation seen. */
+bool whatif_estimate(const struct whatif *w, struct whatif_est *e);
+
+/* Predict for GOGC gogc (-1: off, which needs a limit) and a memory limit
+ * in MB (0: none), from e = whatif_estimate(w).  The peak heap replays
+ * w's kept collections under the new goal and takes their 95th
+ * percentile. */
+void whatif_predict(const struct whatif *w, const struct whatif_est *e, double gogc,
+                    double limit_mb, struct whatif_pred *p);
+
+#endif

@@ -1,0 +1,245 @@
+#include "analysis/whatif.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const int gogc_values[WHATIF_NGOGC] = { 50, 100, 200, 400 };
+
+/* The runtime's minimum heap at GOGC=100, MB. */
+#define MIN_HEAP_MB 4.0
+/* Live heaps below this do not tell the GOGC in force. */
+#define INFER_MIN_MB 8
+/* An "@" time above this is not believed (stats.c). */
+#define AT_MS_MAX 1000000000000LL
+
+int whatif_gogc(int i)
+{
+	return gogc_values[i];
+}
+
+void whatif_init(struct whatif *w)
+{
+	memset(w, 0, sizeof *w);
+}
+
+static int64_t nn(int64_t v)
+{
+	return v > 0 ? v : 0;
+}
+
+static int64_t roots_of(const struct gc_record *r)
+{
+	return nn(r->stacks_mb) + nn(r->globals_mb);
+}
+
+void whatif_add(struct whatif *w, const struct gc_record *r)
+{
+	struct whatif_cycle c;
+	int64_t end;
+
+	if (r->at_ms < 0 || r->at_ms > AT_MS_MAX || r->heap_live_mb < 0 ||
+	    r->heap_end_mb < 0 || r->heap_goal_mb < 0 || r->procs <= 0)
+		return;
+	end = r->at_ms * 1000 + nn(r->clock_sweep_term_us) + nn(r->clock_mark_us) +
+	      nn(r->clock_mark_term_us);
+	/* A new run (or time going back): the steady state starts again. */
+	if (w->have_prev && (r->gc <= w->last_gc || end < w->prev_end_us))
+		whatif_init(w);
+	c.end_us = end;
+	c.live = r->heap_live_mb;
+	c.roots = roots_of(r);
+	c.heap_end = r->heap_end_mb;
+	c.goal = r->heap_goal_mb;
+	c.mark_cpu_us = nn(r->cpu_assist_us) + nn(r->cpu_background_us);
+	c.stw_cpu_us = nn(r->cpu_sweep_term_us) + nn(r->cpu_mark_term_us);
+	c.procs = r->procs;
+	if (w->have_prev) {
+		c.interval_us = end - w->prev_end_us;
+		c.alloc_mb = nn(r->heap_end_mb - w->prev_live);
+		c.prev_live = w->prev_live;
+		c.prev_roots = w->prev_roots;
+	} else {
+		c.interval_us = -1;
+		c.alloc_mb = 0;
+		c.prev_live = c.prev_roots = -1;
+	}
+	if (r->stacks_mb >= 0)
+		w->roots_known = true;
+	w->have_prev = true;
+	w->last_gc = r->gc;
+	w->prev_end_us = end;
+	w->prev_live = c.live;
+	w->prev_roots = c.roots;
+	if (w->n == WHATIF_RING) {
+		w->ring[w->head] = c;
+		w->head = (w->head + 1) % WHATIF_RING;
+	} else {
+		w->ring[(w->head + w->n) % WHATIF_RING] = c;
+		w->n++;
+	}
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+bool whatif_estimate(const struct whatif *w, struct whatif_est *e)
+{
+	double interval = 0, alloc = 0, marked = 0;
+	double mark = 0, stw = 0, run_end = 0, run_goal = 0, gc_cpu = 0;
+	int64_t ends[WHATIF_RING], lives[WHATIF_RING], rootss[WHATIF_RING];
+	double gogcs[WHATIF_RING];
+	unsigned n = 0, ng = 0;
+
+	memset(e, 0, sizeof *e);
+	e->gogc = -1;
+	for (unsigned k = 0; k < w->n; k++) {
+		const struct whatif_cycle *c = &w->ring[(w->head + k) % WHATIF_RING];
+		if (c->interval_us < 0)
+			continue;
+		n++;
+		interval += (double)c->interval_us;
+		alloc += (double)c->alloc_mb;
+		marked += (double)(c->live + c->roots);
+		mark += (double)c->mark_cpu_us;
+		stw += (double)c->stw_cpu_us;
+		gc_cpu += (double)(c->mark_cpu_us + c->stw_cpu_us) / (double)c->procs;
+		ends[n - 1] = c->heap_end;
+		lives[n - 1] = c->live;
+		rootss[n - 1] = c->roots;
+		if (c->goal > c->prev_live) {
+			run_end += (double)(c->heap_end - c->prev_live);
+			run_goal += (double)(c->goal - c->prev_live);
+		}
+		/* Small heaps say little: the MB are truncated, and the minimum
+		 * heap may be what decided. */
+		if (c->prev_live >= INFER_MIN_MB && c->goal >= c->prev_live)
+			gogcs[ng++] = 100.0 * (double)(c->goal - c->prev_live) /
+			              (double)(c->prev_live + c->prev_roots);
+		e->procs = c->procs;
+	}
+	if (n == 0 || !(interval > 0) || !(alloc > 0))
+		return false;
+	e->cycles = n;
+	e->span_s = interval / 1e6;
+	e->alloc_mb_s = alloc / e->span_s;
+	/* The steady live heap and roots: medians, so that the ramp at the
+	 * start of a run does not pull them down. */
+	qsort(lives, n, sizeof lives[0], cmp_i64);
+	qsort(rootss, n, sizeof rootss[0], cmp_i64);
+	e->live_mb = (double)lives[n / 2];
+	e->roots_mb = (double)rootss[n / 2];
+	e->roots_known = w->roots_known;
+	e->mark_us_per_mb = marked > 0 ? mark / marked : 0;
+	e->stw_us = stw / n;
+	e->pacer = run_goal > 0 ? run_end / run_goal : 1;
+	if (e->pacer < 0.5)
+		e->pacer = 0.5;
+	if (e->pacer > 1.5)
+		e->pacer = 1.5;
+	if (ng) {
+		/* The 90th percentile: a memory limit only ever lowers the
+		 * goal below what GOGC gives. */
+		qsort(gogcs, ng, sizeof gogcs[0], cmp_dbl);
+		e->gogc = gogcs[(size_t)ceil(0.9 * ng) - 1];
+	}
+	e->nonheap_mb = e->roots_mb + WHATIF_NONHEAP_MB;
+	e->gc_cpu_pct = 100.0 * gc_cpu / interval;
+	e->rate = n / e->span_s;
+	qsort(ends, n, sizeof ends[0], cmp_i64);
+	/* p95 by nearest rank. */
+	e->peak_mb = (double)ends[(size_t)ceil(0.95 * n) - 1];
+	return true;
+}
+
+/* The goal the model gives for one previous live heap and roots. */
+static double model_goal(double live, double roots, double gogc, double limit_mb,
+                         double nonheap_mb, bool *at_min, bool *at_limit)
+{
+	double goal = gogc >= 0 ? live + (live + roots) * gogc / 100.0 : INFINITY;
+	double cap = limit_mb - nonheap_mb - WHATIF_NONHEAP_SHARE * limit_mb;
+
+	*at_min = *at_limit = false;
+	if (gogc >= 0 && goal < MIN_HEAP_MB * gogc / 100.0) {
+		goal = MIN_HEAP_MB * gogc / 100.0;
+		*at_min = true;
+	}
+	if (limit_mb > 0 && goal > cap) {
+		goal = cap;
+		*at_limit = true;
+		*at_min = false;
+	}
+	return goal;
+}
+
+void whatif_predict(const struct whatif *w, const struct whatif_est *e, double gogc,
+                    double limit_mb, struct whatif_pred *p)
+{
+	double L = e->live_mb, marked = e->live_mb + e->roots_mb;
+	double cost_us = e->mark_us_per_mb * marked + e->stw_us;
+	double goal, runway, peaks[WHATIF_RING];
+	unsigned n = 0;
+	bool dummy1, dummy2;
+
+	memset(p, 0, sizeof *p);
+	p->gogc = gogc;
+	p->limit_mb = limit_mb;
+	goal = model_goal(L, e->roots_mb, gogc, limit_mb, e->nonheap_mb, &p->at_minimum,
+	                  &p->at_limit);
+	p->goal_mb = goal;
+	if (!isfinite(goal)) {
+		/* Collector off and no limit: no collections at all. */
+		p->peak_mb = INFINITY;
+		return;
+	}
+	runway = e->pacer * (goal - L);
+	if (runway > 0) {
+		p->rate = e->alloc_mb_s / runway;
+		p->gc_cpu_pct = 100.0 * p->rate * cost_us / (e->procs * 1e6);
+	}
+	/* Under a limit the runtime would collect back to back; the CPU
+	 * limiter caps the GC at half the CPU and lets the heap grow past
+	 * the goal instead. */
+	if (limit_mb > 0 && (runway <= 0 || p->gc_cpu_pct > WHATIF_LIMITER_PCT) &&
+	    cost_us > 0) {
+		p->limiter = true;
+		p->gc_cpu_pct = WHATIF_LIMITER_PCT;
+		p->rate = WHATIF_LIMITER_PCT / 100.0 * e->procs * 1e6 / cost_us;
+		p->peak_mb = L + e->alloc_mb_s / p->rate;
+		return;
+	}
+	/* The peak: each kept collection replayed under the new goal, where
+	 * its heap would have ended had the pacer used its runway as it
+	 * did; then the 95th percentile, as measured. */
+	for (unsigned k = 0; k < w->n; k++) {
+		const struct whatif_cycle *c = &w->ring[(w->head + k) % WHATIF_RING];
+		double use, g2;
+		if (c->interval_us < 0 || c->goal <= c->prev_live)
+			continue;
+		use = (double)(c->heap_end - c->prev_live) / (double)(c->goal - c->prev_live);
+		if (use < 0.5)
+			use = 0.5;
+		if (use > 1.5)
+			use = 1.5;
+		g2 = model_goal((double)c->prev_live, (double)c->prev_roots, gogc, limit_mb,
+		                e->nonheap_mb, &dummy1, &dummy2);
+		peaks[n++] = (double)c->prev_live + use * (g2 - (double)c->prev_live);
+	}
+	if (n == 0) {
+		p->peak_mb = L + (runway > 0 ? runway : 0);
+		return;
+	}
+	qsort(peaks, n, sizeof peaks[0], cmp_dbl);
+	p->peak_mb = peaks[(size_t)ceil(0.95 * n) - 1];
+}
