@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "ui/grid.h"
+#include "ui/termdb.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "ui/view.h"
@@ -363,6 +364,31 @@ bool tui_possible(void)
 	return true;
 }
 
+/* The node has no terminfo entry for TERM (a static binary on a bare
+ * node): the built-in ones (termdb.h), TERM's or else vt100's; then the
+ * node's vt100.  TERMINFO is ours only for the two newterm calls. */
+static SCREEN *newterm_builtin(struct tui *t)
+{
+	char *dir = termdb_extract();
+	char *old = getenv("TERMINFO") ? strdup(getenv("TERMINFO")) : NULL;
+	SCREEN *scr = NULL;
+
+	if (dir && setenv("TERMINFO", dir, 1) == 0) {
+		scr = newterm(NULL, t->tty, t->tty_in);
+		if (!scr)
+			scr = newterm("vt100", t->tty, t->tty_in);
+		if (old)
+			setenv("TERMINFO", old, 1);
+		else
+			unsetenv("TERMINFO");
+	}
+	free(old);
+	termdb_remove(dir);
+	if (!scr) /* An unknown TERM: a plain terminal still works. */
+		scr = newterm("vt100", t->tty, t->tty_in);
+	return scr;
+}
+
 static void close_cb(uv_handle_t *h)
 {
 	(void)h;
@@ -412,10 +438,8 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 		goto out;
 	}
 	t->scr = newterm(NULL, t->tty, t->tty_in);
-	if (!t->scr) {
-		/* An unknown TERM: a plain terminal still works. */
-		t->scr = newterm("vt100", t->tty, t->tty_in);
-	}
+	if (!t->scr)
+		t->scr = newterm_builtin(t);
 	if (!t->scr) {
 		fprintf(stderr, "gcwatch: cannot use the terminal (TERM=%s)\n",
 		        getenv("TERM") ? getenv("TERM") : "");
