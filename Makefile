@@ -35,7 +35,10 @@ BUILD    ?= build
 # One folder a layer (DESIGN: inputs -> trace -> model -> outputs and ui;
 # app wires them); headers in the same folders under include/.
 SRCS     := $(wildcard src/*/*.c)
-OBJS     := $(SRCS:src/%.c=$(BUILD)/%.o)
+# Terminal descriptions built in (ui/termdb.h), from the build machine.
+TERMINFO_NAMES := xterm xterm-256color screen screen-256color tmux tmux-256color linux vt100
+GEN_SRCS := $(BUILD)/gen/terminfo.c
+OBJS     := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/gen/terminfo.o
 LIBOBJS  := $(filter-out $(BUILD)/app/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -55,6 +58,13 @@ $(BUILD)/gcwatch: $(OBJS)
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/terminfo.c: build-aux/terminfo.sh Makefile | $(BUILD)
+	@mkdir -p $(@D)
+	sh build-aux/terminfo.sh $(TERMINFO_NAMES) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
 	@mkdir -p $(@D)
@@ -93,10 +103,12 @@ asan:
 FUZZ_SECONDS ?= 60
 fuzz:
 	@mkdir -p build-fuzz
+	sh build-aux/terminfo.sh $(TERMINFO_NAMES) >build-fuzz/terminfo.c
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -o build-fuzz/fuzz_gctrace tests/fuzz/fuzz_gctrace.c \
-	    $(filter-out src/app/main.c,$(SRCS)) $(PKG_CFLAGS) $(PKG_LIBS) -lm
+	    $(filter-out src/app/main.c,$(SRCS)) build-fuzz/terminfo.c \
+	    $(PKG_CFLAGS) $(PKG_LIBS) -lm
 	@mkdir -p build-fuzz/corpus
 	./build-fuzz/fuzz_gctrace -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    -artifact_prefix=build-fuzz/ \
@@ -125,15 +137,28 @@ install: $(BUILD)/gcwatch
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gcwatch $(DESTDIR)$(MANDIR)/man1/gcwatch.1
 
-# A binary for production nodes that have neither libuv nor ncurses: both
-# linked in statically (glibc stays shared: every node has it).  It finds
-# terminal descriptions where Debian keeps them (/etc/terminfo,
-# /lib/terminfo, /usr/share/terminfo) or in TERMINFO.
-STATIC_LIBS := -Wl,-Bstatic -luv_a -lncursesw -ltinfo -Wl,-Bdynamic -lpthread -ldl -lrt -lm
+# A binary for any node: fully static (glibc too: an older node's glibc
+# lacks the symbol versions of ours; Debian has no musl builds of libuv and
+# ncurses).  It reads the node's terminfo (/etc/terminfo, /lib/terminfo,
+# /usr/share/terminfo, TERMINFO) and has the common entries built in
+# (ui/termdb.h) for a node without them.  STATIC_LIBS is the list of
+# libraries linked in, in link order: a new one (an HTTP library) goes
+# before the system ones.  libuv's uv_os_get_passwd calls getpwuid_r, which
+# static glibc can only serve through the node's NSS modules (a link
+# warning); gcwatch never asks for a user, so it is wrapped away
+# (build-aux/nonss.c).
+STATIC_LIBS := -luv_a -lncursesw -ltinfo
+STATIC_SYSLIBS := -lpthread -ldl -lrt -lm
+STATIC_WRAP := -Wl,--wrap=getpwuid_r
 STATIC_OUT ?= gcwatch-static
-static: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $(STATIC_OUT) $(OBJS) $(STATIC_LIBS)
-	@echo "$(STATIC_OUT): $$(ldd $(STATIC_OUT) | grep -cE 'libuv|ncurses|tinfo') of libuv/ncurses linked dynamically"
+static: $(OBJS) $(BUILD)/nonss.o
+	$(CC) -static $(ALL_CFLAGS) $(LDFLAGS) -o $(STATIC_OUT) $(OBJS) $(BUILD)/nonss.o \
+	    $(STATIC_WRAP) $(STATIC_LIBS) $(STATIC_SYSLIBS)
+	@! readelf -l $(STATIC_OUT) | grep -q INTERP && \
+	    echo "$(STATIC_OUT): statically linked (no program interpreter), $$(wc -c <$(STATIC_OUT)) bytes"
+
+$(BUILD)/nonss.o: build-aux/nonss.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 clean:
 	rm -rf build build-asan build-fuzz gcwatch gcwatch-static bench/out

@@ -10,7 +10,10 @@
  * record output that fails or falls behind is said at once (stderr, or
  * the dashboard's header) and its losses are counted (lost.* metrics);
  * it never changes the exit status.
- * Termination signals reach a spawned program exactly once.
+ * The signals gcwatch gets (SIGINT, SIGTERM, SIGHUP, SIGQUIT; in batch
+ * also Ctrl-Z's SIGTSTP and SIGCONT) reach a spawned program's whole
+ * process group exactly once; the shutdown policy (SIGTERM, SIGKILL after
+ * a grace period, waiting for the group) is the engine's.
  */
 #ifndef GCWATCH_ENGINE_H
 #define GCWATCH_ENGINE_H
@@ -76,8 +79,9 @@ struct model;
 /* Called on the ingest thread when something changed (keep it cheap:
  * uv_async_send). */
 typedef void (*engine_notify_cb)(void *ctx);
-/* Called on the ingest thread when gcwatch received a signal. */
-typedef void (*engine_signal_cb)(void *ctx, int signum);
+/* Called on the ingest thread when gcwatch received a signal (passed on
+ * already); from_kernel: the terminal's (a hangup), not a kill(1). */
+typedef void (*engine_signal_cb)(void *ctx, int signum, int from_kernel);
 
 /* Run the engine on a thread of its own; returns 0, or -1. */
 int engine_start(struct engine *e, engine_notify_cb notify, engine_signal_cb on_sig,
@@ -91,9 +95,14 @@ size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus);
 struct model *engine_model_new(const struct engine *e);
 /* True once the input has ended and the source is closed. */
 int engine_done(struct engine *e);
-/* Ask the ingest thread to signal the program, or to stop the input. */
+/* Ask the ingest thread to signal the program's group, or to stop the
+ * input. */
 void engine_post_signal(struct engine *e, int signum);
 void engine_post_stop(struct engine *e);
+/* Ask the ingest thread to end the run: a program still running gets
+ * SIGTERM, then SIGKILL after a grace period, and is waited for (see
+ * src_terminate); other inputs stop.  engine_done() tells when it is. */
+void engine_post_quit(struct engine *e);
 /* Wait for the thread (after the input ended). */
 void engine_join(struct engine *e);
 

@@ -1,20 +1,28 @@
 /*
- * sigwatch.h - termination signals delivered on the event loop, with where
- * they came from.
+ * sigwatch.h - signals delivered on the event loop, with who sent them.
  *
- * A terminal's Ctrl-C (and a hangup) reaches the whole foreground process
- * group, the watched program included; a kill(1) reaches gcwatch alone.
- * Forwarding only the latter gets every signal to the program exactly
- * once.  libuv's uv_signal does not say where a signal came from, so this
- * uses sigaction with SA_SIGINFO and a self-pipe.
+ * libuv's uv_signal does not say where a signal came from; this uses
+ * sigaction with SA_SIGINFO and a self-pipe, so that the engine can pass
+ * each signal on once: a sender that signals gcwatch and then its process
+ * group (timeout(1) does) reaches gcwatch twice in a row, and the two can
+ * be told from two signals by their sender and time.
  */
 #ifndef GCWATCH_SIGWATCH_H
 #define GCWATCH_SIGWATCH_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include <uv.h>
 
-/* from_kernel: sent by the kernel (the terminal driver), not by a process. */
-typedef void (*sigwatch_cb)(void *ctx, int signum, int from_kernel);
+struct sigwatch_info {
+	int signum;
+	int from_kernel; /* sent by the kernel (a terminal: Ctrl-C, a hangup) */
+	pid_t sender;    /* the sending process (kill(2)), 0 for the kernel */
+	uint64_t ms;     /* CLOCK_MONOTONIC when the handler ran */
+};
+
+typedef void (*sigwatch_cb)(void *ctx, const struct sigwatch_info *si);
 
 struct sigwatch;
 

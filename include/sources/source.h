@@ -56,14 +56,15 @@ struct src_error {
 };
 
 struct src_spawn_opts {
-	int gctrace;    /* value for gctrace in the child's GODEBUG */
-	int same_group; /* keep the program in our process group (see spawn.c) */
-	int stdin_null; /* give the program /dev/null as stdin, not ours */
+	int gctrace;       /* value for gctrace in the child's GODEBUG */
+	int stdin_null;    /* give the program /dev/null as stdin, not ours */
+	unsigned grace_ms; /* src_terminate: SIGTERM to SIGKILL (0: 3 s) */
 };
 
 /* Run argv[0] (searched in PATH, never through a shell) with the parent's
  * environment, GODEBUG merged with gctrace=N; its stdin is inherited, its
- * stdout and stderr come back as the two streams. */
+ * stdout and stderr come back as the two streams.  It leads a session and
+ * process group of its own; the source's signals go to that group. */
 struct src *src_spawn(uv_loop_t *loop, char *const *argv,
                       const struct src_spawn_opts *opts,
                       const struct src_sink *sink, void *ctx,
@@ -96,8 +97,17 @@ void src_resume(struct src *s);
  * stream, as it would have without gcwatch.  Other sources stop. */
 void src_close_stream(struct src *s, unsigned stream);
 
-/* A spawned program: send it a signal (no-op once it has exited). */
+/* A spawned program: send a signal to its whole process group (UV_ESRCH
+ * once nothing of the group is left).  After SIGTERM, SIGINT, SIGHUP,
+ * SIGQUIT or SIGKILL the program is being stopped: when its leader exits,
+ * what is left of the group gets the grace period, then SIGKILL, and
+ * closed() waits for the group to be gone.  Other sources: UV_ENOSYS. */
 int src_kill(struct src *s, int signum);
+
+/* Stop the input.  A spawned program whose group is still there is sent
+ * SIGTERM (to the group), then SIGKILL after the grace period, and waited
+ * for; closed() follows.  Other sources: src_stop. */
+void src_terminate(struct src *s);
 
 /* A spawned program's pid, 0 for other sources. */
 pid_t src_pid(const struct src *s);

@@ -15,6 +15,7 @@ struct src_ops {
 	void (*pause)(struct src *s);
 	void (*resume)(struct src *s);
 	int (*kill)(struct src *s, int signum);  /* may be NULL */
+	void (*terminate)(struct src *s);        /* NULL: stop */
 	void (*close_stream)(struct src *s, unsigned stream); /* NULL: stop */
 	void (*free)(struct src *s);
 };

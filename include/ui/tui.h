@@ -25,11 +25,13 @@ struct tui_opts {
 };
 
 /*
- * Run the dashboard over a started engine until the user quits (q, or a
- * SIGTERM/SIGHUP to gcwatch), then restore the terminal.  A spawned
- * program still running is sent SIGTERM, then SIGKILL after a grace
- * period, and waited for.  Returns 0, or 1 with a message on stderr when
- * the terminal cannot be used.
+ * Run the dashboard over a started engine until the user quits (q), or,
+ * after a signal to gcwatch (passed on to the program), until the input is
+ * done; then restore the terminal.  On q a spawned program still running
+ * is stopped by the engine (engine_post_quit) and waited for.  After a
+ * terminal hangup the dashboard leaves at once and the program, which got
+ * SIGHUP, is waited for.  Returns 0, or 1 with a message on stderr when the
+ * terminal cannot be used.
  */
 int tui_run(struct engine *e, const struct tui_opts *o);
 

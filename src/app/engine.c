@@ -36,6 +36,14 @@
 /* Input quiet this long: let the parsers give out what they hold. */
 #define IDLE_MS 500
 
+/* The same signal from the same sender again within this, with no other
+ * between: one signal sent twice (timeout(1) signals gcwatch, then its
+ * process group). */
+#define SIGNAL_TWICE_MS 100
+
+/* After q: SIGTERM to the program's group, SIGKILL this much later. */
+#define QUIT_GRACE_MS 3000
+
 struct engine;
 
 struct stream_ctx {
@@ -75,7 +83,7 @@ struct engine {
 	struct sigwatch *sig;
 	struct engine_result res;
 	char name[256];
-	int same_group;        /* the program shares our terminal's group */
+	struct sigwatch_info last_sig, last_cont; /* the last passed on */
 	int is_fifo;           /* the input is a fifo: waiting means no writer */
 
 	/* Shared with the dashboard's thread, under mu: the live model (the
@@ -95,6 +103,7 @@ struct engine {
 	int threaded;
 	int want_signal;      /* under mu: a signal to send the program */
 	int want_stop;        /* under mu: stop the input */
+	int want_quit;        /* under mu: stop the input, the program first */
 };
 
 /* The lock matters only when a dashboard's thread reads the model. */
@@ -359,18 +368,50 @@ static void on_src_closed(void *ctx)
 	close_loop_handles(e);
 }
 
-static void on_signal(void *ctx, int signum, int from_kernel)
+/* Is our process group orphaned (POSIX: no job-control shell can continue
+ * it)?  Asked of our parent, which is that shell when there is one. */
+static int group_orphaned(void)
+{
+	pid_t pp = getppid();
+
+	return getsid(pp) != getsid(0) || getpgid(pp) == getpgrp();
+}
+
+/* Every signal gcwatch gets goes on to the program's process group, once:
+ * the program is in a session of its own, so nobody else's signal (a
+ * terminal's Ctrl-C or hangup, a kill of our group) reaches it, and only a
+ * repeat from the same sender at once is the same signal twice. */
+static void on_signal(void *ctx, const struct sigwatch_info *si)
 {
 	struct engine *e = ctx;
+	/* A repeat: the sender's signal before this one (SIGCONT aside, which
+	 * timeout(1) sends after the others, and which threads may take
+	 * first) was the same, just now. */
+	struct sigwatch_info *last = si->signum == SIGCONT ? &e->last_cont : &e->last_sig;
 
-	if (e->sig_cb)
-		e->sig_cb(e->notify_ctx, signum);
+	if (si->sender && si->sender == last->sender && si->signum == last->signum &&
+	    si->ms - last->ms < SIGNAL_TWICE_MS)
+		return;
+	*last = *si;
+	if (e->sig_cb && si->signum != SIGTSTP && si->signum != SIGCONT)
+		e->sig_cb(e->notify_ctx, si->signum, si->from_kernel);
 	if (e->o.command) {
-		/* The terminal already sent it to the whole foreground group,
-		 * the program included, when it shares our group; a kill(1)
-		 * reached only us. */
-		if (!(from_kernel && e->same_group) && e->src)
-			src_kill(e->src, signum);
+		if (!e->src)
+			return;
+		if (si->signum == SIGTSTP) {
+			/* Ctrl-Z: the program's group is orphaned, where SIGTSTP
+			 * does not stop; SIGSTOP does.  Then gcwatch stops, for
+			 * the shell; its SIGCONT (fg, bg) goes on below.  With
+			 * no shell to continue us (our group orphaned too: we
+			 * lead the session, as under ssh -t or in a tmux pane),
+			 * the kernel would not stop us: neither do we. */
+			if (!group_orphaned()) {
+				src_kill(e->src, SIGSTOP);
+				raise(SIGSTOP);
+			}
+			return;
+		}
+		src_kill(e->src, si->signum);
 		return;
 	}
 	/* Watching a file or a pipe: a signal ends the watch; the summary
@@ -385,12 +426,15 @@ static void on_cmd(uv_async_t *a)
 	struct engine *e = a->data;
 
 	uv_mutex_lock(&e->mu);
-	int sig = e->want_signal, stop = e->want_stop;
+	int sig = e->want_signal, stop = e->want_stop, quit = e->want_quit;
 	e->want_signal = 0;
 	e->want_stop = 0;
+	e->want_quit = 0;
 	uv_mutex_unlock(&e->mu);
 	if (sig && e->src && !e->src_closed)
 		src_kill(e->src, sig);
+	if (quit && e->src && !e->src_closed)
+		src_terminate(e->src);
 	if (stop && e->src && !e->src_closed)
 		src_stop(e->src);
 }
@@ -470,16 +514,13 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	}
 
 	if (o->command) {
-		/* In a terminal's foreground, the program shares it with us. */
 		struct src_spawn_opts so = {
 			.gctrace = o->gctrace,
-			.same_group = !o->dashboard && isatty(STDIN_FILENO) &&
-			              tcgetpgrp(STDIN_FILENO) == getpgrp(),
 			/* The dashboard reads keys from the terminal: the
 			 * program must not read them too. */
 			.stdin_null = o->dashboard && isatty(STDIN_FILENO),
+			.grace_ms = QUIT_GRACE_MS,
 		};
-		e->same_group = so.same_group;
 		e->res.spawned = true;
 		e->src = src_spawn(&e->loop, o->command, &so, &ssink, e, &err);
 	} else if (o->replay > 0) {
@@ -498,8 +539,11 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		*status = err.status;
 		goto fail;
 	}
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-	e->sig = sigwatch_start(&e->loop, sigs, 4, on_signal, e);
+	/* Ctrl-Z and its SIGCONT too, for a program run in batch (the
+	 * dashboard's raw terminal sends no SIGTSTP; ncurses keeps its own). */
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT};
+	e->sig = sigwatch_start(&e->loop, sigs, o->command && !o->dashboard ? 6 : 4,
+	                        on_signal, e);
 	uv_async_init(&e->loop, &e->cmd, on_cmd);
 	e->cmd.data = e;
 	e->cmd_on = 1;
@@ -659,6 +703,14 @@ void engine_post_signal(struct engine *e, int signum)
 {
 	uv_mutex_lock(&e->mu);
 	e->want_signal = signum;
+	uv_mutex_unlock(&e->mu);
+	uv_async_send(&e->cmd);
+}
+
+void engine_post_quit(struct engine *e)
+{
+	uv_mutex_lock(&e->mu);
+	e->want_quit = 1;
 	uv_mutex_unlock(&e->mu);
 	uv_async_send(&e->cmd);
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SIGNALS 8
@@ -25,10 +26,19 @@ struct sigwatch {
 static void handler(int signum, siginfo_t *info, void *uctx)
 {
 	int saved = errno;
-	unsigned char msg[2] = {(unsigned char)signum,
-	                        (unsigned char)(info && info->si_code == SI_KERNEL)};
+	struct sigwatch_info msg = {.signum = signum};
+	struct timespec ts;
+
 	(void)uctx;
-	if (pipe_wr >= 0 && write(pipe_wr, msg, sizeof msg) < 0) {
+	if (info) {
+		msg.from_kernel = info->si_code == SI_KERNEL;
+		if (info->si_code == SI_USER || info->si_code == SI_QUEUE)
+			msg.sender = info->si_pid;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
+	msg.ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	/* One write below PIPE_BUF: whole or not at all. */
+	if (pipe_wr >= 0 && write(pipe_wr, &msg, sizeof msg) < 0) {
 		/* Full pipe: the loop is far behind; the signal is dropped. */
 	}
 	errno = saved;
@@ -37,15 +47,15 @@ static void handler(int signum, siginfo_t *info, void *uctx)
 static void on_readable(uv_poll_t *p, int status, int events)
 {
 	struct sigwatch *w = p->data;
-	unsigned char msg[64];
+	struct sigwatch_info msg[16];
 	ssize_t n;
 
 	(void)events;
 	if (status < 0)
 		return;
 	while ((n = read(w->rd, msg, sizeof msg)) > 0)
-		for (ssize_t i = 0; i + 1 < n; i += 2)
-			w->cb(w->ctx, msg[i], msg[i + 1]);
+		for (size_t i = 0; i < (size_t)n / sizeof msg[0]; i++)
+			w->cb(w->ctx, &msg[i]);
 }
 
 struct sigwatch *sigwatch_start(uv_loop_t *loop, const int *signals, int n,

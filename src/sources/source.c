@@ -82,6 +82,14 @@ int src_kill(struct src *s, int signum)
 	return s->ops->kill ? s->ops->kill(s, signum) : UV_ENOSYS;
 }
 
+void src_terminate(struct src *s)
+{
+	if (s->ops->terminate)
+		s->ops->terminate(s);
+	else
+		s->ops->stop(s);
+}
+
 pid_t src_pid(const struct src *s)
 {
 	return s->pid;

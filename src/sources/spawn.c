@@ -6,10 +6,19 @@
  * continuously: a Go program whose stderr pipe is full stops at its next
  * collection.  After it exits, the pipes are drained; if a child of it
  * keeps them open, reading stops once they have been quiet for a moment.
+ *
+ * The program leads a session and process group of its own (setsid), so
+ * that the kernel never signals it behind our back (a terminal signals
+ * only its foreground group, and gcwatch's group is that one): every
+ * signal it gets from gcwatch's side is one that gcwatch passed on, to the
+ * whole group, so that wrappers (go run, sh -c, make) behave as without
+ * gcwatch.  Not being in the terminal's session, it reads the terminal on
+ * its standard input without SIGTTIN.
  */
 #include "sources/source_impl.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +28,12 @@
  * or that still carry data this long after the exit (a grandchild). */
 #define DRAIN_QUIET_MS 300
 #define DRAIN_MAX_MS 3000
+/* The timer that drains, watches a stopping group and sends SIGKILL. */
+#define TICK_MS 50
+/* After SIGKILL: how long a process of the group (in uninterruptible
+ * sleep) is waited for before gcwatch gives up on it. */
+#define KILLED_WAIT_MS 2000
+#define DEFAULT_GRACE_MS 3000
 
 extern char **environ;
 
@@ -38,7 +53,13 @@ struct spawn {
 	struct pipe_in out, err;
 	uv_timer_t drain;
 	int proc_open, drain_open, exited, paused, stopping, closed_sent;
+	int signalled;   /* a signal that ends programs was passed on, or q */
+	int lingering;   /* the leader exited, the rest of its group is waited for */
+	int group_gone;  /* kill(-pgid) said ESRCH: never signal that id again */
+	int ticking;     /* the drain timer runs */
 	uint64_t exit_ms, last_data_ms;
+	uint64_t kill_at, killed_ms; /* SIGKILL to the group due, and sent */
+	unsigned grace_ms;
 	char **env;
 };
 
@@ -81,7 +102,7 @@ static void close_pipe(struct pipe_in *p)
 /* Once both pipes are closed and the program has exited, the rest goes. */
 static void finish_if_done(struct spawn *sp)
 {
-	if (!sp->exited || sp->out.open || sp->err.open)
+	if (!sp->exited || sp->out.open || sp->err.open || sp->lingering)
 		return;
 	if (sp->proc_open)
 		close_handle((uv_handle_t *)&sp->proc);
@@ -116,16 +137,63 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 	finish_if_done(sp);
 }
 
+/* Does any process of the program's group still exist?  (Before the
+ * leader is reaped, it does.)  Once the answer is no, the id may be
+ * reused: it is never signalled again. */
+static int group_alive(struct spawn *sp)
+{
+	if (sp->group_gone || sp->base.pid <= 0)
+		return 0;
+	if (kill(-sp->base.pid, 0) == 0 || errno == EPERM)
+		return 1;
+	sp->group_gone = 1;
+	return 0;
+}
+
+static int group_kill(struct spawn *sp, int signum)
+{
+	if (!group_alive(sp))
+		return UV_ESRCH;
+	if (kill(-sp->base.pid, signum) == 0)
+		return 0;
+	if (errno == ESRCH)
+		sp->group_gone = 1;
+	return uv_translate_sys_error(errno);
+}
+
+static void on_drain_tick(uv_timer_t *t);
+
+static void tick_start(struct spawn *sp)
+{
+	if (!sp->ticking && sp->drain_open) {
+		uv_timer_start(&sp->drain, on_drain_tick, TICK_MS, TICK_MS);
+		sp->ticking = 1;
+	}
+}
+
 static void on_drain_tick(uv_timer_t *t)
 {
 	struct spawn *sp = t->data;
 	uint64_t now = uv_now(sp->base.loop);
 
+	/* Stopping: what is left of the group when the grace is over. */
+	if (sp->kill_at && !sp->killed_ms && now >= sp->kill_at && group_alive(sp)) {
+		group_kill(sp, SIGKILL);
+		sp->killed_ms = now;
+	}
+	if (sp->lingering) {
+		if (group_alive(sp) && !(sp->killed_ms && now - sp->killed_ms >= KILLED_WAIT_MS))
+			return; /* its output is still read meanwhile */
+		sp->lingering = 0;
+		sp->exit_ms = now; /* the drain below counts from here */
+	}
+	if (!sp->exited)
+		return;
 	if (now - sp->last_data_ms >= DRAIN_QUIET_MS || now - sp->exit_ms >= DRAIN_MAX_MS) {
 		close_pipe(&sp->out);
 		close_pipe(&sp->err);
-		finish_if_done(sp);
 	}
+	finish_if_done(sp);
 }
 
 static void on_proc_exit(uv_process_t *proc, int64_t status, int term_signal)
@@ -136,10 +204,17 @@ static void on_proc_exit(uv_process_t *proc, int64_t status, int term_signal)
 	sp->exit_ms = uv_now(sp->base.loop);
 	src_emit_exit(&sp->base, status, term_signal);
 	src_set_state(&sp->base, SRC_EXITED);
-	if (sp->out.open || sp->err.open) {
-		/* Drain what the pipes hold; do not wait for a grandchild. */
-		uv_timer_start(&sp->drain, on_drain_tick, 50, 50);
+	/* The program is being stopped: the rest of its group (go run's
+	 * program, sh -c's children) gets the grace to follow the leader,
+	 * then SIGKILL; gcwatch leaves none of it behind.  Otherwise a
+	 * grandchild is not waited for (it may be a daemon). */
+	if (sp->signalled && group_alive(sp)) {
+		sp->lingering = 1;
+		if (!sp->kill_at)
+			sp->kill_at = sp->exit_ms + sp->grace_ms;
 	}
+	if (sp->out.open || sp->err.open || sp->lingering)
+		tick_start(sp); /* drain what the pipes hold */
 	finish_if_done(sp);
 }
 
@@ -256,9 +331,30 @@ static int spawn_kill(struct src *s, int signum)
 {
 	struct spawn *sp = (struct spawn *)s;
 
-	if (sp->exited || !sp->proc_open)
-		return UV_ESRCH;
-	return uv_process_kill(&sp->proc, signum);
+	if (signum == SIGTERM || signum == SIGINT || signum == SIGHUP ||
+	    signum == SIGQUIT || signum == SIGKILL)
+		sp->signalled = 1;
+	return group_kill(sp, signum);
+}
+
+static void spawn_terminate(struct src *s)
+{
+	struct spawn *sp = (struct spawn *)s;
+
+	if (sp->stopping)
+		return;
+	if (!group_alive(sp)) {
+		spawn_stop(s);
+		return;
+	}
+	if (!sp->kill_at) {
+		group_kill(sp, SIGTERM);
+		sp->signalled = 1;
+		sp->kill_at = uv_now(sp->base.loop) + sp->grace_ms;
+		if (sp->exited)
+			sp->lingering = 1;
+	}
+	tick_start(sp);
 }
 
 static void spawn_free(struct src *s)
@@ -275,6 +371,7 @@ static const struct src_ops spawn_ops = {
 	.pause = spawn_pause,
 	.resume = spawn_resume,
 	.kill = spawn_kill,
+	.terminate = spawn_terminate,
 	.close_stream = spawn_close_stream,
 	.free = spawn_free,
 };
@@ -306,6 +403,7 @@ struct src *src_spawn(uv_loop_t *loop, char *const *argv,
 	uv_timer_init(loop, &sp->drain);
 	sp->drain.data = sp;
 	sp->drain_open = 1;
+	sp->grace_ms = opts && opts->grace_ms ? opts->grace_ms : DEFAULT_GRACE_MS;
 
 	/* Real pipes (UV_CREATE_PIPE would give socketpairs, and a program
 	 * could not open /dev/stdout or /dev/stderr). */
@@ -332,13 +430,8 @@ struct src *src_spawn(uv_loop_t *loop, char *const *argv,
 	stdio[1].data.fd = fds[0][1];
 	stdio[2].flags = UV_INHERIT_FD;
 	stdio[2].data.fd = fds[1][1];
-	/* In a terminal's foreground the program stays in our process group:
-	 * Ctrl-C reaches it from the terminal (not forwarded again) and it can
-	 * read the terminal.  Elsewhere it gets a session of its own, so that
-	 * a signal to our whole group (timeout(1), a CI runner) reaches it
-	 * once, through us. */
-	if (!opts || !opts->same_group)
-		po.flags |= UV_PROCESS_DETACHED;
+	/* A session and process group of its own (see the top). */
+	po.flags |= UV_PROCESS_DETACHED;
 	po.file = argv[0];
 	po.args = (char **)argv;
 	po.env = sp->env;

@@ -15,12 +15,10 @@
 #include "ui/grid.h"
 #include "ui/keys.h"
 #include "ui/sanitize.h"
+#include "ui/termdb.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "ui/view.h"
-
-/* After q, a running program gets SIGTERM; SIGKILL this much later. */
-#define QUIT_GRACE_MS 3000
 
 struct tui {
 	struct engine *e;
@@ -35,7 +33,6 @@ struct tui {
 	uv_signal_t winch;
 	uv_async_t wake;     /* the engine: something changed */
 	uv_timer_t frame;    /* the next frame */
-	uv_timer_t grace;    /* after q: SIGKILL when it expires */
 	struct model *model; /* the snapshot drawn */
 	struct grid *grid;
 	struct view_opts vo;
@@ -45,10 +42,12 @@ struct tui {
 	uint64_t snapshot_bytes; /* copied from the engine, all frames */
 	uint64_t drawn_second;
 	int dirty;           /* something to draw */
-	int quitting;        /* q pressed: wait for the program, then leave */
-	int term_sent;       /* SIGTERM sent to the program (by us or the engine) */
+	int quitting;        /* q pressed: the engine stops the program; leave when done */
 	int done;            /* leave the loop */
-	volatile int signal_seen; /* from the engine's thread: SIGTERM/SIGHUP */
+	/* From the engine's thread: a signal was passed on to the program,
+	 * which decides; leave when the input is done.  Or the terminal
+	 * hung up: leave now, and let the program decide without us. */
+	volatile int signal_seen, hangup;
 	attr_t attrs[ROLE_COUNT];
 };
 
@@ -206,11 +205,7 @@ static void on_frame(uv_timer_t *timer)
 {
 	struct tui *t = timer->data;
 
-	if (t->signal_seen) {
-		leave(t);
-		return;
-	}
-	if (t->quitting && engine_done(t->e)) {
+	if (t->hangup || ((t->quitting || t->signal_seen) && engine_done(t->e))) {
 		leave(t);
 		return;
 	}
@@ -224,30 +219,17 @@ static void on_frame(uv_timer_t *timer)
 
 /* ---- input ---------------------------------------------------------------- */
 
-static void on_grace(uv_timer_t *timer);
-
 static void quit(struct tui *t)
 {
+	t->quitting = 1;
 	if (t->model->spawned && !engine_done(t->e) && !t->model->exited) {
-		/* Stop the program first; the dashboard goes when it has. */
-		t->quitting = 1;
-		if (!t->term_sent)
-			engine_post_signal(t->e, SIGTERM);
-		t->term_sent = 1;
-		uv_timer_start(&t->grace, on_grace, QUIT_GRACE_MS, 0);
+		/* The engine stops the program (SIGTERM to its group, SIGKILL
+		 * after the grace); the dashboard goes when it has. */
+		engine_post_quit(t->e);
 		schedule(t);
 		return;
 	}
-	t->quitting = 1;
 	leave(t);
-}
-
-static void on_grace(uv_timer_t *timer)
-{
-	struct tui *t = timer->data;
-
-	if (!engine_done(t->e))
-		engine_post_signal(t->e, SIGKILL);
 }
 
 static void resize(struct tui *t)
@@ -337,7 +319,9 @@ static void on_keys(uv_poll_t *p, int status, int events)
 
 	(void)events;
 	if (status < 0) {
-		/* The terminal went away (a closed ssh): leave. */
+		/* The terminal went away (a closed ssh): leave; the program
+		 * got the hangup's SIGHUP from us and decides. */
+		t->hangup = 1;
 		leave(t);
 		return;
 	}
@@ -355,7 +339,7 @@ static void on_wake(uv_async_t *a)
 {
 	struct tui *t = a->data;
 
-	if (t->signal_seen || (t->quitting && engine_done(t->e))) {
+	if (t->hangup || ((t->quitting || t->signal_seen) && engine_done(t->e))) {
 		leave(t);
 		return;
 	}
@@ -372,16 +356,18 @@ static void notify(void *ctx)
 	uv_async_send(&t->wake);
 }
 
-static void on_signal(void *ctx, int signum)
+static void on_signal(void *ctx, int signum, int from_kernel)
 {
 	struct tui *t = ctx;
 
-	/* A closed ssh (SIGHUP) or a kill: the program got it already (the
-	 * engine forwards it); the dashboard restores the terminal. */
-	if (signum == SIGTERM || signum == SIGHUP) {
+	/* The engine passed it on to the program, which decides: the
+	 * dashboard goes when the program has.  A hangup's (the kernel's
+	 * SIGHUP) leaves a terminal that is gone: leave it now. */
+	if (signum == SIGHUP && from_kernel)
+		t->hangup = 1;
+	else
 		t->signal_seen = 1;
-		uv_async_send(&t->wake);
-	}
+	uv_async_send(&t->wake);
 }
 
 /* ---- crash: the terminal is restored first ------------------------------ */
@@ -409,6 +395,31 @@ bool tui_possible(void)
 		return false;
 	close(fd);
 	return true;
+}
+
+/* The node has no terminfo entry for TERM (a static binary on a bare
+ * node): the built-in ones (termdb.h), TERM's or else vt100's; then the
+ * node's vt100.  TERMINFO is ours only for the two newterm calls. */
+static SCREEN *newterm_builtin(struct tui *t)
+{
+	char *dir = termdb_extract();
+	char *old = getenv("TERMINFO") ? strdup(getenv("TERMINFO")) : NULL;
+	SCREEN *scr = NULL;
+
+	if (dir && setenv("TERMINFO", dir, 1) == 0) {
+		scr = newterm(NULL, t->tty, t->tty_in);
+		if (!scr)
+			scr = newterm("vt100", t->tty, t->tty_in);
+		if (old)
+			setenv("TERMINFO", old, 1);
+		else
+			unsetenv("TERMINFO");
+	}
+	free(old);
+	termdb_remove(dir);
+	if (!scr) /* An unknown TERM: a plain terminal still works. */
+		scr = newterm("vt100", t->tty, t->tty_in);
+	return scr;
 }
 
 static void close_cb(uv_handle_t *h)
@@ -450,8 +461,6 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->wake.data = t;
 	uv_timer_init(&t->loop, &t->frame);
 	t->frame.data = t;
-	uv_timer_init(&t->loop, &t->grace);
-	t->grace.data = t;
 	if (engine_start(e, notify, on_signal, t) != 0) {
 		fputs("gcwatch: cannot start a thread\n", stderr);
 		rc = 1;
@@ -465,10 +474,8 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 		goto out;
 	}
 	t->scr = newterm(NULL, t->tty, t->tty_in);
-	if (!t->scr) {
-		/* An unknown TERM: a plain terminal still works. */
-		t->scr = newterm("vt100", t->tty, t->tty_in);
-	}
+	if (!t->scr)
+		t->scr = newterm_builtin(t);
 	if (!t->scr) {
 		char msg[512], safe[1024];
 		snprintf(msg, sizeof msg, "gcwatch: cannot use the terminal (TERM=%s)\n",
@@ -528,20 +535,11 @@ out:
 		fclose(t->tty);
 	if (t->tty_in)
 		fclose(t->tty_in);
-	if (!engine_done(e)) {
-		/* Still running (a signal, max frames): end the input.  A
-		 * SIGTERM or SIGHUP to us reached the program already. */
-		if (engine_result(e)->spawned) {
-			if (!t->term_sent && !t->signal_seen)
-				engine_post_signal(e, SIGTERM);
-			for (int i = 0; i < QUIT_GRACE_MS / 10 && !engine_done(e); i++)
-				usleep(10000);
-			if (!engine_done(e))
-				engine_post_signal(e, SIGKILL);
-		} else {
-			engine_post_stop(e);
-		}
-	}
+	/* Still running (max frames, a terminal we could not use): the
+	 * engine ends the run.  After a hangup the program got SIGHUP and
+	 * decides; the engine reads it until it ends. */
+	if (!engine_done(e) && !t->hangup)
+		engine_post_quit(e);
 	engine_join(e);
 	uv_walk(&t->loop, walk_close, NULL);
 	uv_run(&t->loop, UV_RUN_DEFAULT);

@@ -37,8 +37,8 @@
 #    program (signals, Go) reports each exactly as often as sent, and
 #    gcwatch exits with the program's status (5);
 #  - a program that dies of the forwarded signal: 143 (TERM), 129 (HUP);
-#  - on a terminal (a pty), Ctrl-C and Ctrl-\ reach the program from the
-#    kernel once each and are not forwarded again;
+#  - on a terminal (a pty), Ctrl-C and Ctrl-\ reach the program once each
+#    (the terminal signals gcwatch's group, gcwatch passes them on);
 #  - a signal sent to the whole process group (as timeout(1) and job
 #    control do) reaches the program once;
 #  - gcwatch still forwards a signal while its stdout is not being read.

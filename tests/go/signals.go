@@ -13,6 +13,11 @@
 // (or as two "SIG" lines).  Without a SIGTERM within TIMEOUT seconds it
 // prints "TIMEOUT" and the GOT line and exits 4.
 //
+// With SIGNALS_LOG set, every line also goes to that file (appended, one
+// write a line), first "PID <pid>": a test can read what the program got
+// when its output goes to a dashboard or to a terminal that hung up, and
+// find the program after its parent is gone.
+//
 // Usage: signals [STATUS [TIMEOUT]]   (defaults 0 and 20)
 package main
 
@@ -29,6 +34,17 @@ import (
 
 var sink [][]byte
 
+var logFile *os.File
+
+// say prints a line on stdout and, with SIGNALS_LOG, to the log.
+func say(format string, args ...interface{}) {
+	line := fmt.Sprintf(format, args...) + "\n"
+	fmt.Print(line)
+	if logFile != nil {
+		logFile.WriteString(line)
+	}
+}
+
 func main() {
 	status, timeout := 0, 20.0
 	if len(os.Args) > 1 {
@@ -40,6 +56,15 @@ func main() {
 		if v, err := strconv.ParseFloat(os.Args[2], 64); err == nil && v > 0 {
 			timeout = v
 		}
+	}
+	if path := os.Getenv("SIGNALS_LOG"); path != "" {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		logFile = f
+		say("PID %d", os.Getpid())
 	}
 	names := map[os.Signal]string{
 		syscall.SIGTERM: "TERM", syscall.SIGINT: "INT",
@@ -63,7 +88,7 @@ func main() {
 		}
 	}()
 
-	fmt.Println("READY")
+	say("READY")
 	deadline := time.After(time.Duration(timeout * float64(time.Second)))
 	var grace <-chan time.Time
 	timedOut := false
@@ -73,7 +98,7 @@ loop:
 		case s := <-ch:
 			n := names[s]
 			count[n]++
-			fmt.Printf("SIG %s\n", n)
+			say("SIG %s", n)
 			if n == "TERM" && grace == nil {
 				grace = time.After(500 * time.Millisecond)
 			}
@@ -88,9 +113,9 @@ loop:
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	if timedOut {
-		fmt.Println("TIMEOUT")
+		say("TIMEOUT")
 	}
-	fmt.Printf("GOT TERM=%d INT=%d HUP=%d QUIT=%d\n",
+	say("GOT TERM=%d INT=%d HUP=%d QUIT=%d",
 		count["TERM"], count["INT"], count["HUP"], count["QUIT"])
 	if timedOut {
 		os.Exit(4)

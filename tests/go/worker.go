@@ -11,6 +11,10 @@
 // "NUMGC <n>" on stdout (see steady.go), and writes the same two lines to
 // RESULT when given.
 //
+// With WORKER_PROGRESS set, the count of units done so far is kept in that
+// file (rewritten in place every 100 units, one pwrite), so that a test can
+// read the program's own progress at any moment.
+//
 // Usage: worker [SECONDS [RESULT]]   (default 3 seconds)
 package main
 
@@ -41,6 +45,15 @@ func main() {
 	deadline := start.Add(time.Duration(seconds * float64(time.Second)))
 	units := 0
 	var sum uint32
+	var progress *os.File
+	if path := os.Getenv("WORKER_PROGRESS"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		progress = f
+	}
 	for time.Now().Before(deadline) {
 		for k := 0; k < 100; k++ {
 			b := make([]byte, size)
@@ -52,6 +65,9 @@ func main() {
 			}
 			sink[units%live] = b
 			units++
+		}
+		if progress != nil {
+			progress.WriteAt([]byte(fmt.Sprintf("%20d\n", units)), 0)
 		}
 		log.Printf("worker: %d units done, checksum %08x, %.3fs", units, sum,
 			time.Since(start).Seconds())
