@@ -14,7 +14,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 CC       ?= cc
-PKG      := libuv ncursesw
+PKG      := libuv ncursesw libevent_core libevent_extra libevent_pthreads
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef \
@@ -123,7 +123,7 @@ uninstall:
 # linked in statically (glibc stays shared: every node has it).  It finds
 # terminal descriptions where Debian keeps them (/etc/terminfo,
 # /lib/terminfo, /usr/share/terminfo) or in TERMINFO.
-STATIC_LIBS := -Wl,-Bstatic -luv_a -lncursesw -ltinfo -Wl,-Bdynamic -lpthread -ldl -lrt -lm
+STATIC_LIBS := -Wl,-Bstatic -luv_a -lncursesw -ltinfo -levent_extra -levent_pthreads -levent_core -Wl,-Bdynamic -lpthread -ldl -lrt -lm
 STATIC_OUT ?= gcwatch-static
 static: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $(STATIC_OUT) $(OBJS) $(STATIC_LIBS)

@@ -31,6 +31,8 @@ struct options {
 	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
 	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */
 	int ngates;
+	const char *listen;      /* --listen [HOST:]PORT, or NULL */
+	double linger_s;         /* --linger SECONDS (0: none) */
 	bool help, version;
 };
 

@@ -19,6 +19,8 @@
 #include "trace/gctrace.h"
 #include "model/stats.h"
 
+struct metrics;
+
 struct engine_opts {
 	char **command;         /* run this, or NULL */
 	const char *path;       /* else watch this ("-" or NULL: stdin) */
@@ -30,6 +32,7 @@ struct engine_opts {
 	const char *csv_path;   /* --csv FILE, or NULL */
 	bool passthrough;       /* batch: the program's text to stdout/stderr */
 	size_t ring_cap;        /* recent records kept for the views */
+	struct metrics *metrics; /* --listen: updated from ingest, or NULL */
 	bool dashboard;         /* keep the program's output lines for a view;
 	                           the program gets no terminal stdin */
 };

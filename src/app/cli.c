@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outputs/promhttp.h"
+
 void cli_usage(FILE *out)
 {
 	fputs("usage: gcwatch [OPTIONS] -- COMMAND [ARG...]   run COMMAND with gctrace on, and watch it\n"
@@ -31,6 +33,10 @@ void cli_usage(FILE *out)
 	      "      --ascii       plain ASCII charts (automatic without a UTF-8 locale)\n"
 	      "      --no-color    no colours (automatic with NO_COLOR or a terminal without)\n"
 	      "      --assist-warn PCT  highlight mark assist above PCT%% of mark CPU (25)\n"
+	      "      --listen [HOST:]PORT  serve Prometheus metrics at /metrics (HOST\n"
+	      "                    127.0.0.1 unless given; another HOST exposes them)\n"
+	      "      --linger SECONDS  after the input ends, keep serving until one more\n"
+	      "                    scrape has read the final values, at most SECONDS\n"
 	      "      --fail-if EXPR     at the end, exit 99 when EXPR holds, e.g.\n"
 	      "                    'pause.p99 > 5ms', 'gc.cpu > 10%%', 'heap.live.max > 512MB'\n"
 	      "  -s, --summary     print the end-of-run summary (the default in batch mode)\n"
@@ -65,6 +71,8 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 		{"assist-warn", required_argument, NULL, 'W'},
 		{"max-frames", required_argument, NULL, 'M'},
 		{"fail-if", required_argument, NULL, 'F'},
+		{"listen", required_argument, NULL, 'P'},
+		{"linger", required_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -161,6 +169,28 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 			o->ngates++;
 			break;
 		}
+		case 'P': {
+			struct sockaddr_storage ss;
+			socklen_t sl;
+			char msg[256];
+			if (promhttp_parse_listen(optarg, &ss, &sl, msg, sizeof msg) != 0) {
+				fprintf(err, "gcwatch: %s\n", msg);
+				return CLI_EXIT_USAGE;
+			}
+			o->listen = optarg;
+			break;
+		}
+		case 'Y': {
+			char *end;
+			errno = 0;
+			o->linger_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->linger_s >= 0 && o->linger_s <= 86400)) {
+				fprintf(err, "gcwatch: --linger: '%s' is not a number of seconds "
+				        "from 0 to 86400\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'A':
 			o->ascii = true;
 			break;
@@ -223,6 +253,10 @@ int cli_parse(int argc, char **argv, struct options *o, FILE *err)
 	}
 	if (o->replay > 0 && (!o->path || strcmp(o->path, "-") == 0)) {
 		fputs("gcwatch: --replay needs the PATH of a recording\n", err);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->linger_s > 0 && !o->listen) {
+		fputs("gcwatch: --linger goes with --listen\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	if (o->json_path && o->csv_path && strcmp(o->json_path, "-") == 0 &&

@@ -14,6 +14,7 @@
 
 #include "model/model.h"
 #include "text/clock.h"
+#include "outputs/metrics.h"
 #include "outputs/outq.h"
 #include "outputs/recout.h"
 #include "model/ring.h"
@@ -158,6 +159,8 @@ static void on_record(void *ctx, const struct gc_record *r)
 	struct engine *e = ((struct stream_ctx *)ctx)->e;
 	char buf[RECOUT_MAX];
 
+	if (e->o.metrics)
+		metrics_record(e->o.metrics, NULL, r, clock_now_ms());
 	lock(e);
 	stats_add(&e->stats, r);
 	ring_push(e->ring, r);
@@ -293,6 +296,10 @@ static void on_state(void *ctx, enum src_state state)
 {
 	struct engine *e = ctx;
 
+	if (e->o.metrics)
+		metrics_up(e->o.metrics, NULL, state == SRC_RUNNING || state == SRC_WAITING,
+		           clock_now_ms());
+
 	uv_mutex_lock(&e->mu);
 	e->state = state;
 	if ((state == SRC_EOF || state == SRC_EXITED) && !e->end_ms)
@@ -315,9 +322,26 @@ static void on_src_exit(void *ctx, int64_t status, int term_signal)
 	changed(e);
 }
 
+/* The endpoint's line counts, then a snapshot for its thread when
+ * something changed (metrics.h): at most every IDLE_MS / 2. */
+static void publish_metrics(struct engine *e, bool force)
+{
+	struct gctrace_counts c;
+	uint64_t now = clock_now_ms();
+
+	if (!e->o.metrics)
+		return;
+	engine_counts(e, &c);
+	metrics_lines(e->o.metrics, NULL, c.records, c.runtime_lines, c.foreign_lines,
+	              c.torn_dropped, now);
+	metrics_publish(e->o.metrics, now, force);
+}
+
 static void on_idle(uv_timer_t *t)
 {
 	struct engine *e = t->data;
+
+	publish_metrics(e, false);
 
 	if (uv_now(&e->loop) - e->last_data_ms >= IDLE_MS) {
 		gctrace_idle(e->parser[0]);
@@ -348,6 +372,8 @@ static void on_src_closed(void *ctx)
 {
 	struct engine *e = ctx;
 
+	if (e->o.metrics)
+		metrics_up(e->o.metrics, NULL, false, clock_now_ms());
 	uv_mutex_lock(&e->mu);
 	e->src_closed = 1;
 	if (!e->end_ms)
@@ -577,6 +603,7 @@ int engine_run(struct engine *e)
 		if (e->recline[i].len)
 			outq_write(e->record, e->recline[i].buf, e->recline[i].len);
 
+	publish_metrics(e, true);
 	close_outputs(e);
 	struct engine_result *r = &e->res;
 	if (r->spawned)
