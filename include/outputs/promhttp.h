@@ -12,7 +12,8 @@
  *
  * Bounds: PROMHTTP_CONN_MAX connections at once (past that, new ones wait
  * in the kernel's backlog until one closes), request headers of
- * PROMHTTP_HEADERS_MAX bytes (past that: 413), PROMHTTP_IO_TIMEOUT_S
+ * PROMHTTP_HEADERS_MAX bytes (past that evhttp answers 400),
+ * PROMHTTP_IO_TIMEOUT_S
  * seconds without progress, and PROMHTTP_CONN_SECONDS seconds for a
  * connection to complete a request (since it opened or since its last
  * completed request): a slow reader or a header dribbler is cut there.

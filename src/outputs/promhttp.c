@@ -327,10 +327,17 @@ static void on_request(struct evhttp_request *req, void *arg)
 	if (c)
 		c->version = metrics_snap_version(s);
 	metrics_snap_release(s);
-	b->refs++;
-	if (evbuffer_add_reference(evhttp_request_get_output_buffer(req), b->data, b->len,
-	                           body_cleanup, b) != 0)
-		b->refs--;
+	if (cmd == EVHTTP_REQ_HEAD) {
+		/* evhttp would send the body with a HEAD: its length alone. */
+		char cl[32];
+		snprintf(cl, sizeof cl, "%zu", b->len);
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Length", cl);
+	} else {
+		b->refs++;
+		if (evbuffer_add_reference(evhttp_request_get_output_buffer(req), b->data, b->len,
+		                           body_cleanup, b) != 0)
+			b->refs--;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 	                  metrics_content_type(f));
 	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
