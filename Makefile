@@ -6,6 +6,7 @@
 #   make fuzz       build and run the parser fuzzer (FUZZ_SECONDS, default 60)
 #   make bench      parser throughput and memory benchmark, then the
 #                   dashboard's bytes to the terminal and CPU use
+#                   and the metrics endpoint (scrape latency, size, CPU)
 #   make demo       the dashboard over a bundled real trace
 #   make clean      remove everything the build made
 
@@ -99,9 +100,10 @@ fuzz:
 	    -artifact_prefix=build-fuzz/ \
 	    -print_final_stats=1 build-fuzz/corpus tests/data/corpus
 
-bench: $(BUILD)/gcwatch
+bench: $(BUILD)/gcwatch $(TOOL_BINS)
 	@sh bench/run.sh $(BUILD)/gcwatch
 	@sh bench/tui.sh $(BUILD)/gcwatch
+	@sh bench/metrics.sh $(BUILD)
 
 # The dashboard over a real recorded trace, at its own pace (30 s; q
 # quits).  Without a terminal (CI) the same runs in batch mode and prints
