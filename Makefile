@@ -5,7 +5,9 @@
 #   make asan       run the unit tests under AddressSanitizer + UBSan
 #   make fuzz       build and run the parser fuzzer (FUZZ_SECONDS, default 60)
 #   make bench      parser throughput and memory benchmark, then the
-#                   dashboard's bytes to the terminal and CPU use
+#                   dashboard's bytes to the terminal and CPU use, then
+#                   the dashboard with 100 and 1024 feeds, then
+#                   the parser's fidelity on torn streams (bench/fidelity.sh)
 #                   and the metrics endpoint (scrape latency, size, CPU)
 #   make demo       the dashboard over a bundled real trace
 #   make clean      remove everything the build made
@@ -100,9 +102,11 @@ fuzz:
 	    -artifact_prefix=build-fuzz/ \
 	    -print_final_stats=1 build-fuzz/corpus tests/data/corpus
 
-bench: $(BUILD)/gcwatch $(TOOL_BINS)
+bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity $(BUILD)/tools/metrics_bench
 	@sh bench/run.sh $(BUILD)/gcwatch
 	@sh bench/tui.sh $(BUILD)/gcwatch
+	@python3 bench/feeds.py $(BUILD)/gcwatch
+	@sh bench/fidelity.sh $(BUILD)
 	@sh bench/metrics.sh $(BUILD)
 
 # The dashboard over a real recorded trace, at its own pace (30 s; q

@@ -31,29 +31,14 @@ trap 'rm -rf "$TMP"; exit 130' INT
 trap 'rm -rf "$TMP"; exit 143' TERM
 
 timeout -k 5 300 python3 - "$GCW" "$HERE/../tests/data/corpus/stream-go1.18-goal-below-heap.log" \
-	"$TMP" "${BENCH_TUI_SECONDS:-10}" <<'EOF'
-import atexit, fcntl, os, platform, re, select, shutil, signal, struct, subprocess
-import sys, termios, threading, time
+	"$TMP" "${BENCH_TUI_SECONDS:-10}" "$HERE" <<'EOF'
+import os, re, shutil, subprocess, sys, threading, time
 
 gcw, corpus, tmp, secs = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-COLS, ROWS = 120, 40
+sys.path.insert(0, sys.argv[5])
+from ptylib import COLS, ROWS, Pty, die
+import platform
 SETTLE = 2.0
-TICK = os.sysconf("SC_CLK_TCK")
-
-def die(msg):
-    print("bench: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-started = []
-def kill_started():
-    for p in started:
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            p.wait()
-atexit.register(kill_started)
 
 # Real gc lines, renumbered, "@" following the clock.
 GC = re.compile(r"^gc \d+ @\d+\.\d{3}s (.*)$")
@@ -85,69 +70,6 @@ class Feed:
                 os.write(self.f, self.lines(per_tick))
             nxt += tick
             self.stop.wait(max(0.0, nxt - time.monotonic()))
-
-def cpu_ticks(pid):
-    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
-    return int(f[11]) + int(f[12])
-
-def make_ctty():
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-class Pty:
-    """A child on a COLSxROWS pty as its controlling terminal; every byte
-    it sends is read and counted by a thread."""
-    def __init__(self, argv, stderr):
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", LC_ALL="C.UTF-8")
-        env.pop("NO_COLOR", None)
-        self.p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=stderr, env=env,
-                                  start_new_session=True, preexec_fn=make_ctty)
-        started.append(self.p)
-        os.close(slave)
-        self.bytes = 0
-        self.lock = threading.Lock()
-        self.th = threading.Thread(target=self.read, daemon=True)
-        self.th.start()
-
-    def read(self):
-        while True:
-            try:
-                r, _, _ = select.select([self.master], [], [], 0.2)
-                if not r:
-                    if self.p.poll() is not None:
-                        return
-                    continue
-                d = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not d:
-                return
-            with self.lock:
-                self.bytes += len(d)
-
-    def sample(self):
-        with self.lock:
-            b = self.bytes
-        return b, cpu_ticks(self.p.pid), time.monotonic()
-
-    def measure(self, seconds):
-        b0, c0, t0 = self.sample()
-        time.sleep(seconds)
-        if self.p.poll() is not None:
-            die("%s exited early (%s)" % (self.p.args[0], self.p.returncode))
-        b1, c1, t1 = self.sample()
-        return (b1 - b0) / (t1 - t0), 100.0 * (c1 - c0) / TICK / (t1 - t0)
-
-    def quit(self, key=b"q"):
-        os.write(self.master, key)
-        try:
-            rc = self.p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            die("%s did not quit within 15 s of %r" % (self.p.args[0], key))
-        self.th.join(5)
-        os.close(self.master)
-        return rc
 
 def gcwatch_case(name, per_tick, tick):
     fifo = os.path.join(tmp, name + ".fifo")

@@ -7,6 +7,7 @@
 #define GCWATCH_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "app/gate.h"
@@ -29,6 +30,8 @@ struct options {
 	bool ascii, no_color;    /* --ascii, --no-color */
 	double assist_warn;      /* --assist-warn PCT, as a share (0.25) */
 	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
+	unsigned max_feeds;      /* --max-feeds N (default 1024) */
+	uint64_t feed_retention_ms; /* --feed-retention DURATION (default 1 h) */
 	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */
 	int ngates;
 	const char *listen;      /* --listen [HOST:]PORT, or NULL */

@@ -6,7 +6,10 @@
  * parser per stream, and updates the model (statistics and the ring of
  * recent records).  Records go to --json/--csv and, in batch mode, the
  * program's own text to our stdout/stderr, each through an output queue
- * with a thread of its own: reading never waits for a slow consumer.
+ * with a thread of its own: reading never waits for a slow consumer.  A
+ * record output that fails or falls behind is said at once (stderr, or
+ * the dashboard's header) and its losses are counted (lost.* metrics);
+ * it never changes the exit status.
  * Termination signals reach a spawned program exactly once.
  */
 #ifndef GCWATCH_ENGINE_H
@@ -15,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "trace/gctrace.h"
 #include "model/stats.h"
@@ -31,7 +35,8 @@ struct engine_opts {
 	const char *json_path;  /* --json FILE ("-" = stdout), or NULL */
 	const char *csv_path;   /* --csv FILE, or NULL */
 	bool passthrough;       /* batch: the program's text to stdout/stderr */
-	size_t ring_cap;        /* recent records kept for the views */
+	unsigned records_cap;   /* recent records each feed keeps for the views */
+	unsigned max_feeds;     /* feeds at most (0: MODEL_FEEDS_DEFAULT) */
 	struct metrics *metrics; /* --listen: updated from ingest, or NULL */
 	bool dashboard;         /* keep the program's output lines for a view;
 	                           the program gets no terminal stdin */
@@ -44,9 +49,7 @@ struct engine_result {
 	int64_t exit_status;   /* its status, when it exited normally */
 	int term_signal;       /* or the signal that killed it (> 0) */
 	int status;            /* gcwatch's exit status (DESIGN.md) */
-	uint64_t json_dropped; /* bytes of records a stalled consumer missed */
-	uint64_t csv_dropped;
-	char error[512];       /* a failure after the start, or "" */
+	char error[512];       /* a read error on the input (status 1), or "" */
 };
 
 struct engine;
@@ -75,8 +78,13 @@ typedef void (*engine_signal_cb)(void *ctx, int signum);
 /* Run the engine on a thread of its own; returns 0, or -1. */
 int engine_start(struct engine *e, engine_notify_cb notify, engine_signal_cb on_sig,
                  void *ctx);
-/* Copy the model (from any thread). */
-void engine_snapshot(struct engine *e, struct model *m);
+/* Bring a copy of the model up to date (from any thread; m from
+ * engine_model_new): rows of the feeds that changed, and feed focus
+ * (MODEL_FOCUS_AUTO: the first with collections) whole; returns the bytes
+ * copied (model_copy). */
+size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus);
+/* A model of the engine's settings, for engine_snapshot. */
+struct model *engine_model_new(const struct engine *e);
 /* True once the input has ended and the source is closed. */
 int engine_done(struct engine *e);
 /* Ask the ingest thread to signal the program, or to stop the input. */
@@ -85,7 +93,11 @@ void engine_post_stop(struct engine *e);
 /* Wait for the thread (after the input ended). */
 void engine_join(struct engine *e);
 
+/* The input's own feed's statistics (the only feed without prefixes). */
 const struct stats *engine_stats(const struct engine *e);
+/* The live model: read it only when the engine is not running (after
+ * engine_run, or engine_join). */
+const struct model *engine_model(const struct engine *e);
 const struct engine_result *engine_result(const struct engine *e);
 
 /* The parsers' counters added over the streams. */
@@ -97,6 +109,14 @@ int engine_stderr_mid_line(const struct engine *e);
 
 /* The name of the input for the summary: the command line, or the path. */
 const char *engine_name(const struct engine *e);
+
+/* The record outputs (--json, --csv, -r): what each lost, once the run
+ * is over (recsink.h); NULL before the engine was made. */
+struct recsinks;
+const struct recsinks *engine_outputs(const struct engine *e);
+
+/* "gcwatch: MSG" and a newline on f, sanitised when f is a terminal. */
+void engine_say(FILE *f, const char *msg);
 
 void engine_free(struct engine *e);
 

@@ -1,29 +1,37 @@
 /*
- * model.h - what the views read: a snapshot of everything gcwatch knows.
+ * model.h - what the views read: the input and its feeds.
  *
- * The ingest side (engine) keeps a live model on its own thread and the
- * dashboard copies it under a lock, at most once a frame, so drawing never
- * holds up reading.  A snapshot is plain data: views read it, never change
- * the ingest side through it.  Nothing here depends on libuv or ncurses.
+ * The ingest side (engine) keeps a live model on its own thread; the
+ * dashboard keeps a copy of its own and brings it up to date under the
+ * engine's lock at most once a frame (model_copy): a row (struct
+ * feed_row) for each feed that changed since, and the one feed it shows
+ * whole, bringing over only its new records and lines.  A copy's memory
+ * is one feed and the rows, however many feeds there are.  A copy is
+ * plain data: views read it and never change the ingest side through it.
+ * Nothing here depends on libuv or ncurses.
  */
 #ifndef GCWATCH_MODEL_H
 #define GCWATCH_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "trace/gcrecord.h"
+#include "model/feed.h"
+#include "model/histo.h"
 #include "trace/gctrace.h"
-#include "model/stats.h"
 
-/* Recent records kept for the charts (the widest window). */
-#define MODEL_RECORDS 2048
-/* Lines of the program's own output kept for the output pane. */
-#define MODEL_LINES 200
-/* Bytes kept of each such line: longer lines are cut (the view cuts
- * further to the pane's width). */
-#define MODEL_LINE_MAX 400
+/* The widest chart window: every record a feed keeps. */
+#define MODEL_RECORDS FEED_RECORDS
+/* Feeds at most by default (--max-feeds). */
+#define MODEL_FEEDS_DEFAULT 1024
+/* The first MODEL_WIDE_FEEDS feeds keep records_cap recent records; the
+ * others at most MODEL_FLEET_RECORDS, so that a thousand busy feeds fit
+ * in about 60 MB (the charts of such a feed reach back that far). */
+#define MODEL_WIDE_FEEDS 8
+#define MODEL_FLEET_RECORDS 96
+#define MODEL_FLEET_LINES 24
 
 /* Where the input stands (as enum src_state, for views without libuv). */
 enum model_input {
@@ -34,15 +42,8 @@ enum model_input {
 	MODEL_EXITED,   /* the program exited */
 };
 
-struct model_line {
-	uint16_t len;
-	uint8_t stream;    /* 0 stdout (or the only stream), 1 stderr */
-	uint8_t cut;       /* the line was longer than MODEL_LINE_MAX */
-	char text[MODEL_LINE_MAX]; /* raw bytes: sanitise before drawing */
-};
-
 struct model {
-	uint64_t version;  /* changes whenever anything below does */
+	uint64_t version;  /* changes whenever the input or a feed does */
 
 	/* The input. */
 	char name[256];    /* the command line, or the path */
@@ -55,19 +56,52 @@ struct model {
 	int term_signal;
 	uint64_t start_ms; /* when watching began (monotonic clock, ms) */
 	uint64_t end_ms;   /* when the input ended or the program exited, or 0 */
-
-	/* Collections: the whole run, and the most recent ones. */
-	struct stats stats;
-	struct gc_record recent[MODEL_RECORDS]; /* oldest first */
-	unsigned nrecent;
-	uint64_t total_records;
+	char alert[512];   /* an output's first failure, or "": raw, sanitise */
 	struct gctrace_counts counts;
 
-	/* The program's own output, oldest first. */
-	struct model_line lines[MODEL_LINES];
-	unsigned nlines;
-	uint64_t total_lines;
+	/* The feeds, in order of first appearance. */
+	struct feed **feeds;
+	unsigned nfeeds, max_feeds;
+	uint64_t feeds_refused; /* records and lines of feeds past max_feeds */
+	unsigned records_cap;   /* each feed's */
+	bool keep_lines;
+	struct histo all_pause; /* every feed's pauses, pooled */
+
+	/* In a copy (model_copy): a row per feed, and the one feed held whole
+	 * (the others are NULL in feeds[]).  NULL / 0 in a live model. */
+	struct feed_row *rows;
+	unsigned focus;
 };
 
+/* What model_copy holds whole when no feed is chosen: the first feed with
+ * collections. */
+#define MODEL_FOCUS_AUTO 0xffffffffu
+
+/* A model for at most max_feeds feeds (0: MODEL_FEEDS_DEFAULT), each
+ * keeping records_cap recent records and, when keep_lines, its output
+ * lines.  NULL when out of memory. */
+struct model *model_new(unsigned max_feeds, unsigned records_cap, bool keep_lines);
+void model_free(struct model *m);
+
+/*
+ * The feed named name, added when new.  NULL when max_feeds are already
+ * there (counted in feeds_refused by the caller's use) or out of memory.
+ */
+struct feed *model_feed(struct model *m, const char *name);
+
+/* The feed named name, or NULL. */
+struct feed *model_find(const struct model *m, const char *name);
+
+/* Count a record in feed f of m (f from model_feed): the feed, and the
+ * pooled pauses. */
+void model_add_record(struct model *m, struct feed *f, const struct gc_record *r,
+                      uint64_t now_ms);
+
+/*
+ * Bring dst (from model_new with the same settings) up to src, a live
+ * model: the input as it is, the rows of the feeds that changed, and feed
+ * number focus (or MODEL_FOCUS_AUTO) whole.  Returns the bytes copied.
+ */
+size_t model_copy(struct model *dst, const struct model *src, unsigned focus);
 
 #endif

@@ -52,6 +52,11 @@ struct stats {
 
 	/* Mark worker CPU time, microseconds, summed (saturating). */
 	int64_t assist_us, background_us, idle_us;
+
+	/* What the run lost, set at its end (stats_set_lost): records missing
+	 * from --json/--csv (summed over them) and records the parser had to
+	 * drop (torn beyond repair); bytes missing from the -r recording. */
+	uint64_t lost_records, lost_bytes;
 };
 
 /* A goal this large means the collector was off (the runtime prints
@@ -59,6 +64,9 @@ struct stats {
 #define STATS_GOAL_OFF_MB ((int64_t)1 << 40)
 
 void stats_init(struct stats *s);
+
+/* The run's losses (see lost_records), known only at its end. */
+void stats_set_lost(struct stats *s, uint64_t records, uint64_t bytes);
 
 /*
  * Count one record.  Returns true when it starts a run: the first record
@@ -73,14 +81,15 @@ bool stats_add(struct stats *s, const struct gc_record *r);
  * per second, counts as counts.  Returns 0 with *value set; 1 when the
  * metric exists but has no value (no records, or the trace's Go version
  * does not report it; the counts gc.count, gc.runs, gc.forced always have
- * one); -1 for an unknown name.
+ * one, and so do lost, lost.records, lost.bytes); -1 for an unknown name.
  */
 int stats_metric(const struct stats *s, const char *name, double *value);
 
 /* The metric names, NULL-terminated: gc.count gc.rate gc.cpu gc.forced
  * gc.runs pause.p50 pause.p90 pause.p99 pause.max pause.min pause.total
  * pause.mean heap.live.min heap.live.max heap.live.last heap.goal.max
- * mark.assist mark.background mark.idle. */
+ * mark.assist mark.background mark.idle lost lost.records lost.bytes
+ * (lost is the other two added: not 0 when anything was lost). */
 const char *const *stats_metric_names(void);
 
 /*
@@ -97,5 +106,13 @@ const char *const *stats_metric_names(void);
  * seen)".  A value the trace does not give is "n/a".
  */
 void stats_print(const struct stats *s, FILE *out);
+
+/*
+ * Pool one process's statistics into all (from stats_init): counts, the
+ * pause distribution, mark time, heap extremes, and as heap.live.last the
+ * sum of every process's latest live heap.  Rates, gc.cpu and P stay
+ * unknown in the pool: they belong to one process.
+ */
+void stats_merge(struct stats *all, const struct stats *s);
 
 #endif

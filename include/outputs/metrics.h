@@ -64,7 +64,8 @@ void metrics_record(struct metrics *m, const char *source, const struct gc_recor
  * records that could not be read back exactly. */
 void metrics_lines(struct metrics *m, const char *source, uint64_t gc, uint64_t runtime,
                    uint64_t program, uint64_t dropped, uint64_t now_ms);
-/* The source's input is open (up) or closed. */
+/* The source's input is open (up) or closed.  NULL or "": the input
+ * itself, which sets every source's (and new sources start so). */
 void metrics_up(struct metrics *m, const char *source, bool up, uint64_t now_ms);
 
 /* Drop sources past their retention and, if anything changed since the

@@ -102,6 +102,10 @@ int src_kill(struct src *s, int signum);
 /* A spawned program's pid, 0 for other sources. */
 pid_t src_pid(const struct src *s);
 
+/* The errno of a read that failed and so ended the input (EIO from
+ * /proc/self/mem, a disk error), or 0 when the input ended cleanly. */
+int src_read_error(const struct src *s);
+
 /* Free a source after closed() was called. */
 void src_free(struct src *s);
 

@@ -26,6 +26,7 @@ struct src {
 	void *ctx;
 	pid_t pid;
 	enum src_state state;
+	int read_err;   /* errno of a read that failed (the input ended there) */
 };
 
 /* Fill the shared part. */

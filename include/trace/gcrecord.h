@@ -56,6 +56,14 @@ struct gc_record {
 	bool forced;           /* line ended with " (forced)" */
 	uint8_t era;           /* enum gc_era */
 
+	/* Which of the runtimes writing one stream printed it (gctrace.h,
+	 * lanes): lane is a slot from 0 to GCTRACE_LANES-1, run numbers
+	 * each runtime seen in the stream from 1 (a slot may be reused by a
+	 * later run).  Not part of the printed values: gcrecord_equal
+	 * ignores them; 0 outside the parser. */
+	uint8_t lane;
+	uint32_t run;
+
 	/* Where the record came from when a log prefix names it
 	 * (journald "ident[pid]", kubectl "[pod/...]"); empty otherwise. */
 	char source[GC_SOURCE_MAX];

@@ -33,6 +33,19 @@
 
 #define GCTRACE_LINE_MAX 65536
 
+/*
+ * Lanes: several runtimes may write one stream ("(a & b) 2>&1 |", a
+ * supervisor, several processes in a container).  The parser keeps up to
+ * GCTRACE_LANES open runs, each expecting its next collection number
+ * with a non-decreasing "@" and the same P and era, and uses them to put
+ * torn records back.  Every record says which it continued (lane, run in
+ * struct gc_record): a record that follows no open run starts a new run,
+ * in a free lane or in the one unused longest.  A demultiplexer splits
+ * feeds by run; a restart of one process (numbers from 1 again) is a new
+ * run too.
+ */
+#define GCTRACE_LANES 4
+
 /* Kinds of runtime line that are not gc records. */
 enum gctrace_rt {
 	GCTRACE_RT_GC_FORCED = 1, /* "GC forced" */

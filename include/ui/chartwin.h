@@ -50,18 +50,7 @@ struct chartwin {
 
 /* Plan ncols columns (at most CHARTWIN_COLS_MAX) for the last `size`
  * collections of m, and compute the window's figures. */
-void chartwin_plan(struct chartwin *w, const struct model *m, unsigned size,
+void chartwin_plan(struct chartwin *w, const struct feed *fd, unsigned size,
                  int ncols);
-
-/* True when m->recent[i] starts a run (its gc number is not above the
- * previous record's). */
-bool chartwin_is_restart(const struct model *m, unsigned i);
-
-/* GC CPU of records first..last (indices in m->recent): the CPU time the
- * collector used (sweep termination, assist, background and idle marking,
- * mark termination) over the wall time between the first and the last
- * collection times P, in %; -1 when it cannot be told.  Only the latest
- * run of the range counts, since "@" times restart with the process. */
-double chartwin_cpu_pct(const struct model *m, unsigned first, unsigned last);
 
 #endif

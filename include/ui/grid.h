@@ -3,13 +3,19 @@
  *
  * The views draw into a grid; one thin layer (tui.c) paints it with
  * ncurses, and the tests compare it as text.  A cell holds one glyph as
- * UTF-8 (one column wide: block elements, box drawing, or ASCII) and a
- * role that the painter maps to colour or, in monochrome, to bold,
- * underline, reverse or nothing.  Nothing here depends on ncurses.
+ * UTF-8 and a role that the painter maps to colour or, in monochrome, to
+ * bold, underline, reverse or nothing.  A glyph is one character known to
+ * be one column wide (block elements, box drawing, ASCII, letters), maybe
+ * followed by combining marks or a variation selector that the terminal
+ * draws on it (e + U+0301, U+2714 U+FE0F); or a wide character (CJK,
+ * emoji), which spans its cell and the next: that one is left empty
+ * (GRID_WIDE_TAIL) and paints as nothing.  Writing over either half of a
+ * wide character blanks the other half.  Nothing here depends on ncurses.
  */
 #ifndef GCWATCH_GRID_H
 #define GCWATCH_GRID_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,14 +40,28 @@ enum role {
 	ROLE_MARK,       /* a restart (new process) marked on a chart */
 	ROLE_ESCAPED,    /* control bytes shown visibly in program output */
 	ROLE_STDERR,     /* a line the program wrote to stderr */
-	ROLE_COUNT
+	ROLE_SELECT,     /* the selected row of a table */
+	ROLE_FEED,       /* a feed's own colour: ROLE_FEED + 0 .. ROLE_FEEDS-1 */
+	ROLE_COUNT = ROLE_FEED + 6
 };
 
-#define GRID_GLYPH_MAX 5 /* up to 4 UTF-8 bytes and a NUL */
+/* Feed colours, chosen by name so a feed keeps its colour. */
+#define ROLE_FEEDS 6
+
+/* A character and up to three marks on it (4 + 3 x 4 UTF-8 bytes at most
+ * are kept: marks that do not fit are dropped by sanitize) and a NUL. */
+#define GRID_GLYPH_MAX 17
+
+enum grid_width {
+	GRID_NARROW = 0, /* one column */
+	GRID_WIDE,       /* the left half of a two-column character */
+	GRID_WIDE_TAIL,  /* the right half: ch is "" */
+};
 
 struct cell {
 	char ch[GRID_GLYPH_MAX];
 	uint8_t role;
+	uint8_t width;   /* enum grid_width */
 };
 
 struct grid {
@@ -56,12 +76,15 @@ void grid_free(struct grid *g);
 /* Every cell a space with ROLE_NORMAL. */
 void grid_clear(struct grid *g);
 
-/* One glyph (one column) at x, y; outside the grid: nothing. */
-void grid_put(struct grid *g, int x, int y, const char *glyph, enum role role);
+/* One glyph at x, y; outside the grid: nothing.  A wide glyph takes x and
+ * x + 1 (at the last column it is '?').  A glyph that is not safe (not
+ * one character of a known width and its marks) is '?'.  Returns the
+ * columns used (0 outside, 1 or 2). */
+int grid_put(struct grid *g, int x, int y, const char *glyph, enum role role);
 
-/* Text from x on row y, at most maxw columns (cut, never wrapped); the
- * text is ASCII or UTF-8 of one column per character.  Returns the columns
- * used. */
+/* Text from x on row y, at most maxw columns (cut, never wrapped, a wide
+ * character that does not fit whole is left out); the text is ASCII or
+ * UTF-8.  Returns the columns used. */
 int grid_text(struct grid *g, int x, int y, int maxw, const char *s, enum role role);
 
 /* The same, printf-style. */
@@ -72,10 +95,19 @@ int grid_printf(struct grid *g, int x, int y, int maxw, enum role role,
 void grid_fill(struct grid *g, int x, int y, int w, int h, const char *glyph,
                enum role role);
 
+/* The columns a character takes on the terminal: 1, 2 (wide in our table
+ * and by wcwidth, which ncurses uses to place it), or 0 when that is not
+ * known for sure (the caller replaces it). */
+int grid_char_width(uint32_t cp);
+
+/* A mark drawn on the character before it (combining diacritic,
+ * variation selector), of no width by wcwidth. */
+bool grid_is_mark(uint32_t cp);
+
 const struct cell *grid_at(const struct grid *g, int x, int y);
 
-/* The grid as text: h lines of its glyphs, trailing spaces kept, each
- * ending in '\n'.  Returns the length; writes at most cap-1 bytes and a
+/* The grid as text: h lines of its glyphs (a wide one once, for its two
+ * columns), trailing spaces kept, each ending in '\n'.  Returns the length; writes at most cap-1 bytes and a
  * NUL (cap >= w*h*4+h+1 always suffices). */
 size_t grid_to_text(const struct grid *g, char *buf, size_t cap);
 

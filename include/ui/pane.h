@@ -29,6 +29,8 @@ struct rect {
  */
 struct frame {
 	const struct model *m;
+	const struct feed *feed; /* the feed the panes show */
+	bool fleet;              /* the fleet table is shown instead */
 	const struct view_opts *o;
 	const struct glyphs *gl;
 	uint64_t now_ms;
@@ -54,6 +56,7 @@ extern const struct pane_ops pane_heap;
 extern const struct pane_ops pane_mark;
 extern const struct pane_ops pane_output;
 extern const struct pane_ops pane_footer;
+extern const struct pane_ops pane_fleet;
 
 /* ---- helpers the panes share (pane.c) ---- */
 

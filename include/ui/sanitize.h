@@ -47,4 +47,14 @@ int sanitize_cells(const char *s, size_t len, bool ascii, enum role role,
 int sanitize_text(struct grid *g, int x, int y, int maxw, const char *s,
                   size_t len, bool ascii, enum role role, bool *cut);
 
+/*
+ * Text gcwatch itself prints (messages naming paths, commands, option
+ * values) for descriptor fd: when fd is a terminal, each line of s goes
+ * through the same rules as the output pane (escapes shown as ^[..., wide
+ * characters as they are) and the newlines are kept; otherwise s is copied
+ * unchanged (a log file gets the bytes).  ASCII-only without a UTF-8
+ * locale.  At most cap-1 bytes and a NUL; returns out.
+ */
+const char *sanitize_for_fd(int fd, const char *s, char *out, size_t cap);
+
 #endif

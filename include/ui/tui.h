@@ -11,6 +11,7 @@
 #define GCWATCH_TUI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "app/engine.h"
 
@@ -20,6 +21,7 @@ struct tui_opts {
 	unsigned interval_ms;  /* least time between two frames */
 	double assist_warn;    /* assist share highlighted */
 	unsigned max_frames;   /* quit after this many frames (tests); 0: never */
+	uint64_t feed_retention_ms; /* feeds silent longer leave the table */
 };
 
 /*

@@ -24,12 +24,28 @@
 #define VIEW_MIN_W 60
 #define VIEW_MIN_H 16
 
+#define VIEW_FEED_AUTO MODEL_FOCUS_AUTO
+
+/* What the fleet table is sorted by (the s key cycles). */
+enum view_sort {
+	VIEW_SORT_ORDER = 0, /* first appearance */
+	VIEW_SORT_NAME, VIEW_SORT_GCS, VIEW_SORT_RATE, VIEW_SORT_CPU,
+	VIEW_SORT_P99, VIEW_SORT_MAX, VIEW_SORT_LIVE, VIEW_SORT_ASSIST,
+	VIEW_SORTS
+};
+
 struct view_opts {
 	bool ascii;            /* ASCII glyphs only (no UTF-8 locale, --ascii) */
 	bool show_output;      /* the output pane (key l) */
 	bool help;             /* the help overlay (keys ? h) */
 	bool frozen;           /* the display is paused (space): say so */
 	unsigned window;       /* collections shown in the charts (keys + -) */
+	unsigned feed;         /* index of the feed shown (model->feeds), or
+	                          VIEW_FEED_AUTO: the first with collections */
+	bool fleet;            /* the fleet table, when there are several feeds */
+	unsigned sel;          /* the fleet table's selected feed (index) */
+	int sort;              /* enum view_sort */
+	uint64_t retention_ms; /* a feed silent longer is not listed; 0: all */
 	double assist_warn;    /* assist share that is highlighted (0.25) */
 };
 
@@ -40,5 +56,19 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 /* Window sizes the + and - keys step through. */
 unsigned view_window_bigger(unsigned window);
 unsigned view_window_smaller(unsigned window);
+
+/* Feeds the fleet table lists: those with collections, heard from within
+ * the retention (now_ms is the model's clock). */
+unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
+                          uint64_t now_ms);
+
+/* True when view_render draws the fleet table: asked for, and more than
+ * one feed to list. */
+bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms);
+
+/* The feed (index) delta rows below the selected one in the table's
+ * order, clamped to the first and last. */
+unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta,
+                         uint64_t now_ms);
 
 #endif

@@ -12,44 +12,35 @@
 
 #include <uv.h>
 
+#include "model/demux.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "outputs/metrics.h"
 #include "outputs/outq.h"
-#include "outputs/recout.h"
-#include "model/ring.h"
+#include "outputs/recsink.h"
 #include "sources/sigwatch.h"
 #include "sources/source.h"
+#include "ui/sanitize.h"
 
-/* Queues: records a consumer stalls on are dropped past RECORDS_CAP.  The
+/* Queues: the record outputs are recsink's (bounded, losses counted).  The
  * program's own text is never dropped: above TEXT_HIGH queued bytes the
  * source is paused (the program then waits on its pipe, as it would have
  * on our stdout) and resumed below TEXT_LOW; TEXT_CAP leaves room for what
  * arrives meanwhile, so writing never blocks the loop. */
-#define RECORDS_CAP (16u << 20)
 #define TEXT_CAP (8u << 20)
 #define TEXT_HIGH (1u << 20)
 #define TEXT_LOW (256u << 10)
-#define RECORD_CAP (4u << 20)
 #define BACKPRESSURE_MS 20
 #define TEXTBUF (64u << 10)
 
 /* Input quiet this long: let the parsers give out what they hold. */
 #define IDLE_MS 500
 
-/* A line held for --record while the other stream is written (bytes). */
-#define RECLINE_MAX 65536
-
 struct engine;
 
 struct stream_ctx {
 	struct engine *e;
 	unsigned stream;
-};
-
-struct recline {
-	char *buf;
-	size_t len;
 };
 
 struct engine {
@@ -59,10 +50,9 @@ struct engine {
 	int src_closed;
 	struct gctrace *parser[2];
 	struct stream_ctx sctx[2];
-	struct stats stats;
-	struct ring *ring;
-	struct outq *json, *csv, *text[2], *record;
-	struct recline recline[2]; /* --record of a command: a line at a time */
+	struct outq *text[2];
+	struct recsinks *outs; /* --json, --csv, -r */
+	int outs_closed;
 	uv_timer_t idle, press;
 	int idle_on, paused;
 	int text_gone[2];      /* our stdout/stderr reader went away */
@@ -78,15 +68,12 @@ struct engine {
 	int same_group;        /* the program shares our terminal's group */
 	int is_fifo;           /* the input is a fifo: waiting means no writer */
 
-	/* Shared with the dashboard's thread, under mu: the model's parts. */
+	/* Shared with the dashboard's thread, under mu: the live model (the
+	 * input's state and its feeds). */
 	uv_mutex_t mu;
-	uint64_t version;
+	struct model *live;
+	struct demux demux;    /* which feed a record or line goes to */
 	enum src_state state;
-	uint64_t start_ms, end_ms;
-	struct model_line *lines; /* ring of MODEL_LINES */
-	unsigned lines_head, nlines;
-	uint64_t total_lines;
-	struct model_line partial[2]; /* the line being assembled, per stream */
 
 	/* The dashboard: told when something changed; asks through cmd. */
 	engine_notify_cb notify;
@@ -119,58 +106,52 @@ static void changed(struct engine *e)
 		e->notify(e->notify_ctx);
 }
 
-/* The program's text, a line at a time, for the output pane (under mu). */
-static void add_text_line(struct engine *e, unsigned stream, const char *s, size_t n)
-{
-	struct model_line *pl = &e->partial[stream];
-
-	while (n) {
-		const char *nl = memchr(s, '\n', n);
-		size_t take = nl ? (size_t)(nl - s) : n;
-		size_t room = MODEL_LINE_MAX - pl->len;
-		if (take > room) {
-			pl->cut = 1;
-			take = room;
-		}
-		memcpy(pl->text + pl->len, s, take);
-		pl->len = (uint16_t)(pl->len + take);
-		size_t used = nl ? (size_t)(nl - s) + 1 : n;
-		s += used;
-		n -= used;
-		if (!nl)
-			break;
-		/* A whole line: into the ring. */
-		pl->stream = (uint8_t)stream;
-		e->lines[(e->lines_head + e->nlines) % MODEL_LINES] = *pl;
-		if (e->nlines < MODEL_LINES)
-			e->nlines++;
-		else
-			e->lines_head = (e->lines_head + 1) % MODEL_LINES;
-		e->total_lines++;
-		pl->len = 0;
-		pl->cut = 0;
-	}
-}
-
 /* ---- the model and the outputs ---------------------------------------- */
 
 static void on_record(void *ctx, const struct gc_record *r)
 {
 	struct engine *e = ((struct stream_ctx *)ctx)->e;
-	char buf[RECOUT_MAX];
 
-	if (e->o.metrics)
-		metrics_record(e->o.metrics, NULL, r, clock_now_ms());
 	lock(e);
-	stats_add(&e->stats, r);
-	ring_push(e->ring, r);
-	e->version++;
+	struct feed *f = demux_record(&e->demux, r);
+	if (f)
+		model_add_record(e->live, f, r, clock_now_ms());
+	e->live->version++;
 	unlock(e);
+	/* Past --max-feeds the metrics count it too (the same bound). */
+	if (e->o.metrics)
+		metrics_record(e->o.metrics, f ? f->name : r->source, r, clock_now_ms());
 	changed(e);
-	if (e->json)
-		outq_write(e->json, buf, recout_json(buf, sizeof buf, r));
-	if (e->csv)
-		outq_write(e->csv, buf, recout_csv(buf, sizeof buf, r));
+	recsinks_record(e->outs, r);
+}
+
+/* An output's problem, said at once whatever -q says: on stderr in batch
+ * (in line with the program's text there), in the header on the dashboard
+ * (curses owns the terminal). */
+static void say_output_news(struct engine *e)
+{
+	char msg[512], line[1024], safe[2048];
+
+	while (recsinks_news(e->outs, msg, sizeof msg)) {
+		if (e->o.dashboard) {
+			lock(e);
+			if (!e->live->alert[0])
+				snprintf(e->live->alert, sizeof e->live->alert, "%s", msg);
+			e->live->version++;
+			unlock(e);
+			changed(e);
+			continue;
+		}
+		snprintf(line, sizeof line, "%sgcwatch: %s\n",
+		         e->text_last[1] && e->text_last[1] != '\n' ? "\n" : "", msg);
+		sanitize_for_fd(STDERR_FILENO, line, safe, sizeof safe);
+		if (e->text[1]) {
+			outq_write(e->text[1], safe, strlen(safe));
+			e->text_last[1] = '\n';
+		} else {
+			fputs(safe, stderr);
+		}
+	}
 }
 
 static size_t text_pending(struct engine *e)
@@ -224,10 +205,10 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	struct engine *e = sc->e;
 	unsigned st = sc->stream;
 
-	if (e->lines) {
+	if (e->live->keep_lines) {
 		uv_mutex_lock(&e->mu);
-		add_text_line(e, st, s, n);
-		e->version++;
+		feed_add_text(demux_line(&e->demux, s, n), st, s, n, clock_now_ms());
+		e->live->version++;
 		uv_mutex_unlock(&e->mu);
 		changed(e);
 	}
@@ -244,39 +225,6 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	}
 }
 
-/* --record: bytes unchanged; a command's two streams a line at a time, so
- * that a replay sees each stream's lines as the live parsers did. */
-static void record_data(struct engine *e, unsigned stream, const char *buf, size_t len)
-{
-	struct recline *rl = &e->recline[stream];
-
-	if (!e->o.command) {
-		outq_write(e->record, buf, len);
-		return;
-	}
-	while (len) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t take = nl ? (size_t)(nl - buf) + 1 : len;
-		if (rl->len + take > RECLINE_MAX) {
-			/* Too long to hold: out in pieces, like the parser. */
-			outq_write(e->record, rl->buf, rl->len);
-			rl->len = 0;
-		}
-		if (take > RECLINE_MAX || (nl && !rl->len)) {
-			outq_write(e->record, buf, take);
-		} else {
-			memcpy(rl->buf + rl->len, buf, take);
-			rl->len += take;
-			if (nl) {
-				outq_write(e->record, rl->buf, rl->len);
-				rl->len = 0;
-			}
-		}
-		buf += take;
-		len -= take;
-	}
-}
-
 /* ---- the source ---------------------------------------------------------- */
 
 static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
@@ -286,10 +234,10 @@ static void on_data(void *ctx, unsigned stream, const char *buf, size_t len)
 	if (stream > 1)
 		stream = 1;
 	e->last_data_ms = uv_now(&e->loop);
-	if (e->record)
-		record_data(e, stream, buf, len);
+	recsinks_bytes(e->outs, stream, buf, len);
 	gctrace_feed(e->parser[stream], buf, len);
 	text_flush(e, stream);
+	say_output_news(e);
 }
 
 static void on_state(void *ctx, enum src_state state)
@@ -302,9 +250,9 @@ static void on_state(void *ctx, enum src_state state)
 
 	uv_mutex_lock(&e->mu);
 	e->state = state;
-	if ((state == SRC_EOF || state == SRC_EXITED) && !e->end_ms)
-		e->end_ms = clock_now_ms();
-	e->version++;
+	if ((state == SRC_EOF || state == SRC_EXITED) && !e->live->end_ms)
+		e->live->end_ms = clock_now_ms();
+	e->live->version++;
 	uv_mutex_unlock(&e->mu);
 	changed(e);
 }
@@ -317,7 +265,7 @@ static void on_src_exit(void *ctx, int64_t status, int term_signal)
 	e->res.exited = true;
 	e->res.exit_status = status;
 	e->res.term_signal = term_signal;
-	e->version++;
+	e->live->version++;
 	uv_mutex_unlock(&e->mu);
 	changed(e);
 }
@@ -349,6 +297,7 @@ static void on_idle(uv_timer_t *t)
 		text_flush(e, 0);
 		text_flush(e, 1);
 	}
+	say_output_news(e);
 }
 
 /* The engine's own handles (the source closes its own): once the input
@@ -376,11 +325,11 @@ static void on_src_closed(void *ctx)
 		metrics_up(e->o.metrics, NULL, false, clock_now_ms());
 	uv_mutex_lock(&e->mu);
 	e->src_closed = 1;
-	if (!e->end_ms)
-		e->end_ms = clock_now_ms();
+	if (!e->live->end_ms)
+		e->live->end_ms = clock_now_ms();
 	if (e->state != SRC_EXITED)
 		e->state = SRC_EOF;
-	e->version++;
+	e->live->version++;
 	uv_mutex_unlock(&e->mu);
 	changed(e);
 	close_loop_handles(e);
@@ -424,23 +373,6 @@ static void on_cmd(uv_async_t *a)
 
 /* ---- set up and tear down ----------------------------------------------- */
 
-static struct outq *open_output(const char *path, int *to_stdout, int *status)
-{
-	int fd;
-
-	if (strcmp(path, "-") == 0) {
-		*to_stdout = 1;
-		return outq_new(STDOUT_FILENO, RECORDS_CAP, OUTQ_DROP, 0);
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "gcwatch: cannot write '%s': %s\n", path, strerror(errno));
-		*status = 1;
-		return NULL;
-	}
-	return outq_new(fd, RECORDS_CAP, OUTQ_DROP, 1);
-}
-
 static void make_name(struct engine *e)
 {
 	size_t k = 0;
@@ -464,7 +396,9 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	static const struct src_sink ssink = {on_data, on_state, on_src_exit, on_src_closed};
 	struct engine *e = calloc(1, sizeof *e);
 	struct src_error err = {"", 1};
-	int to_stdout = 0;
+	struct recsink_spec specs[3];
+	size_t nspecs = 0;
+	char msg[1024];
 
 	*status = 1;
 	if (!e) {
@@ -473,45 +407,41 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	}
 	e->o = *o;
 	make_name(e);
-	stats_init(&e->stats);
 	uv_mutex_init(&e->mu);
-	e->start_ms = clock_now_ms();
-	if (o->dashboard && !(e->lines = calloc(MODEL_LINES, sizeof *e->lines))) {
-		fputs("gcwatch: out of memory\n", stderr);
-		goto fail;
-	}
 	uv_loop_init(&e->loop);
-	e->ring = ring_new(o->ring_cap ? o->ring_cap : 4096);
+	e->live = model_new(o->max_feeds, o->records_cap, o->dashboard);
+	if (e->live && demux_init(&e->demux, e->live) == 0) {
+		e->live->start_ms = clock_now_ms();
+		snprintf(e->live->name, sizeof e->live->name, "%s", e->name);
+	}
 	for (unsigned i = 0; i < 2; i++) {
 		e->sctx[i] = (struct stream_ctx){e, i};
 		e->parser[i] = gctrace_new(&psink, &e->sctx[i]);
-		e->recline[i].buf = malloc(RECLINE_MAX);
 		e->textbuf[i] = malloc(TEXTBUF);
 	}
-	if (!e->ring || !e->parser[0] || !e->parser[1] || !e->recline[0].buf ||
-	    !e->recline[1].buf || !e->textbuf[0] || !e->textbuf[1]) {
+	if (!e->demux.own || !e->parser[0] || !e->parser[1] || !e->textbuf[0] || !e->textbuf[1]) {
 		fputs("gcwatch: out of memory\n", stderr);
 		goto fail;
 	}
-	if (o->json_path && !(e->json = open_output(o->json_path, &to_stdout, status)))
+	/* The record outputs, checked against the input and each other
+	 * before anything is truncated. */
+	if (o->json_path)
+		specs[nspecs++] = (struct recsink_spec){RECSINK_JSON, o->json_path};
+	if (o->csv_path)
+		specs[nspecs++] = (struct recsink_spec){RECSINK_CSV, o->csv_path};
+	if (o->record)
+		specs[nspecs++] = (struct recsink_spec){RECSINK_RECORDING, o->record};
+	e->outs = recsinks_open(specs, nspecs, o->command ? NULL : o->path ? o->path : "-",
+	                        o->command != NULL, msg, sizeof msg, status);
+	if (!e->outs) {
+		engine_say(stderr, msg);
 		goto fail;
-	if (o->csv_path && !(e->csv = open_output(o->csv_path, &to_stdout, status)))
-		goto fail;
-	if (e->csv)
-		outq_write(e->csv, recout_csv_header(), strlen(recout_csv_header()));
-	if (o->record) {
-		int fd = open(o->record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			fprintf(stderr, "gcwatch: cannot write '%s': %s\n", o->record, strerror(errno));
-			goto fail;
-		}
-		e->record = outq_new(fd, RECORD_CAP, OUTQ_WAIT, 1);
 	}
 	if (o->passthrough) {
 		/* The program's stdout to ours, its stderr to ours; all of it to
 		 * stderr when stdout carries the records. */
 		e->text[1] = outq_new(STDERR_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
-		e->text[0] = to_stdout ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
+		e->text[0] = recsinks_use_stdout(e->outs) ? e->text[1] : outq_new(STDOUT_FILENO, TEXT_CAP, OUTQ_WAIT, 0);
 	}
 
 	if (o->command) {
@@ -537,7 +467,7 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		e->src = src_open(&e->loop, path, o->follow, &ssink, e, &err);
 	}
 	if (!e->src) {
-		fprintf(stderr, "gcwatch: %s\n", err.msg);
+		engine_say(stderr, err.msg);
 		*status = err.status;
 		goto fail;
 	}
@@ -561,29 +491,24 @@ fail:
 	return NULL;
 }
 
-/* Write out and close every queue; the first write error is reported. */
+/* Write out and close every output: the record outputs wait a bounded
+ * time for their readers; their losses go into the statistics (lost.*). */
 static void close_outputs(struct engine *e)
 {
-	struct {
-		struct outq **q;
-		const char *name;
-	} qs[] = {
-		{&e->json, e->o.json_path}, {&e->csv, e->o.csv_path},
-		{&e->record, e->o.record},
-	};
-	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
-		if (!*qs[i].q)
-			continue;
-		uint64_t dropped = outq_dropped(*qs[i].q);
-		if (i == 0)
-			e->res.json_dropped = dropped;
-		if (i == 1)
-			e->res.csv_dropped = dropped;
-		int err = outq_close(*qs[i].q);
-		*qs[i].q = NULL;
-		if (err && err != EPIPE && !e->res.error[0])
-			snprintf(e->res.error, sizeof e->res.error, "error writing '%s': %s",
-			         qs[i].name, strerror(err));
+	if (e->outs && !e->outs_closed) {
+		uint64_t recs, bytes;
+		struct gctrace_counts c;
+		recsinks_close(e->outs, RECSINKS_CLOSE_MS);
+		e->outs_closed = 1;
+		recsinks_lost(e->outs, &recs, &bytes);
+		engine_counts(e, &c);
+		lock(e);
+		stats_set_lost(&e->demux.own->stats, recs + c.torn_dropped, bytes);
+		if (e->o.dashboard && !e->live->alert[0] && (recs || bytes))
+			snprintf(e->live->alert, sizeof e->live->alert, "outputs lost %llu records, %llu bytes",
+			         (unsigned long long)recs, (unsigned long long)bytes);
+		e->live->version++;
+		unlock(e);
 	}
 	if (e->text[0] != e->text[1])
 		outq_close(e->text[0]);
@@ -599,13 +524,19 @@ int engine_run(struct engine *e)
 	gctrace_finish(e->parser[1]);
 	text_flush(e, 0);
 	text_flush(e, 1);
-	for (unsigned i = 0; i < 2 && e->record; i++)
-		if (e->recline[i].len)
-			outq_write(e->record, e->recline[i].buf, e->recline[i].len);
+	say_output_news(e);
 
 	publish_metrics(e, true);
 	close_outputs(e);
 	struct engine_result *r = &e->res;
+	int rerr = e->src ? src_read_error(e->src) : 0;
+	if (rerr && !r->spawned) {
+		/* A read error is not the end of the input. */
+		snprintf(r->error, sizeof r->error, "cannot read '%s': %s",
+		         e->o.path && strcmp(e->o.path, "-") ? e->o.path : "standard input",
+		         strerror(rerr));
+		r->status = 1;
+	}
 	if (r->spawned)
 		r->status = !r->exited ? 1
 		            : r->term_signal > 0 ? 128 + r->term_signal
@@ -615,7 +546,12 @@ int engine_run(struct engine *e)
 
 const struct stats *engine_stats(const struct engine *e)
 {
-	return &e->stats;
+	return &e->demux.own->stats;
+}
+
+const struct model *engine_model(const struct engine *e)
+{
+	return e->live;
 }
 
 const struct engine_result *engine_result(const struct engine *e)
@@ -623,41 +559,33 @@ const struct engine_result *engine_result(const struct engine *e)
 	return &e->res;
 }
 
-void engine_snapshot(struct engine *e, struct model *m)
+size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus)
 {
+	struct model *l = e->live;
+
 	uv_mutex_lock(&e->mu);
-	m->version = e->version;
-	snprintf(m->name, sizeof m->name, "%s", e->name);
-	m->spawned = e->res.spawned;
-	m->pid = e->src ? src_pid(e->src) : 0;
+	l->pid = e->src ? src_pid(e->src) : 0;
+	l->spawned = e->res.spawned;
 	switch (e->state) {
-	case SRC_RUNNING: m->input = MODEL_RUNNING; break;
-	case SRC_WAITING: m->input = MODEL_WAITING; break;
-	case SRC_EOF: m->input = MODEL_EOF; break;
-	case SRC_EXITED: m->input = MODEL_EXITED; break;
-	default: m->input = MODEL_STARTING;
+	case SRC_RUNNING: l->input = MODEL_RUNNING; break;
+	case SRC_WAITING: l->input = MODEL_WAITING; break;
+	case SRC_EOF: l->input = MODEL_EOF; break;
+	case SRC_EXITED: l->input = MODEL_EXITED; break;
+	default: l->input = MODEL_STARTING;
 	}
-	m->waiting_is_writer = e->is_fifo;
-	m->exited = e->res.exited;
-	m->exit_status = e->res.exit_status;
-	m->term_signal = e->res.term_signal;
-	m->start_ms = e->start_ms;
-	m->end_ms = e->end_ms;
-	m->stats = e->stats;
-	size_t n = ring_len(e->ring);
-	if (n > MODEL_RECORDS)
-		n = MODEL_RECORDS;
-	size_t skip = ring_len(e->ring) - n;
-	for (size_t i = 0; i < n; i++)
-		m->recent[i] = *ring_get(e->ring, skip + i);
-	m->nrecent = (unsigned)n;
-	m->total_records = ring_total(e->ring);
-	engine_counts(e, &m->counts);
-	m->nlines = 0;
-	for (unsigned i = 0; e->lines && i < e->nlines; i++)
-		m->lines[m->nlines++] = e->lines[(e->lines_head + i) % MODEL_LINES];
-	m->total_lines = e->total_lines;
+	l->waiting_is_writer = e->is_fifo;
+	l->exited = e->res.exited;
+	l->exit_status = e->res.exit_status;
+	l->term_signal = e->res.term_signal;
+	engine_counts(e, &l->counts);
+	size_t bytes = model_copy(m, l, focus);
 	uv_mutex_unlock(&e->mu);
+	return bytes;
+}
+
+struct model *engine_model_new(const struct engine *e)
+{
+	return model_new(e->live->max_feeds, e->live->records_cap, e->live->keep_lines);
 }
 
 static void run_thread(void *arg)
@@ -722,6 +650,19 @@ const char *engine_name(const struct engine *e)
 	return e->name;
 }
 
+const struct recsinks *engine_outputs(const struct engine *e)
+{
+	return e->outs;
+}
+
+void engine_say(FILE *f, const char *msg)
+{
+	char line[2048], safe[4096];
+
+	snprintf(line, sizeof line, "gcwatch: %s\n", msg);
+	fputs(sanitize_for_fd(fileno(f), line, safe, sizeof safe), f);
+}
+
 void engine_counts(const struct engine *e, struct gctrace_counts *out)
 {
 	const struct gctrace_counts *a = gctrace_counts(e->parser[0]);
@@ -751,14 +692,13 @@ void engine_free(struct engine *e)
 	assert(rc == 0 && "a libuv handle was left open");
 	(void)rc;
 	close_outputs(e);
+	recsinks_free(e->outs);
 	src_free(e->src);
 	for (unsigned i = 0; i < 2; i++) {
 		gctrace_free(e->parser[i]);
-		free(e->recline[i].buf);
 		free(e->textbuf[i]);
 	}
-	ring_free(e->ring);
-	free(e->lines);
+	model_free(e->live);
 	uv_mutex_destroy(&e->mu);
 	free(e);
 }

@@ -27,6 +27,10 @@ int main(int argc, char **argv)
 	struct options o;
 
 	fill_std_fds();
+	/* The character set first: messages about the command line are
+	 * sanitised for the terminal in it (the rest of the locale after
+	 * parsing, so that numbers in options always take a '.'). */
+	setlocale(LC_CTYPE, "");
 	int rc = cli_parse(argc, argv, &o, stderr);
 	if (rc)
 		return rc;

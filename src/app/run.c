@@ -6,12 +6,97 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "app/engine.h"
 #include "model/model.h"
 #include "outputs/metrics.h"
 #include "outputs/promhttp.h"
+#include "outputs/recsink.h"
 #include "text/clock.h"
+#include "ui/sanitize.h"
 #include "ui/tui.h"
+
+/* The feeds the summary and the gates speak of: those with collections,
+ * or the input's own feed when none has any. */
+static unsigned summary_feeds(const struct model *m, const struct feed **out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->nfeeds; i++)
+		if (m->feeds[i]->stats.count > 0)
+			out[n++] = m->feeds[i];
+	if (n == 0 && m->nfeeds)
+		out[n++] = m->feeds[0];
+	return n;
+}
+
+static void print_feeds(const struct model *m, FILE *out)
+{
+	const struct feed **fs = calloc(m->nfeeds + 1, sizeof *fs);
+	unsigned n = fs ? summary_feeds(m, fs) : 0;
+	struct stats all;
+
+	if (n <= 1) {
+		if (n)
+			stats_print(&fs[0]->stats, out);
+		free(fs);
+		return;
+	}
+	stats_init(&all);
+	for (unsigned i = 0; i < n; i++) {
+		/* A feed's name comes from the input's log prefixes. */
+		char line[FEED_NAME_MAX + 32], safe[4 * sizeof line];
+		snprintf(line, sizeof line, "feed         %s\n",
+		         fs[i]->name[0] ? fs[i]->name : "(unprefixed lines)");
+		fputs(sanitize_for_fd(fileno(out), line, safe, sizeof safe), out);
+		stats_print(&fs[i]->stats, out);
+		stats_merge(&all, &fs[i]->stats);
+	}
+	fprintf(out, "feed         all: %u feeds pooled", n);
+	if (m->feeds_refused)
+		fprintf(out, " (%llu records of further feeds refused: --max-feeds)",
+		        (unsigned long long)m->feeds_refused);
+	fputc('\n', out);
+	stats_print(&all, out);
+	free(fs);
+}
+
+/* One line of ours on stderr, sanitised when stderr is a terminal (it
+ * may name a path or a command). */
+static void say_line(const char *line)
+{
+	char safe[4096];
+
+	fputs(sanitize_for_fd(STDERR_FILENO, line, safe, sizeof safe), stderr);
+}
+
+/* What each record output lost, and why: a line each that lost anything. */
+static void print_losses(struct engine *e, const char *label)
+{
+	const struct recsinks *outs = engine_outputs(e);
+	char line[2048];
+
+	for (size_t i = 0; i < recsinks_count(outs); i++) {
+		struct recsink_report rp;
+		recsinks_report(outs, i, &rp);
+		if (!rp.lost && !rp.err)
+			continue;
+		char why[256];
+		snprintf(why, sizeof why, "%s%s%s",
+		         rp.overflowed ? "the reader did not keep up" : "",
+		         rp.overflowed && rp.err ? "; " : "",
+		         rp.err == ETIMEDOUT ? "it stalled at the end"
+		         : rp.err == ENXIO ? "no reader opened it"
+		         : rp.err == EPIPE ? "the reader went away"
+		         : rp.err ? strerror(rp.err) : "");
+		snprintf(line, sizeof line, "%s%s %s: %llu of %llu %s lost (%s)\n", label,
+		         rp.option, rp.path, (unsigned long long)rp.lost,
+		         (unsigned long long)rp.given, rp.unit, why);
+		say_line(line);
+	}
+}
 
 static void print_summary(struct engine *e)
 {
@@ -21,8 +106,8 @@ static void print_summary(struct engine *e)
 	engine_counts(e, &c);
 	if (engine_stderr_mid_line(e))
 		fputc('\n', stderr);
-	fprintf(stderr, "gcwatch: %s\n", engine_name(e));
-	stats_print(engine_stats(e), stderr);
+	engine_say(stderr, engine_name(e));
+	print_feeds(engine_model(e), stderr);
 	fprintf(stderr, "input        %llu lines, %llu other runtime lines",
 	        (unsigned long long)c.lines, (unsigned long long)c.runtime_lines);
 	if (c.torn_recovered || c.torn_dropped)
@@ -30,10 +115,7 @@ static void print_summary(struct engine *e)
 		        (unsigned long long)c.torn_recovered,
 		        (unsigned long long)c.torn_dropped);
 	fputc('\n', stderr);
-	if (r->json_dropped || r->csv_dropped)
-		fprintf(stderr, "output       %llu bytes of records dropped: the reader "
-		        "did not keep up\n",
-		        (unsigned long long)(r->json_dropped + r->csv_dropped));
+	print_losses(e, "output       ");
 	if (r->spawned) {
 		if (!r->exited)
 			fputs("exit         unknown\n", stderr);
@@ -45,25 +127,39 @@ static void print_summary(struct engine *e)
 			fprintf(stderr, "exit         %d\n", r->status);
 	}
 	if (r->error[0])
-		fprintf(stderr, "gcwatch: %s\n", r->error);
+		engine_say(stderr, r->error);
 }
 
 /* The --fail-if conditions against the run's summary: those that hold are
  * said on stderr; the status becomes GATE_EXIT when it was 0. */
 static int apply_gates(const struct options *o, struct engine *e, int status)
 {
+	const struct model *m = engine_model(e);
+	const struct feed **fs = calloc(m->nfeeds + 1, sizeof *fs);
+	unsigned n = fs ? summary_feeds(m, fs) : 0;
 	int held = 0;
 
+	/* A condition holds when it holds for any feed; the message names
+	 * the feed when there are several. */
 	for (int i = 0; i < o->ngates; i++) {
-		double v;
-		bool has;
-		if (gate_holds(&o->gates[i], engine_stats(e), &v, &has)) {
-			fprintf(stderr, "gcwatch: --fail-if '%s' holds: %s is %g%s\n",
-			        o->gates[i].text, o->gates[i].metric, v,
-			        gate_unit(&o->gates[i]));
+		/* What the run lost belongs to the input, not to a feed. */
+		bool input_wide = strncmp(o->gates[i].metric, "lost", 4) == 0;
+		for (unsigned k = 0; k < (input_wide ? 1 : n); k++) {
+			double v;
+			bool has;
+			const struct stats *st = input_wide ? engine_stats(e) : &fs[k]->stats;
+			if (!gate_holds(&o->gates[i], st, &v, &has))
+				continue;
+			char msg[512 + FEED_NAME_MAX];
+			snprintf(msg, sizeof msg, "--fail-if '%s' holds: %s is %g%s%s%s",
+			         o->gates[i].text, o->gates[i].metric, v,
+			         gate_unit(&o->gates[i]), n > 1 && !input_wide ? " in feed " : "",
+			         n > 1 && !input_wide ? fs[k]->name : "");
+			engine_say(stderr, msg);
 			held = 1;
 		}
 	}
+	free(fs);
 	return held && status == 0 ? GATE_EXIT : status;
 }
 
@@ -80,8 +176,9 @@ static void engine_opts_from(const struct options *o, bool dashboard,
 		.json_path = o->json_path,
 		.csv_path = o->csv_path,
 		.passthrough = !dashboard,
-		.ring_cap = dashboard ? MODEL_RECORDS : 1024,
+		.records_cap = dashboard ? MODEL_RECORDS : 16,
 		.dashboard = dashboard,
+		.max_feeds = o->max_feeds,
 	};
 }
 
@@ -94,6 +191,7 @@ static int dashboard_loop(const struct options *o, struct engine *e)
 		.interval_ms = o->interval_ms,
 		.assist_warn = o->assist_warn,
 		.max_frames = o->max_frames,
+		.feed_retention_ms = o->feed_retention_ms,
 	};
 	int rc = tui_run(e, &to);
 	return rc ? rc : engine_result(e)->status;
@@ -124,7 +222,8 @@ static int run_with(const struct options *o, bool dashboard)
 	if (o->listen) {
 		/* Listening first: a taken port fails before the program starts. */
 		char err[256];
-		if (!(m = metrics_new(0, 0))) {
+		/* The fleet's bounds: as many sources as feeds, kept as long. */
+		if (!(m = metrics_new(o->max_feeds, o->feed_retention_ms))) {
 			fputs("gcwatch: out of memory\n", stderr);
 			return 1;
 		}
@@ -147,11 +246,17 @@ static int run_with(const struct options *o, bool dashboard)
 	if (m)
 		metrics_publish(m, clock_now_ms(), true);
 	status = dashboard ? dashboard_loop(o, e) : engine_run(e);
-	if (o->summary != 0)
+	/* An output that failed or fell behind does not change the status (a
+	 * CI job that needs it complete adds --fail-if 'lost > 0'); -q keeps
+	 * the summary but not what was lost, nor a read error. */
+	if (o->summary != 0) {
 		print_summary(e);
+	} else {
+		print_losses(e, "gcwatch: ");
+		if (engine_result(e)->error[0])
+			engine_say(stderr, engine_result(e)->error);
+	}
 	status = apply_gates(o, e, status);
-	if (!dashboard && engine_result(e)->error[0] && status == 0)
-		status = 1;
 	if (h)
 		linger(o, m, h);
 	promhttp_stop(h);

@@ -49,7 +49,11 @@ void histo_add(struct histo *h, int64_t v)
 {
 	if (v < 0)
 		return;
-	h->bucket[bucket_of(v)]++;
+	uint32_t *b = &h->bucket[bucket_of(v)];
+	if (*b == UINT32_MAX)
+		h->saturated = true;
+	else
+		(*b)++;
 	if (h->count == 0 || v < h->min)
 		h->min = v;
 	if (h->count == 0 || v > h->max)
@@ -72,6 +76,8 @@ int64_t histo_quantile(const struct histo *h, double q)
 		return h->min;
 	if (q >= 1)
 		return h->max;
+	if (h->saturated)
+		return -1;
 	want = ceil(q * (double)h->count);
 	rank = want < 1 ? 1 : want >= (double)h->count ? h->count
 	                                               : (uint64_t)want;
@@ -108,4 +114,25 @@ int64_t histo_max(const struct histo *h)
 int64_t histo_sum(const struct histo *h)
 {
 	return h->sum;
+}
+
+void histo_merge(struct histo *dst, const struct histo *src)
+{
+	if (src->count == 0)
+		return;
+	for (unsigned i = 0; i < HISTO_BUCKETS; i++) {
+		if (src->bucket[i] > UINT32_MAX - dst->bucket[i]) {
+			dst->bucket[i] = UINT32_MAX;
+			dst->saturated = true;
+		} else {
+			dst->bucket[i] += src->bucket[i];
+		}
+	}
+	dst->saturated |= src->saturated;
+	if (dst->count == 0 || src->min < dst->min)
+		dst->min = src->min;
+	if (dst->count == 0 || src->max > dst->max)
+		dst->max = src->max;
+	dst->count += src->count;
+	dst->sum = src->sum > INT64_MAX - dst->sum ? INT64_MAX : dst->sum + src->sum;
 }

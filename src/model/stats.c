@@ -20,6 +20,7 @@ enum metric {
 	M_PAUSE_TOTAL, M_PAUSE_MEAN,
 	M_HEAP_LIVE_MIN, M_HEAP_LIVE_MAX, M_HEAP_LIVE_LAST, M_HEAP_GOAL_MAX,
 	M_MARK_ASSIST, M_MARK_BACKGROUND, M_MARK_IDLE,
+	M_LOST, M_LOST_RECORDS, M_LOST_BYTES,
 	M_COUNT
 };
 
@@ -43,6 +44,9 @@ static const char *const metric_names[M_COUNT + 1] = {
 	[M_MARK_ASSIST] = "mark.assist",
 	[M_MARK_BACKGROUND] = "mark.background",
 	[M_MARK_IDLE] = "mark.idle",
+	[M_LOST] = "lost",
+	[M_LOST_RECORDS] = "lost.records",
+	[M_LOST_BYTES] = "lost.bytes",
 	[M_COUNT] = NULL,
 };
 
@@ -132,6 +136,40 @@ bool stats_add(struct stats *s, const struct gc_record *r)
 	return new_run;
 }
 
+static int64_t min_known(int64_t a, int64_t b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+void stats_merge(struct stats *all, const struct stats *s)
+{
+	bool first = all->count == 0;
+
+	all->count += s->count;
+	all->runs += s->runs;
+	all->forced += s->forced;
+	/* Rates, the runtime's cumulative percentage and P are per process:
+	 * a pooled value would mean nothing. */
+	all->open = false;
+	all->span_ms = 0;
+	all->span_gcs = 0;
+	all->cpu_pct = GC_NULL;
+	all->procs = GC_NULL;
+	histo_merge(&all->pause, &s->pause);
+	all->live_min = min_known(all->live_min, s->live_min);
+	if (s->live_max > all->live_max)
+		all->live_max = s->live_max;
+	/* The fleet's live heap now: every process's latest, added. */
+	if (s->live_last >= 0)
+		all->live_last = first || all->live_last < 0 ? s->live_last
+		                                             : add_sat(all->live_last, s->live_last);
+	if (s->goal_max > all->goal_max)
+		all->goal_max = s->goal_max;
+	all->assist_us = add_sat(all->assist_us, s->assist_us);
+	all->background_us = add_sat(all->background_us, s->background_us);
+	all->idle_us = add_sat(all->idle_us, s->idle_us);
+}
+
 /* Time covered by the stretches, and collections in it; false if none. */
 static bool span(const struct stats *s, int64_t *ms, uint64_t *gcs)
 {
@@ -158,7 +196,8 @@ static bool mark_share(const struct stats *s, int64_t part, double *value)
 
 static bool pause_ms(const struct stats *s, int64_t us, double *value)
 {
-	if (histo_count(&s->pause) == 0)
+	/* us < 0: a quantile of a saturated histogram, unknown. */
+	if (histo_count(&s->pause) == 0 || us < 0)
 		return false;
 	*value = (double)us / 1000.0;
 	return true;
@@ -229,6 +268,15 @@ static bool metric_value(const struct stats *s, enum metric m, double *value)
 		return mark_share(s, s->background_us, value);
 	case M_MARK_IDLE:
 		return mark_share(s, s->idle_us, value);
+	case M_LOST:
+		*value = (double)s->lost_records + (double)s->lost_bytes;
+		return true;
+	case M_LOST_RECORDS:
+		*value = (double)s->lost_records;
+		return true;
+	case M_LOST_BYTES:
+		*value = (double)s->lost_bytes;
+		return true;
 	case M_COUNT:
 		break;
 	}
@@ -243,6 +291,12 @@ int stats_metric(const struct stats *s, const char *name, double *value)
 		if (strcmp(name, metric_names[m]) == 0)
 			return metric_value(s, (enum metric)m, value) ? 0 : 1;
 	return -1;
+}
+
+void stats_set_lost(struct stats *s, uint64_t records, uint64_t bytes)
+{
+	s->lost_records = records;
+	s->lost_bytes = bytes;
 }
 
 const char *const *stats_metric_names(void)

@@ -59,6 +59,7 @@ struct metrics {
 	unsigned last;           /* index of the last source looked up */
 	uint64_t retention_ms;
 	uint64_t overflow;
+	bool input_up;           /* what new sources start with */
 	bool dirty;
 	uint64_t version;
 	pthread_mutex_t mu;      /* guards latest only */
@@ -73,6 +74,7 @@ struct metrics *metrics_new(unsigned max_sources, uint64_t retention_ms)
 		return NULL;
 	m->max = max_sources ? max_sources : METRICS_SOURCES_MAX;
 	m->retention_ms = retention_ms ? retention_ms : METRICS_RETENTION_MS;
+	m->input_up = true;
 	pthread_mutex_init(&m->mu, NULL);
 	return m;
 }
@@ -88,12 +90,12 @@ void metrics_free(struct metrics *m)
 	free(m);
 }
 
-static void src_init(struct msrc *s, const char *name, uint64_t now_ms)
+static void src_init(struct msrc *s, const char *name, uint64_t now_ms, bool up)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
 	s->used = true;
-	s->up = 1;
+	s->up = up;
 	s->touched_ms = now_ms;
 	for (int i = 0; i < NHEAP; i++)
 		s->heap_mb[i] = GC_NULL;
@@ -134,7 +136,7 @@ static struct msrc *lookup(struct metrics *m, const char *name, uint64_t now_ms)
 		}
 		m->nsrc++;
 	}
-	src_init(&m->src[free_slot], name, now_ms);
+	src_init(&m->src[free_slot], name, now_ms, m->input_up);
 	m->last = free_slot;
 	m->dirty = true;
 	return &m->src[free_slot];
@@ -213,6 +215,17 @@ void metrics_up(struct metrics *m, const char *source, bool up, uint64_t now_ms)
 {
 	struct msrc *s = lookup(m, source, now_ms);
 
+	if (!source || !*source) {
+		/* The input: every source read from it. */
+		m->input_up = up;
+		for (unsigned i = 0; i < m->nsrc; i++)
+			if (m->src[i].used && m->src[i].up != up) {
+				m->src[i].up = up;
+				m->src[i].touched_ms = now_ms;
+				m->dirty = true;
+			}
+		return;
+	}
 	if (!s || s->up == up)
 		return;
 	s->up = up;

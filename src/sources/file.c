@@ -419,6 +419,9 @@ static void on_fs(uv_fs_t *req)
 			else
 				input_end(in);
 		} else {
+			/* A read error (EIO) is not the end of the file: the
+			 * caller reports it. */
+			in->base.read_err = (int)-r;
 			input_end(in);
 		}
 		break;
@@ -510,6 +513,8 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		fifo_wait_writer(in);
 		return;
 	}
+	if (nread != UV_EOF)
+		in->base.read_err = (int)-nread;
 	input_end(in);
 }
 

@@ -12,6 +12,7 @@ void src_init(struct src *s, const struct src_ops *ops, uv_loop_t *loop,
 	s->ctx = ctx;
 	s->pid = 0;
 	s->state = SRC_STARTING;
+	s->read_err = 0;
 }
 
 void src_set_state(struct src *s, enum src_state state)
@@ -84,6 +85,11 @@ int src_kill(struct src *s, int signum)
 pid_t src_pid(const struct src *s)
 {
 	return s->pid;
+}
+
+int src_read_error(const struct src *s)
+{
+	return s->read_err;
 }
 
 void src_free(struct src *s)

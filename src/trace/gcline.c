@@ -146,6 +146,8 @@ static int num_value(const struct tok *t, const char *s, size_t n, int strict,
 			return 0;
 		if (t->field == GCL_F_PCT && *v > 100)
 			return 0;
+		if (t->field == GCL_F_PROCS && *v > INT32_MAX)
+			return 0;
 		return 1;
 	}
 	if (t->kind == K_AT) {
@@ -212,7 +214,8 @@ static inline int scan_number(const struct tok *t, const char *s, size_t n,
 			/* As num_value: no leading zero, gc >= 1, % <= 100. */
 			if (nint == 0 || nint > MAX_DIGITS || (nint > 1 && s[0] == '0') ||
 			    (t->field == GCL_F_GC && ip == 0) ||
-			    (t->field == GCL_F_PCT && ip > 100))
+			    (t->field == GCL_F_PCT && ip > 100) ||
+			    (t->field == GCL_F_PROCS && ip > INT32_MAX))
 				return 0;
 			*v = ip;
 			return 1;
@@ -330,6 +333,9 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
 			break;
 		}
 		if (t->kind == K_LIT) {
+			/* P must fit the record's field: refused, not clamped. */
+			if (t->act == A_TMP_PROCS && st->v[GCL_F_TMP] > INT32_MAX)
+				break;
 			if (lit_at(t, s + i, n - i)) {
 				apply(st, t);
 				i += t->len;
@@ -506,6 +512,8 @@ static int fast_line(struct gcl_state *st, const char *s, size_t n)
 		v[GCL_F_PROCS] = x;
 	}
 	WANT(&c, " P");
+	if (v[GCL_F_PROCS] > INT32_MAX)
+		c.ok = 0;
 	if (peek(&c, " (forced)", 9)) {
 		c.p += 9;
 		v[GCL_F_FORCED] = 1;
@@ -609,10 +617,12 @@ void gcl_to_record(const struct gcl_state *st, struct gc_record *r)
 
 	/* Every field is set below (no gcrecord_clear: this runs per line). */
 	r->source[0] = 0;
+	r->lane = 0;
+	r->run = 0;
 	r->gc = (uint64_t)v[GCL_F_GC];
 	r->at_ms = v[GCL_F_AT];
 	r->cpu_pct = (int32_t)v[GCL_F_PCT];
-	r->procs = v[GCL_F_PROCS] > INT32_MAX ? INT32_MAX : (int32_t)v[GCL_F_PROCS];
+	r->procs = (int32_t)v[GCL_F_PROCS]; /* refused above INT32_MAX */
 	r->heap_start_mb = v[GCL_F_H0];
 	r->heap_end_mb = v[GCL_F_H1];
 	r->heap_live_mb = v[GCL_F_H2];
@@ -671,7 +681,7 @@ int gcl_parse_pre15(const char *s, size_t n, struct gc_record *r)
 
 	if (!eat(s, n, &i, "gc") || !read_uint(s, n, &i, &gc) || gc == 0 ||
 	    !eat(s, n, &i, "(") || !read_uint(s, n, &i, &procs) ||
-	    !eat(s, n, &i, "): "))
+	    procs > INT32_MAX || !eat(s, n, &i, "): "))
 		return 0;
 	for (int k = 0; k < 16; k++) {
 		if (!read_uint(s, n, &i, &t) || t > INT64_MAX / 4000)
@@ -694,7 +704,7 @@ int gcl_parse_pre15(const char *s, size_t n, struct gc_record *r)
 	gcrecord_clear(r);
 	r->era = GC_ERA_PRE15;
 	r->gc = (uint64_t)gc;
-	r->procs = procs > INT32_MAX ? INT32_MAX : (int32_t)procs;
+	r->procs = (int32_t)procs;
 	r->clock_sweep_term_us = 0;
 	r->clock_mark_term_us = sum * unit;
 	r->heap_start_mb = h0;

@@ -42,6 +42,8 @@
 #define MAX_WAIT_END 256      /* lines to wait for the newline of a record
                                  whose values are all known */
 #define KEY_SLOTS 16384
+#define NSKEL_MAX 8
+#define RT_WAIT 8             /* lines to wait for the rest of a runtime line */
 
 struct held {
 	uint32_t off;  /* in the arena */
@@ -64,6 +66,16 @@ struct hyp {
 	struct piece pieces[MAX_PIECES];
 };
 
+/* One runtime writing the stream: its last record. */
+struct lane {
+	uint64_t gc;
+	int64_t at;
+	int32_t procs;
+	uint8_t era;
+	uint32_t run;
+	uint64_t used; /* emitted count when it was last used */
+};
+
 struct gctrace {
 	struct gctrace_sink sink;
 	void *ctx;
@@ -72,6 +84,8 @@ struct gctrace {
 	/* The line being assembled (partial line), with room for '\n'. */
 	char *line;
 	size_t linelen;
+	/* A line with the runtime's bytes taken out. */
+	char *scratch;
 
 	/* A torn record in progress. */
 	int pending;
@@ -80,15 +94,17 @@ struct gctrace {
 	struct held held[MAX_HELD];
 	int nheld;
 	int prefixed; /* the record's first line had a log prefix */
+	struct logprefix_shape pshape; /* of that prefix */
 	char source[GC_SOURCE_MAX];
 	struct hyp *hyp, *next, *done;
 	int nhyp, nnext, ndone;
 
-	/* The collection number expected next, when known. */
-	uint64_t last_gc;
-	int have_last;
-	uint8_t last_era;
-	int64_t last_at;
+	/* The runtimes writing this stream, each expecting its next number
+	 * (see gctrace.h, lanes). */
+	struct lane lanes[GCTRACE_LANES];
+	int nlanes;
+	uint32_t runs;
+	uint64_t emitted;
 
 	/* Shapes of the program's whole lines: how often each was seen
 	 * (saturating), by a hash of the shape. */
@@ -96,6 +112,16 @@ struct gctrace {
 	/* After a record was lost, its remains may still come as lines of
 	 * their own: learn no shapes until the next record. */
 	int no_learn;
+
+	/* A runtime line cut short by a gc line or by the program's text:
+	 * its head, waiting for the rest. */
+	struct {
+		int open, kind, age;
+		int elem[NSKEL_MAX]; /* per skeleton: next element, -1 no match */
+		int only_nl;         /* the head was whole: only '\n' to come */
+		char buf[512];
+		size_t len;
+	} rt;
 };
 
 /* ---------------------------------------------------------------- */
@@ -157,6 +183,103 @@ static unsigned key_count(const struct gctrace *p, const char *s, size_t n)
 	return c >= 2 ? c : 0;
 }
 
+/*
+ * The shapes common Go loggers start a line with, known before any line of
+ * the program's was seen whole: the log package (LstdFlags, Lmicroseconds,
+ * Lshortfile: "2026/11/28 17:09:00[.123456] "; Ltime alone), RFC 3339 and
+ * ISO 8601 times (zap's console encoder, zerolog's ConsoleWriter with a
+ * time format, many others: "2026-11-28T17:09:00.123Z\t"), and zerolog's
+ * default ConsoleWriter ("5:09PM ").  Shapes that start with a letter or
+ * a brace (slog, logrus, zap JSON, zerolog JSON, klog's "I1128 ...") need
+ * none: no number can run into them.
+ *
+ * Pattern letters: D a digit, 1 one or two digits, f an optional fraction
+ * (".123456"), Z a zone (Z, +01:00, +0100), M "AM" or "PM", _ a space or
+ * a tab; anything else stands for itself.
+ */
+static const char *const log_shapes[] = {
+	"DDDD/DD/DD DD:DD:DDf_",
+	"DDDD/DD/DD_",
+	"DD:DD:DDf_",
+	"DDDD-DD-DDTDD:DD:DDfZ_",
+	"DDDD-DD-DD DD:DD:DDf_",
+	"1:DDM_",
+};
+
+static int dig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int shape_match(const char *pat, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; *pat; pat++) {
+		switch (*pat) {
+		case 'D':
+			if (i >= n || !dig(s[i]))
+				return 0;
+			i++;
+			break;
+		case '1':
+			if (i >= n || !dig(s[i]))
+				return 0;
+			i++;
+			if (i < n && dig(s[i]))
+				i++;
+			break;
+		case 'f':
+			if (i + 1 < n && s[i] == '.' && dig(s[i + 1]))
+				for (i++; i < n && dig(s[i]); i++)
+					;
+			break;
+		case 'Z':
+			if (i < n && s[i] == 'Z') {
+				i++;
+			} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+				i++;
+				if (i + 2 > n || !dig(s[i]) || !dig(s[i + 1]))
+					return 0;
+				i += 2;
+				if (i < n && s[i] == ':')
+					i++;
+				if (i + 2 > n || !dig(s[i]) || !dig(s[i + 1]))
+					return 0;
+				i += 2;
+			} else {
+				return 0;
+			}
+			break;
+		case 'M':
+			if (i + 2 > n || (s[i] != 'A' && s[i] != 'P') || s[i + 1] != 'M')
+				return 0;
+			i += 2;
+			break;
+		case '_':
+			if (i >= n || (s[i] != ' ' && s[i] != '\t'))
+				return 0;
+			i++;
+			break;
+		default:
+			if (i >= n || s[i] != *pat)
+				return 0;
+			i++;
+		}
+	}
+	return 1;
+}
+
+static int known_shape(const char *s, size_t n)
+{
+	if (!n || !dig(s[0]))
+		return 0;
+	for (size_t k = 0; k < sizeof log_shapes / sizeof log_shapes[0]; k++)
+		if (shape_match(log_shapes[k], s, n))
+			return 1;
+	return 0;
+}
+
 /* The first "gc" at or after from that may start a runtime line: at the
  * start or after a non-alphanumeric byte, followed by ' ' or a digit. */
 static long find_gc(const char *s, size_t n, size_t from)
@@ -194,7 +317,7 @@ static int digit_at(const char *s, size_t n, size_t i)
 static int runtime_kind_at(const char *s, size_t n)
 {
 	/* Cheap first: every kind starts with one of these letters. */
-	if (n < 4 || !strchr("GSfips", s[0]) || s[0] == 0)
+	if (n < 4 || !strchr("GSfips ", s[0]) || s[0] == 0)
 		return 0;
 	if (starts(s, n, "GC forced")) {
 		for (size_t i = 9; i < n; i++)
@@ -218,6 +341,16 @@ static int runtime_kind_at(const char *s, size_t n)
 		return GCTRACE_RT_PACER;
 	if (starts(s, n, "SCHED ") && digit_at(s, n, 6))
 		return GCTRACE_RT_SCHED;
+	if (s[0] == ' ' && n > 6 && s[1] == ' ' && strchr("PMG", s[2]) && digit_at(s, n, 3)) {
+		/* scheddetail=1: "  P0: status=1 ...", "  M2: p=-1 ...",
+		 * "  G1: status=4(semacquire) ...". */
+		size_t i = 3;
+		while (digit_at(s, n, i))
+			i++;
+		if (i + 2 < n && s[i] == ':' && s[i + 1] == ' ' &&
+		    (starts(s + i + 2, n - i - 2, "status=") || starts(s + i + 2, n - i - 2, "p=")))
+			return GCTRACE_RT_SCHED;
+	}
 	if (starts(s, n, "scan: "))
 		return GCTRACE_RT_SCAN;
 	if (starts(s, n, "init ")) {
@@ -228,6 +361,184 @@ static int runtime_kind_at(const char *s, size_t n)
 			return GCTRACE_RT_INIT;
 	}
 	return 0;
+}
+
+/*
+ * The runtime prints its other lines with several print calls, so a whole
+ * gc line (printed under the print lock) or a line of the program's can
+ * land inside one: "init pkg @3.6 ms, 0 ms clock, 0 bytes, 0 allocsgc 1
+ * @0.002s ..." (Go 1.19's inittrace).  Where such a line stops short, its
+ * skeleton says where the runtime's part ends and what the rest must look
+ * like.  Elements: N a number (digits and dots), W a word (no spaces), and
+ * literal text, each a print call of the runtime's; '|' separates them.
+ */
+struct skeleton {
+	uint8_t kind;
+	const char *el[16];
+};
+
+static const struct skeleton skeletons[] = {
+	{GCTRACE_RT_INIT, {"init ", "W", " @", "N", " ms, ", "N", " ms clock, ", "N",
+	                   " bytes, ", "N", " allocs", NULL}},
+	{GCTRACE_RT_SCAV, {"scav ", "N", " KiB work (bg), ", "N", " KiB work (eager), ",
+	                   "N", " KiB now, ", "N", "% util", NULL}},
+	{GCTRACE_RT_SCAV, {"scav ", "N", " KiB work, ", "N", " KiB total, ", "N",
+	                   "% util", NULL}},
+	{GCTRACE_RT_SCAV, {"scav ", "N", " ", "N", " KiB work, ", "N", " KiB total, ",
+	                   "N", "% util", NULL}},
+};
+#define NSKEL (sizeof skeletons / sizeof skeletons[0])
+
+/* Match skeleton k from element e over s[0..n): the element reached and,
+ * in *pos, where it ends.  Trailing " (forced)" or " [controller reset]"
+ * after the last element belong to it. */
+static int skel_match(int k, int e, const char *s, size_t n, size_t *pos)
+{
+	size_t i = 0;
+	const char *const *el = skeletons[k].el;
+
+	for (; el[e]; e++) {
+		size_t j = i;
+		if (strcmp(el[e], "N") == 0) {
+			while (j < n && (digit_at(s, n, j) || s[j] == '.'))
+				j++;
+		} else if (strcmp(el[e], "W") == 0) {
+			while (j < n && s[j] != ' ')
+				j++;
+		} else {
+			size_t l = strlen(el[e]);
+			if (n - i >= l && memcmp(s + i, el[e], l) == 0)
+				j = i + l;
+		}
+		if (j == i)
+			break;
+		i = j;
+	}
+	if (!el[e]) {
+		if (starts(s + i, n - i, " (forced)"))
+			i += 9;
+		else if (starts(s + i, n - i, " [controller reset]"))
+			i += 19;
+	}
+	*pos = i;
+	return e;
+}
+
+static int skel_len(int k)
+{
+	int e = 0;
+	while (skeletons[k].el[e])
+		e++;
+	return e;
+}
+
+static void rt_deliver(struct gctrace *p, int kind, const char *s, size_t n)
+{
+	p->counts.runtime_lines++;
+	if (p->sink.runtime)
+		p->sink.runtime(p->ctx, (enum gctrace_rt)kind, s, n);
+}
+
+/* The head of a runtime line of this kind whose rest is still to come. */
+static void rt_start(struct gctrace *p, int kind, const char *s, size_t n)
+{
+	int any = 0, whole = 0;
+
+	for (size_t k = 0; k < NSKEL; k++) {
+		size_t pos;
+		int e;
+		p->rt.elem[k] = -1;
+		if (skeletons[k].kind != kind)
+			continue;
+		e = skel_match((int)k, 0, s, n, &pos);
+		if (pos != n)
+			continue;
+		if (e == skel_len((int)k))
+			whole = 1;
+		else
+			p->rt.elem[k] = e, any = 1;
+	}
+	if (n > sizeof p->rt.buf || (!any && !whole && kind != GCTRACE_RT_SCHED)) {
+		rt_deliver(p, kind, s, n);
+		return;
+	}
+	memcpy(p->rt.buf, s, n);
+	p->rt.len = n;
+	p->rt.kind = kind;
+	p->rt.open = 1;
+	p->rt.age = 0;
+	p->rt.only_nl = whole;
+}
+
+/* The rest of a SCHED line: "name=value" pairs and the run queues. */
+static int sched_tail(const char *s, size_t n)
+{
+	int eq = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(digit_at(s, n, i) || ((c | 32) >= 'a' && (c | 32) <= 'z') ||
+		      strchr(" =-_[]()", c)))
+			return 0;
+		eq |= c == '=' || c == ']';
+	}
+	return eq;
+}
+
+/* Is s[0..n) the rest of the open runtime line?  Then deliver the whole. */
+static int rt_continue(struct gctrace *p, const char *s, size_t n)
+{
+	int ok = 0;
+
+	if (p->rt.only_nl)
+		ok = n == 0;
+	else if (p->rt.kind == GCTRACE_RT_SCHED)
+		ok = n == 0 || sched_tail(s, n);
+	for (size_t k = 0; !ok && !p->rt.only_nl && k < NSKEL; k++) {
+		size_t pos;
+		if (p->rt.elem[k] >= 0 &&
+		    skel_match((int)k, p->rt.elem[k], s, n, &pos) == skel_len((int)k) && pos == n)
+			ok = 1;
+	}
+	if (!ok)
+		return 0;
+	if (p->rt.len + n <= GCTRACE_LINE_MAX) {
+		memcpy(p->scratch, p->rt.buf, p->rt.len);
+		memcpy(p->scratch + p->rt.len, s, n);
+		rt_deliver(p, p->rt.kind, p->scratch, p->rt.len + n);
+	}
+	p->rt.open = 0;
+	return 1;
+}
+
+/* The rest never came: the head goes out alone. */
+static void rt_flush(struct gctrace *p)
+{
+	if (p->rt.open)
+		rt_deliver(p, p->rt.kind, p->rt.buf, p->rt.len);
+	p->rt.open = 0;
+}
+
+/*
+ * A runtime line of a kind with a skeleton that stops short with text
+ * after the runtime's part: where the runtime's part ends (the longest
+ * match), or 0 when the line is whole or no skeleton tells.
+ */
+static size_t rt_cut(int kind, const char *s, size_t n)
+{
+	size_t best = 0;
+
+	for (size_t k = 0; k < NSKEL; k++) {
+		size_t pos;
+		if (skeletons[k].kind != kind)
+			continue;
+		int e = skel_match((int)k, 0, s, n, &pos);
+		if (e == skel_len((int)k) && pos == n)
+			return 0; /* whole */
+		if (e > 1 && pos > best)
+			best = pos;
+	}
+	return best;
 }
 
 static int runtime_kind(const char *s, size_t n, size_t *at)
@@ -243,14 +554,66 @@ static int runtime_kind(const char *s, size_t n, size_t *at)
 
 /* ---------------------------------------------------------------- */
 
-static void emit(struct gctrace *p, const struct gc_record *r)
+/*
+ * The lane a record continues: one of the same P and era whose number it
+ * follows (some may have been lost), at the same "@" or later; the one it
+ * follows most closely.  -1 when none.
+ */
+static int lane_of(const struct gctrace *p, uint64_t gc, int64_t at, int32_t procs,
+                   uint8_t era)
 {
+	int best = -1;
+
+	for (int i = 0; i < p->nlanes; i++) {
+		const struct lane *l = &p->lanes[i];
+		if (l->procs != procs || l->era != era || gc <= l->gc || gc > l->gc + 1000)
+			continue;
+		if (at != GC_NULL && l->at != GC_NULL && at < l->at)
+			continue;
+		if (best < 0 || l->gc > p->lanes[best].gc)
+			best = i;
+	}
+	return best;
+}
+
+/* Is gc the number a lane in use expects next?  (A lane not used for a
+ * while may be a process long gone: its number says nothing.) */
+#define LANE_RECENT 64
+static int lane_expects(const struct gctrace *p, uint64_t gc)
+{
+	for (int i = 0; i < p->nlanes; i++)
+		if (p->lanes[i].gc + 1 == gc && p->lanes[i].used + LANE_RECENT > p->emitted)
+			return 1;
+	return 0;
+}
+
+static void emit(struct gctrace *p, struct gc_record *r)
+{
+	int i = lane_of(p, r->gc, r->at_ms, r->procs, r->era);
+
+	if (i < 0) {
+		/* A new runtime, or one that started again: a new run, in a
+		 * free lane or in the one unused longest. */
+		if (p->nlanes < GCTRACE_LANES) {
+			i = p->nlanes++;
+		} else {
+			i = 0;
+			for (int k = 1; k < p->nlanes; k++)
+				if (p->lanes[k].used < p->lanes[i].used)
+					i = k;
+		}
+		p->lanes[i].run = ++p->runs;
+	}
+	struct lane *l = &p->lanes[i];
+	l->gc = r->gc;
+	l->at = r->at_ms;
+	l->procs = r->procs;
+	l->era = r->era;
+	l->used = ++p->emitted;
+	r->lane = (uint8_t)i;
+	r->run = l->run;
 	p->counts.records++;
 	p->no_learn = 0;
-	p->last_gc = r->gc;
-	p->last_era = r->era;
-	p->last_at = r->at_ms;
-	p->have_last = 1;
 	if (p->sink.record)
 		p->sink.record(p->ctx, r);
 }
@@ -347,7 +710,10 @@ static int has_runtime_text(const char *s, size_t n)
 			dot |= s[--a] == '.';
 		while (b < n && ((s[b] >= '0' && s[b] <= '9') || s[b] == '.'))
 			dot |= s[b++] == '.';
-		if (a < i && b > i + 1 && dot)
+		/* Runtime chains stand alone: not "17:09:05.123+00:00". */
+		int left = a == 0 || s[a - 1] == ' ' || s[a - 1] == '+' || s[a - 1] == '/';
+		int right = b == n || s[b] == ' ' || s[b] == '+' || s[b] == '/';
+		if (a < i && b > i + 1 && dot && left && right)
 			return 1;
 	}
 	return 0;
@@ -368,19 +734,6 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 	for (int i = 0; i < nc; i++)
 		keep[i] = 1;
 
-	/* The collection number: when a cut gives the one after the last,
-	 * cuts that give another are dropped; those before the number stay.
-	 * (Not so for 1, a new process: "gc 1" also starts "gc 182".) */
-	if (p->have_last) {
-		int64_t want = (int64_t)p->last_gc + 1;
-		int any = 0;
-		for (int i = 0; i < nc; i++)
-			any |= cuts[i].st.v[GCL_F_GC] == want;
-		for (int i = 0; any && i < nc; i++)
-			keep[i] = cuts[i].st.v[GCL_F_GC] == want ||
-			          cuts[i].st.v[GCL_F_GC] == GC_NULL;
-	}
-
 	/* The program's text after a cut must look like the program's lines
 	 * seen whole, and hold nothing only the runtime writes. */
 	int known = 0, best = -1, whole[GCL_MAX_CUTS];
@@ -388,14 +741,14 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 	for (int i = 0; i < nc; i++) {
 		const char *x = s + base + cuts[i].pos;
 		size_t xn = n - base - cuts[i].pos;
-		cnt[i] = 0;
-		whole[i] = 0;
-		if (!keep[i])
-			continue;
 		if (best < 0 || cuts[i].pos > cuts[best].pos)
 			best = i;
 		whole[i] = !fragment_like(x, xn) && !has_runtime_text(x, xn);
 		cnt[i] = whole[i] ? key_count(p, x, xn) : 0;
+		/* A common logger's shape counts as seen twice: what the
+		 * program's own lines showed stays on top. */
+		if (whole[i] && !cnt[i] && known_shape(x, xn))
+			cnt[i] = 2;
 		keep[i] = cnt[i] > 0;
 		known += keep[i];
 	}
@@ -420,6 +773,17 @@ static int choose_cuts(const struct gctrace *p, const char *s, size_t n,
 		keep[best] = ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '[' ||
 		             c == '{' || c == '<' || c == '"';
 	}
+	/* The collection number: when a cut left gives the one a runtime
+	 * expects next, cuts that give another are dropped; those before the
+	 * number stay.  (Not so for 1, a new process: "gc 1" also starts
+	 * "gc 182".) */
+	int any = 0;
+	for (int i = 0; i < nc; i++)
+		any |= keep[i] && cuts[i].st.v[GCL_F_GC] != GC_NULL &&
+		       lane_expects(p, (uint64_t)cuts[i].st.v[GCL_F_GC]);
+	for (int i = 0; any && i < nc; i++)
+		keep[i] &= cuts[i].st.v[GCL_F_GC] == GC_NULL ||
+		           lane_expects(p, (uint64_t)cuts[i].st.v[GCL_F_GC]);
 	for (int i = 0; i < nc; i++)
 		kept += keep[i];
 	return kept;
@@ -495,6 +859,33 @@ static size_t forced_in(const struct gctrace *p, const struct piece *pc)
 }
 
 /*
+ * What is left of a line once the runtime's bytes are taken out: s[0..a)
+ * (the collector's prefix, s[0..pre), and maybe the program's text), then
+ * s[b..c) and s[d..e).  It goes out as one piece, unless it is only the
+ * prefix: the collector's prefix goes with the program's text it was put
+ * before, and a line that was all the runtime's leaves nothing.
+ */
+static void deliver_parts(struct gctrace *p, const char *s, size_t a, size_t pre,
+                          size_t b, size_t c, size_t d, size_t e)
+{
+	size_t n = 0;
+
+	if (a <= pre && c <= b && e <= d)
+		return;
+	memcpy(p->scratch, s, a);
+	n = a;
+	if (c > b) {
+		memcpy(p->scratch + n, s + b, c - b);
+		n += c - b;
+	}
+	if (e > d) {
+		memcpy(p->scratch + n, s + d, e - d);
+		n += e - d;
+	}
+	deliver_foreign(p, p->scratch, n);
+}
+
+/*
  * The record is whole: emit it and the program's text around it.  The
  * newline of the record's last line is the runtime's; text after the
  * runtime's part on that line (a fragment written without a newline just
@@ -522,12 +913,14 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 			/* Elsewhere the newline ends the program's line glued
 			 * after the runtime's part. */
 			size_t end = k == h->npieces ? l->plen : l->len + l->nl;
-			if (f) {
-				deliver_foreign(p, s + pc->to, f - pc->to);
-				deliver_foreign(p, s + f + 9, end - f - 9);
-			} else if (end > pc->to) {
-				deliver_foreign(p, s + pc->to, end - pc->to);
-			}
+			/* What the line holds before the runtime's part: the
+			 * collector's prefix, on the first line perhaps text
+			 * the program wrote just before. */
+			size_t pre = k == 1 ? logprefix_skip(s, pc->from) : pc->from;
+			if (f)
+				deliver_parts(p, s, pc->from, pre, pc->to, f, f + 9, end);
+			else
+				deliver_parts(p, s, pc->from, pre, pc->to, end, end, end);
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
@@ -567,25 +960,40 @@ static void hyp_add(struct gctrace *p, struct hyp *set, int *nset,
 	h->pieces[h->npieces++] = (struct piece){line, a, b};
 }
 
-/* A put-together record must fit the numbering: the next numbers after
- * the last record (some may have been lost) in the same era, or a new
- * process (numbers and "@" times start again). */
+/* A put-together record must fit the numbering: the next numbers of a
+ * runtime already seen (some may have been lost), same P, same era; or a
+ * new process, or one that started again (numbers and "@" times start
+ * again, or the shape of the lines says so).  One process prints one
+ * shape of line: a put-together record of another era is a misreading. */
 static int fits_sequence(const struct gctrace *p, const struct hyp *h)
 {
 	uint64_t g = (uint64_t)h->st.v[GCL_F_GC];
 	struct gc_record r;
 
-	if (!p->have_last || g == 1)
+	if (!p->nlanes || g == 1)
 		return 1;
 	gcl_to_record(&h->st, &r);
-	/* A new process: the numbers start again, and the times or the
-	 * shape of the lines say so too. */
-	if (g <= p->last_gc)
-		return (r.at_ms != GC_NULL && p->last_at != GC_NULL && r.at_ms < p->last_at) ||
-		       r.era != p->last_era || g <= p->last_gc / 2;
-	/* One process prints one shape of line: a put-together record of
-	 * another era is a misreading. */
-	return g <= p->last_gc + 1000 && r.era == p->last_era;
+#ifdef GCTRACE_DEBUG
+	for (int i = 0; i < p->nlanes; i++)
+		fprintf(stderr, "  lane %d: gc %llu at %lld P %d era %d used %llu/%llu\n", i,
+		        (unsigned long long)p->lanes[i].gc, (long long)p->lanes[i].at,
+		        p->lanes[i].procs, p->lanes[i].era, (unsigned long long)p->lanes[i].used,
+		        (unsigned long long)p->emitted);
+#endif
+	if (lane_of(p, g, r.at_ms, r.procs, r.era) >= 0)
+		return 1;
+	/* Otherwise it is judged against the runtime that printed last, as
+	 * for one process; a record of another P is another process's. */
+	const struct lane *l = &p->lanes[0];
+	for (int i = 1; i < p->nlanes; i++)
+		if (p->lanes[i].used > l->used)
+			l = &p->lanes[i];
+	if (r.procs != l->procs)
+		return 1;
+	if (g <= l->gc)
+		return (r.at_ms != GC_NULL && l->at != GC_NULL && r.at_ms < l->at) ||
+		       r.era != l->era || g <= l->gc / 2;
+	return g <= l->gc + 1000 && r.era == l->era;
 }
 
 /* Pick among hypotheses that reached the end of the record. */
@@ -605,8 +1013,7 @@ static const struct hyp *pick(struct gctrace *p)
 		for (int i = 0; i < n; i++) {
 			ok[i] = alive[i] &&
 			        (pass == 0 ? gcl_plausible(&p->done[i].st)
-			                   : p->have_last &&
-			                     (uint64_t)p->done[i].st.v[GCL_F_GC] == p->last_gc + 1);
+			                   : lane_expects(p, (uint64_t)p->done[i].st.v[GCL_F_GC]));
 			any |= ok[i];
 		}
 		if (any)
@@ -770,7 +1177,7 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		return;
 	}
 	int li = p->nheld - 1;
-	size_t q = p->prefixed ? logprefix_skip(s, m) : 0;
+	size_t q = p->prefixed ? logprefix_skip_as(s, m, &p->pshape) : 0;
 	int runtime_like = gcl_looks_continued(s, m) || has_runtime_text(s, m) ||
 	                   (q && gcl_looks_continued(s + q, m - q));
 
@@ -821,17 +1228,113 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		pending_forced_tail(p);
 }
 
+/*
+ * A whole gc line at s[at..]: the record, and before it anything the
+ * program wrote on the same line just before the runtime began ("loading...
+ * gc 7 @..."), with the collector's prefix if there was one, without a
+ * newline (the newline was the runtime's).
+ */
+static void whole_record(struct gctrace *p, const char *s, size_t at, struct gc_record *r)
+{
+	size_t pre = at ? logprefix_skip(s, at) : 0;
+
+	size_t q;
+	int kind;
+
+	logprefix_source(s, at, r->source, sizeof r->source);
+	emit(p, r);
+	if (at <= pre)
+		return;
+	if ((kind = runtime_kind(s, at, &q))) {
+		/* It landed inside one of the runtime's own lines. */
+		rt_flush(p);
+		rt_start(p, kind, s + q, at - q);
+		return;
+	}
+	deliver_foreign(p, s, at);
+}
+
+/* A whole gc line that ends the line, starting at or after from, even
+ * glued to the text before it ("0 allocsgc 1 @..."): its offset, or -1. */
+static long whole_tail(const char *s, size_t m, size_t from, struct gc_record *r)
+{
+	for (size_t i = from; i + 3 <= m;) {
+		const char *g = memmem(s + i, m - i, "gc ", 3);
+		if (!g)
+			return -1;
+		size_t k = (size_t)(g - s);
+		if (parse_whole(s, m, k, r))
+			return (long)k;
+		i = k + 1;
+	}
+	return -1;
+}
+
+/*
+ * A whole gc line at s[kt..] after text that is not the program's alone:
+ * the head of another runtime's torn record (two runtimes on one stream:
+ * "gc gc 9 @0.059s ... 2 P", the first "gc " waiting for its rest on the
+ * next line), or a runtime line the gc line landed in.  Emits the record
+ * and deals with the head.  at: where a torn record's head starts, or -1.
+ */
+static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
+                        struct gc_record *r)
+{
+	size_t pre = logprefix_skip(s, kt), q;
+	int kind = runtime_kind(s, kt, &q);
+
+	logprefix_source(s, kt, r->source, sizeof r->source);
+	emit(p, r);
+	if (at >= 0) {
+		/* The head is a record of its own, to be continued: hold the
+		 * line without the gc line, and without its newline, which
+		 * was the other runtime's. */
+		struct gcl_state st;
+		struct gcl_cut cuts[GCL_MAX_CUTS];
+		int nc, keep[GCL_MAX_CUTS];
+		gcl_start(&st);
+		if (gcl_match(&st, s + at, kt - (size_t)at, cuts, &nc) == GCL_PARTIAL &&
+		    hold(p, s, kt, kt, 0)) {
+			choose_cuts(p, s, kt, (size_t)at, cuts, nc, keep);
+			p->pending = 1;
+			p->prefixed = logprefix_shape_of(s, (size_t)at, &p->pshape) > 0;
+			logprefix_source(s, (size_t)at, p->source, sizeof p->source);
+			/* Its runtime's part ends where the other's line begins. */
+			for (int i = 0; i < nc; i++)
+				if ((size_t)at + cuts[i].pos == kt)
+					hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0,
+					        (uint32_t)at, (uint32_t)kt);
+			if (p->nhyp == 0)
+				pending_drop(p);
+			return;
+		}
+	}
+	if (kind) {
+		rt_flush(p);
+		rt_start(p, kind, s + q, kt - q);
+		return;
+	}
+	if (kt > pre)
+		deliver_foreign(p, s, kt);
+}
+
 /* A line with no record in progress. */
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
 	struct gc_record r;
+	long kt;
 
+	if (p->rt.open) {
+		if (rt_continue(p, s, m))
+			return;
+		if (++p->rt.age > RT_WAIT)
+			rt_flush(p);
+	}
 	for (long k = find_gc(s, m, 0); k >= 0; k = find_gc(s, m, (size_t)k + 1)) {
 		size_t at = (size_t)k;
 		if (digit_at(s, m, at + 2)) {
 			if (gcl_parse_pre15(s + at, m - at, &r)) {
-				logprefix_source(s, at, r.source, sizeof r.source);
-				emit(p, &r);
+				whole_record(p, s, at, &r);
 				return;
 			}
 			continue;
@@ -843,8 +1346,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		enum gcl_result res = gcl_match(&st, s + at, m - at, cuts, &nc);
 		if (res == GCL_COMPLETE) {
 			gcl_to_record(&st, &r);
-			logprefix_source(s, at, r.source, sizeof r.source);
-			emit(p, &r);
+			whole_record(p, s, at, &r);
 			return;
 		}
 		if (res != GCL_PARTIAL || nc == 0)
@@ -855,13 +1357,18 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		int strong = 0;
 		for (int i = 0; i < nc; i++)
 			strong |= gcl_is_strong(&cuts[i].st);
-		if (!strong && at != 0 && at != logprefix_skip(s, m))
+		if (!strong && at != 0 && at != logprefix_skip(s, at))
 			continue;
+		/* Another runtime's whole line inside this one's? */
+		if ((kt = whole_tail(s, m, at + 1, &r)) >= 0) {
+			tail_record(p, s, (size_t)kt, (long)at, &r);
+			return;
+		}
 		choose_cuts(p, s, m, at, cuts, nc, keep);
 		if (!hold(p, s, n, m, nl))
 			break;
 		p->pending = 1;
-		p->prefixed = at > 0;
+		p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
 		logprefix_source(s, at, p->source, sizeof p->source);
 		for (int i = 0; i < nc; i++)
 			if (keep[i] && cuts[i].pos > 0)
@@ -874,12 +1381,25 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		return;
 	}
 
-	size_t at;
+	/* A whole gc line glued after other text. */
+	if ((kt = whole_tail(s, m, 0, &r)) > 0) {
+		tail_record(p, s, (size_t)kt, -1, &r);
+		return;
+	}
+	size_t at, cut;
 	int kind = runtime_kind(s, m, &at);
 	if (kind) {
-		p->counts.runtime_lines++;
-		if (p->sink.runtime)
-			p->sink.runtime(p->ctx, (enum gctrace_rt)kind, s + at, m - at);
+		rt_flush(p);
+		cut = rt_cut(kind, s + at, m - at);
+		if (cut) {
+			/* The program's text glued into a runtime line: the
+			 * runtime's part waits for its rest, the program's
+			 * text goes out (with the collector's prefix). */
+			rt_start(p, kind, s + at, cut);
+			deliver_parts(p, s, at, at, at + cut, n + (size_t)nl, 0, 0);
+			return;
+		}
+		rt_deliver(p, kind, s + at, m - at);
 		return;
 	}
 	if (!fragment_like(s, m))
@@ -967,12 +1487,14 @@ void gctrace_finish(struct gctrace *p)
 	}
 	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
+	rt_flush(p);
 }
 
 void gctrace_idle(struct gctrace *p)
 {
 	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
+	rt_flush(p);
 	/* A partial line that may be a runtime line in the making stays;
 	 * anything else is the program's prompt or progress text. */
 	if (p->linelen && find_gc(p->line, p->linelen, 0) < 0 &&
@@ -994,11 +1516,12 @@ struct gctrace *gctrace_new(const struct gctrace_sink *sink, void *ctx)
 	if (!p)
 		return NULL;
 	p->line = malloc(GCTRACE_LINE_MAX + 1);
+	p->scratch = malloc(GCTRACE_LINE_MAX + 1);
 	p->arena = malloc(ARENA_SIZE);
 	p->hyp = malloc(MAX_HYP * sizeof *p->hyp);
 	p->next = malloc(MAX_HYP * sizeof *p->next);
 	p->done = malloc(MAX_HYP * sizeof *p->done);
-	if (!p->line || !p->arena || !p->hyp || !p->next || !p->done) {
+	if (!p->line || !p->scratch || !p->arena || !p->hyp || !p->next || !p->done) {
 		gctrace_free(p);
 		return NULL;
 	}
@@ -1013,6 +1536,7 @@ void gctrace_free(struct gctrace *p)
 	if (!p)
 		return;
 	free(p->line);
+	free(p->scratch);
 	free(p->arena);
 	free(p->hyp);
 	free(p->next);

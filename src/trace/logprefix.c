@@ -52,7 +52,8 @@ static int clock_time(const char *s, size_t n, size_t *i)
 	return 1;
 }
 
-/* 2026-11-28T16:00:00.123456789Z or +01:00, then a space. */
+/* 2026-11-28T16:00:00.123456789Z, +01:00 or +0100 (journalctl -o
+ * short-iso), then a space. */
 static size_t rfc3339(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -66,9 +67,11 @@ static size_t rfc3339(const char *s, size_t n)
 		return 0;
 	if (!ch(s, n, &i, 'Z')) {
 		size_t j = i;
-		if ((ch(s, n, &j, '+') || ch(s, n, &j, '-')) &&
-		    digits(s, n, &j, 2) && ch(s, n, &j, ':') && digits(s, n, &j, 2))
-			i = j;
+		if ((ch(s, n, &j, '+') || ch(s, n, &j, '-')) && digits(s, n, &j, 2)) {
+			ch(s, n, &j, ':');
+			if (digits(s, n, &j, 2))
+				i = j;
+		}
 	}
 	return ch(s, n, &i, ' ') ? i : 0;
 }
@@ -100,16 +103,81 @@ static size_t syslog_time(const char *s, size_t n)
 	return ch(s, n, &i, ' ') ? i : 0;
 }
 
+/* journalctl -o short-full: "Tue 2026-12-01 21:25:35 UTC " (the zone a
+ * word or an offset). */
+static size_t short_full(const char *s, size_t n)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	size_t i, k;
+	int ok = 0;
+
+	if (n < 24 || s[3] != ' ')
+		return 0;
+	for (int d = 0; d < 7; d++)
+		ok |= memcmp(s, days + 3 * d, 3) == 0;
+	if (!ok)
+		return 0;
+	/* The date and time as RFC 3339 with a space, without a zone. */
+	i = 4;
+	if (!digits(s, n, &i, 4) || !ch(s, n, &i, '-') || !digits(s, n, &i, 2) ||
+	    !ch(s, n, &i, '-') || !digits(s, n, &i, 2) || !ch(s, n, &i, ' ') ||
+	    !clock_time(s, n, &i) || !ch(s, n, &i, ' '))
+		return 0;
+	k = i;
+	if (i < n && (s[i] == '+' || s[i] == '-')) {
+		i++;
+		if (!digits(s, n, &i, 4))
+			return 0;
+	} else {
+		while (i < n && i - k < 6 && s[i] >= 'A' && s[i] <= 'Z')
+			i++;
+		if (i - k < 2)
+			return 0;
+	}
+	return ch(s, n, &i, ' ') ? i : 0;
+}
+
+/* journalctl -o short-unix "1764349200.123456 " and short-monotonic
+ * "[  12345.123456] ": only before a journald "host ident[pid]: ", since
+ * a program's line may well start with a number. */
+static size_t seconds(const char *s, size_t n)
+{
+	size_t i = 0, j;
+	int br = ch(s, n, &i, '[');
+
+	while (br && i < n && s[i] == ' ')
+		i++;
+	j = i;
+	while (i < n && dig(s[i]))
+		i++;
+	if (i == j || !ch(s, n, &i, '.'))
+		return 0;
+	j = i;
+	while (i < n && dig(s[i]))
+		i++;
+	if (i == j || (br && !ch(s, n, &i, ']')) || !ch(s, n, &i, ' '))
+		return 0;
+	return i;
+}
+
+static int name_char(char c)
+{
+	return dig(c) || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '.' ||
+	       c == '_' || c == '-' || c == '/' || c == '@';
+}
+
 /* "ident[1234]: " or "host ident[1234]: " (host and ident without spaces). */
-static size_t journald(const char *s, size_t n)
+static size_t journald(const char *s, size_t n, int timed)
 {
 	size_t i = 0, words = 0;
 
 	while (i < n && words < 2) {
 		size_t w = i;
-		while (i < n && s[i] != ' ' && s[i] != '[' && s[i] != ':')
+		/* Host names and idents: letters, digits and ._-/@, not
+		 * starting with a digit ("3.717s 0%: " is no "host ident: "). */
+		while (i < n && name_char(s[i]))
 			i++;
-		if (i == w)
+		if (i == w || dig(s[w]))
 			return 0;
 		if (i < n && s[i] == '[') {
 			size_t j = i + 1;
@@ -122,8 +190,11 @@ static size_t journald(const char *s, size_t n)
 				return j + 2;
 			return 0;
 		}
-		if (i < n && s[i] == ':' && i + 1 < n && s[i + 1] == ' ' && words == 1)
-			return i + 2; /* "host ident: " */
+		/* "host ident: ", only after journald's timestamp: a program's
+		 * "INFO worker: ..." has the same shape. */
+		if (i < n && s[i] == ':' && i + 1 < n && s[i + 1] == ' ' && words == 1 &&
+		    timed)
+			return i + 2;
 		if (i >= n || s[i] != ' ')
 			return 0;
 		i++;
@@ -159,64 +230,251 @@ static size_t compose(const char *s, size_t n)
 	return 0;
 }
 
-size_t logprefix_skip(const char *s, size_t n)
+/* "<30>": the priority of a syslog message (RFC 3164 and 5424). */
+static size_t priority(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (n < 3 || s[0] != '<')
+		return 0;
+	while (i < n && i < 4 && dig(s[i]))
+		i++;
+	return i > 1 && i < n && s[i] == '>' ? i + 1 : 0;
+}
+
+/* A space-free word, then a space; its length with the space. */
+static size_t word(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] != ' ')
+		i++;
+	return i > 0 && i < n ? i + 1 : 0;
+}
+
+/*
+ * RFC 5424 after "<PRI>": "1 TIMESTAMP HOST APP PROCID MSGID SD ", where
+ * SD is "-" or "[...]" groups.  *src, *srcn: APP, and *pid, *pidn: PROCID
+ * (both "-" when absent).
+ */
+static size_t rfc5424(const char *s, size_t n, const char **src, size_t *srcn,
+                      const char **pid, size_t *pidn)
 {
 	size_t i = 0, k;
 
-	/* A timestamp, then possibly journald's host and ident. */
-	for (int round = 0; round < 3; round++) {
-		if ((k = rfc3339(s + i, n - i)) || (k = syslog_time(s + i, n - i)) ||
-		    (k = bracketed(s + i, n - i)) || (k = journald(s + i, n - i)))
-			i += k;
-		else
-			break;
+	if (!ch(s, n, &i, '1') || !ch(s, n, &i, ' '))
+		return 0;
+	for (int f = 0; f < 5; f++) {
+		if (!(k = word(s + i, n - i)))
+			return 0;
+		if (f == 2) {
+			*src = s + i;
+			*srcn = k - 1;
+		} else if (f == 3) {
+			*pid = s + i;
+			*pidn = k - 1;
+		}
+		i += k;
 	}
-	if (i == 0 && (k = compose(s, n)))
-		i = k;
-	return i;
+	if (ch(s, n, &i, '-'))
+		return ch(s, n, &i, ' ') ? i : 0;
+	while (i < n && s[i] == '[') {
+		/* SD-PARAM values may hold "\]"; a group ends at an unescaped ']'. */
+		size_t j = i + 1;
+		while (j < n && s[j] != ']')
+			j += s[j] == '\\' ? 2 : 1;
+		if (j >= n)
+			return 0;
+		i = j + 1;
+	}
+	return ch(s, n, &i, ' ') ? i : 0;
 }
 
-static void copy_out(const char *s, size_t n, char *out, size_t cap)
+/* The parts a prefix is made of, in the order met. */
+enum part {
+	P_NONE, P_PRI, P_RFC5424, P_RFC3339, P_SYSLOG, P_FULL, P_SECONDS,
+	P_BRACKET, P_JOURNALD, P_COMPOSE,
+};
+
+struct parsed {
+	size_t len;          /* of the whole prefix */
+	const char *src;     /* the source's name, or NULL */
+	size_t srcn;
+	const char *pid;     /* RFC 5424's PROCID, shown as "[pid]" */
+	size_t pidn;
+	struct logprefix_shape shape;
+};
+
+static void add_part(struct parsed *pp, enum part k)
 {
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(out, s, n);
-	out[n] = 0;
+	if (pp->shape.n < LOGPREFIX_PARTS)
+		pp->shape.part[pp->shape.n] = (uint8_t)k;
+	pp->shape.n++;
+}
+
+/* One part at s, of kind k (P_NONE: any but P_PRI, P_RFC5424 and
+ * P_COMPOSE, which only start a prefix); its length, 0 if none. */
+static size_t part_at(const char *s, size_t n, enum part want, int timed,
+                      struct parsed *pp, enum part *got)
+{
+	size_t k;
+
+	*got = P_NONE;
+	if ((want == P_NONE || want == P_RFC3339) && (k = rfc3339(s, n)))
+		*got = P_RFC3339;
+	else if ((want == P_NONE || want == P_SYSLOG) && (k = syslog_time(s, n)))
+		*got = P_SYSLOG;
+	else if ((want == P_NONE || want == P_FULL) && (k = short_full(s, n)))
+		*got = P_FULL;
+	else if ((want == P_NONE || want == P_SECONDS) && (k = seconds(s, n)) &&
+	         journald(s + k, n - k, 1))
+		*got = P_SECONDS;
+	else if ((want == P_NONE || want == P_BRACKET) && (k = bracketed(s, n))) {
+		*got = P_BRACKET;
+		if (!pp->src) {
+			pp->src = s + 1;
+			pp->srcn = k - 3;
+		}
+	} else if ((want == P_NONE || want == P_JOURNALD) && (k = journald(s, n, timed))) {
+		/* The last word before ": " is ident[pid]. */
+		size_t e = k - 2, b = e;
+		while (b > 0 && s[b - 1] != ' ')
+			b--;
+		*got = P_JOURNALD;
+		if (!pp->src) {
+			pp->src = s + b;
+			pp->srcn = e - b;
+		}
+	} else {
+		k = 0;
+	}
+	return k;
+}
+
+/*
+ * A timestamp or a name, then maybe more: syslog and journald print
+ * "time host ident[pid]: ", kubectl "[pod/...] time ".  With want, only a
+ * prefix made of the same parts in the same order.
+ */
+static void parse(const char *s, size_t n, const struct logprefix_shape *want,
+                  struct parsed *pp)
+{
+	size_t i = 0, k;
+	int timed = 0, round = 0;
+	enum part w0 = want && want->n ? (enum part)want->part[0] : P_NONE;
+
+	memset(pp, 0, sizeof *pp);
+	if (want && want->n == 0)
+		return;
+	if ((!want || w0 == P_PRI || w0 == P_RFC5424) && (k = priority(s, n))) {
+		const char *a = NULL, *b = NULL;
+		size_t an = 0, bn = 0, r = rfc5424(s + k, n - k, &a, &an, &b, &bn);
+		if (r && (!want || w0 == P_RFC5424)) {
+			pp->len = k + r;
+			add_part(pp, P_RFC5424);
+			if (an && !(an == 1 && a[0] == '-')) {
+				pp->src = a;
+				pp->srcn = an;
+				if (bn && !(bn == 1 && b[0] == '-')) {
+					pp->pid = b;
+					pp->pidn = bn;
+				}
+			}
+			return;
+		}
+		if (want && w0 != P_PRI)
+			return;
+		i = k; /* RFC 3164: a syslog time follows */
+		timed = 1;
+		add_part(pp, P_PRI);
+		round = 1;
+	} else if (want && (w0 == P_PRI || w0 == P_RFC5424)) {
+		return;
+	}
+	if (want && w0 == P_COMPOSE) {
+		if ((k = compose(s, n))) {
+			pp->src = s;
+			pp->srcn = strcspn(s, " |") < n ? strcspn(s, " |") : n;
+			pp->len = k;
+			add_part(pp, P_COMPOSE);
+		}
+		return;
+	}
+	for (; round < 4; round++) {
+		enum part got, wk = P_NONE;
+		if (want) {
+			if (round >= want->n || round >= LOGPREFIX_PARTS)
+				break;
+			wk = (enum part)want->part[round];
+		}
+		if (!(k = part_at(s + i, n - i, wk, timed, pp, &got)))
+			break;
+		i += k;
+		add_part(pp, got);
+		timed |= got != P_BRACKET;
+		if (got == P_JOURNALD)
+			break; /* the message follows */
+	}
+	if (want && pp->shape.n != want->n) {
+		memset(pp, 0, sizeof *pp);
+		return;
+	}
+	if (i == 0 && !want && (k = compose(s, n))) {
+		size_t e = 0;
+		while (e < n && s[e] != ' ' && s[e] != '|')
+			e++;
+		pp->src = s;
+		pp->srcn = e;
+		add_part(pp, P_COMPOSE);
+		i = k;
+	}
+	pp->len = i;
+}
+
+size_t logprefix_skip(const char *s, size_t n)
+{
+	struct parsed pp;
+
+	parse(s, n, NULL, &pp);
+	return pp.len;
+}
+
+size_t logprefix_shape_of(const char *s, size_t n, struct logprefix_shape *shape)
+{
+	struct parsed pp;
+
+	parse(s, n, NULL, &pp);
+	*shape = pp.shape;
+	return pp.len;
+}
+
+size_t logprefix_skip_as(const char *s, size_t n, const struct logprefix_shape *shape)
+{
+	struct parsed pp;
+
+	parse(s, n, shape, &pp);
+	return pp.len;
 }
 
 void logprefix_source(const char *s, size_t n, char *out, size_t cap)
 {
-	size_t i = 0, k;
+	struct parsed pp;
+	size_t k;
 
 	if (cap == 0)
 		return;
 	out[0] = 0;
-	if (n == 0)
+	parse(s, n, NULL, &pp);
+	if (!pp.src)
 		return;
-	while (i < n) {
-		if ((k = rfc3339(s + i, n - i)) || (k = syslog_time(s + i, n - i))) {
-			i += k;
-			continue;
-		}
-		if ((k = bracketed(s + i, n - i))) {
-			copy_out(s + i + 1, k - 3, out, cap);
-			return;
-		}
-		if ((k = journald(s + i, n - i))) {
-			/* The last word before ": " is ident[pid]. */
-			size_t e = i + k - 2, b = e;
-			while (b > i && s[b - 1] != ' ')
-				b--;
-			copy_out(s + b, e - b, out, cap);
-			return;
-		}
-		if ((k = compose(s + i, n - i))) {
-			size_t e = i;
-			while (e < n && s[e] != ' ' && s[e] != '|')
-				e++;
-			copy_out(s + i, e - i, out, cap);
-			return;
-		}
-		return;
+	k = pp.srcn < cap - 1 ? pp.srcn : cap - 1;
+	memcpy(out, pp.src, k);
+	out[k] = 0;
+	if (pp.pid && k + pp.pidn + 2 < cap) {
+		out[k++] = '[';
+		memcpy(out + k, pp.pid, pp.pidn);
+		k += pp.pidn;
+		out[k++] = ']';
+		out[k] = 0;
 	}
 }

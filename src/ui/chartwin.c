@@ -3,15 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An "@" time above this (about 31 years) is a runtime printing bug (see
- * stats.c), not a time. */
-#define AT_MS_MAX 1000000000000LL
-
-bool chartwin_is_restart(const struct model *m, unsigned i)
-{
-	return i > 0 && i < m->nrecent && m->recent[i].gc <= m->recent[i - 1].gc;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -26,44 +17,6 @@ static int64_t add(int64_t sum, int64_t v)
 	return v > INT64_MAX - sum ? INT64_MAX : sum + v;
 }
 
-double chartwin_cpu_pct(const struct model *m, unsigned first, unsigned last)
-{
-	const struct gc_record *r = m->recent;
-	unsigned i, a = last + 1, b = 0;
-	int64_t cpu = 0;
-
-	if (last >= m->nrecent || first > last)
-		return -1;
-	/* The latest run only. */
-	for (i = last; i > first; i--)
-		if (chartwin_is_restart(m, i))
-			break;
-	first = i;
-	for (i = first; i <= last; i++) {
-		if (r[i].at_ms < 0 || r[i].at_ms > AT_MS_MAX)
-			continue;
-		if (a > last)
-			a = i;
-		b = i;
-	}
-	if (a > last || b <= a || r[b].at_ms <= r[a].at_ms || r[b].procs <= 0)
-		return -1;
-	/*
-	 * n collections bound n-1 intervals: the first one's CPU was spent
-	 * before the span starts, so it is left out.  Idle mark workers are
-	 * left out too, as the runtime's own figure does (gc_cpu_fraction,
-	 * runtime/mgc.go): they only use Ps that had nothing else to do.
-	 */
-	for (i = a + 1; i <= b; i++) {
-		cpu = add(cpu, r[i].cpu_sweep_term_us);
-		cpu = add(cpu, r[i].cpu_assist_us);
-		cpu = add(cpu, r[i].cpu_background_us);
-		cpu = add(cpu, r[i].cpu_mark_term_us);
-	}
-	return 100.0 * (double)cpu /
-	       ((double)(r[b].at_ms - r[a].at_ms) * 1000.0 * r[b].procs);
-}
-
 /*
  * Columns from the right: column t (counting from the newest) ends where
  * t+1 columns' worth of records (per = want / data columns) have been
@@ -71,28 +24,28 @@ double chartwin_cpu_pct(const struct model *m, unsigned first, unsigned last)
  * closes early at a restart and the marker takes a column; the next
  * group makes up for it.
  */
-static void plan(struct chartwin *w, const struct model *m)
+static void plan(struct chartwin *w, const struct feed *fd)
 {
-	unsigned base = m->nrecent - w->want, restarts = 0, i;
+	unsigned base = fd->nrecent - w->want, restarts = 0, i;
 	int data, col, t = 0;
 	double per;
 	long cur, taken = 0;
 
-	for (i = base + 1; i < m->nrecent; i++)
-		restarts += chartwin_is_restart(m, i);
+	for (i = base + 1; i < fd->nrecent; i++)
+		restarts += feed_is_restart(fd, i);
 	data = w->ncols - (int)restarts;
 	if (data < 1)
 		data = 1;
 	per = w->want > (unsigned)data ? (double)w->want / data : 1.0;
 
-	cur = (long)m->nrecent - 1;
+	cur = (long)fd->nrecent - 1;
 	for (col = w->ncols - 1; col >= 0 && cur >= (long)base; col--) {
 		long target = (long)((t + 1) * per + 1e-9), first = cur;
 
 		if (target <= taken)
 			target = taken + 1;
 		while (cur - first + 1 < target - taken && first > (long)base &&
-		       !chartwin_is_restart(m, (unsigned)first))
+		       !feed_is_restart(fd, (unsigned)first))
 			first--;
 		w->col[col].first = (int)first;
 		w->col[col].last = (int)cur;
@@ -104,21 +57,21 @@ static void plan(struct chartwin *w, const struct model *m)
 		taken += cur - first + 1;
 		t++;
 		w->first = (unsigned)first;
-		if (first > (long)base && chartwin_is_restart(m, (unsigned)first) &&
+		if (first > (long)base && feed_is_restart(fd, (unsigned)first) &&
 		    col > 0)
 			w->col[--col].restart = true;
 		cur = first - 1;
 	}
-	w->n = m->nrecent - w->first;
+	w->n = fd->nrecent - w->first;
 }
 
-static void figures(struct chartwin *w, const struct model *m)
+static void figures(struct chartwin *w, const struct feed *fd)
 {
 	int64_t pauses[MODEL_RECORDS];
 	unsigned i, np = 0;
 
 	for (i = w->first; i < w->first + w->n; i++) {
-		const struct gc_record *r = &m->recent[i];
+		const struct gc_record *r = feed_record(fd, i);
 		int64_t p = gcrecord_pause_us(r);
 
 		if (p >= 0) {
@@ -132,7 +85,7 @@ static void figures(struct chartwin *w, const struct model *m)
 		w->background_us = add(w->background_us, r->cpu_background_us);
 		w->idle_us = add(w->idle_us, r->cpu_idle_us);
 	}
-	w->pause_last = gcrecord_pause_us(&m->recent[m->nrecent - 1]);
+	w->pause_last = gcrecord_pause_us(feed_record(fd, fd->nrecent - 1));
 	if (np > 0) {
 		qsort(pauses, np, sizeof pauses[0], cmp_i64);
 		/* Nearest rank, as stats' histogram answers: the smallest
@@ -142,10 +95,10 @@ static void figures(struct chartwin *w, const struct model *m)
 		w->pause_p99 = pauses[(np * 99 + 99) / 100 - 1];
 		w->pause_max = pauses[np - 1];
 	}
-	w->cpu_pct = chartwin_cpu_pct(m, w->first, m->nrecent - 1);
+	w->cpu_pct = feed_cpu_pct(fd, w->first, fd->nrecent - 1);
 }
 
-void chartwin_plan(struct chartwin *w, const struct model *m, unsigned size,
+void chartwin_plan(struct chartwin *w, const struct feed *fd, unsigned size,
                  int ncols)
 {
 	int c;
@@ -159,10 +112,10 @@ void chartwin_plan(struct chartwin *w, const struct model *m, unsigned size,
 		w->col[c].first = w->col[c].last = -1;
 		w->col[c].restart = false;
 	}
-	w->first = m->nrecent;
+	w->first = fd->nrecent;
 	w->n = 0;
 	w->per_col = w->min_per_col = 0;
-	w->want = size < m->nrecent ? size : m->nrecent;
+	w->want = size < fd->nrecent ? size : fd->nrecent;
 	w->pause_last = w->pause_p50 = w->pause_p90 = GC_NULL;
 	w->pause_p99 = w->pause_max = GC_NULL;
 	w->pause_total = 0;
@@ -171,6 +124,6 @@ void chartwin_plan(struct chartwin *w, const struct model *m, unsigned size,
 	w->assist_us = w->background_us = w->idle_us = 0;
 	if (w->want == 0 || ncols == 0)
 		return;
-	plan(w, m);
-	figures(w, m);
+	plan(w, fd);
+	figures(w, fd);
 }

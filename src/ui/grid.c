@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "text/utf8.h"
 
@@ -48,39 +49,123 @@ void grid_clear(struct grid *g)
 		memset(g->cells[i].ch, 0, GRID_GLYPH_MAX);
 		g->cells[i].ch[0] = ' ';
 		g->cells[i].role = ROLE_NORMAL;
+		g->cells[i].width = GRID_NARROW;
+	}
+}
+
+/* Marks drawn on the character before them: combining diacritics and
+ * variation selectors (U+FE0F makes U+2714 the emoji ✔️). */
+static const struct {
+	uint32_t lo, hi;
+} marks[] = {
+	{ 0x0300, 0x036F }, { 0x1AB0, 0x1AFF }, { 0x1DC0, 0x1DFF },
+	{ 0x20D0, 0x20FF }, { 0xFE00, 0xFE0F }, { 0xFE20, 0xFE2F },
+};
+
+bool grid_is_mark(uint32_t cp)
+{
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (cp >= marks[i].lo && cp <= marks[i].hi)
+			return wcwidth((wchar_t)cp) == 0;
+	return false;
+}
+
+int grid_char_width(uint32_t cp)
+{
+	switch (utf8_class(cp)) {
+	case UTF8_NARROW:
+		return 1;
+	case UTF8_WIDE:
+		/* Wide in our table and for the terminal's library (ncurses
+		 * places it by wcwidth): otherwise we cannot know. */
+		return wcwidth((wchar_t)cp) == 2 ? 2 : 0;
+	default:
+		return 0;
 	}
 }
 
 /*
  * Store one glyph.  Whatever the caller passes, a cell ends up holding one
- * printable character of one column: the terminal must never see a control
- * byte or a sequence whose width we do not know from this layer.
+ * printable character of a known width and the marks on it: the terminal
+ * must never see a control byte or a sequence whose width we do not know
+ * from this layer.  Returns the columns it takes.
  */
-static void store(struct cell *c, const char *glyph, enum role role)
+static int store(struct cell *c, const char *glyph, enum role role)
 {
 	const unsigned char *s = (const unsigned char *)glyph;
+	size_t len, k;
 	uint32_t cp;
-	int n;
+	int n, w;
 
 	memset(c->ch, 0, GRID_GLYPH_MAX);
 	c->role = (uint8_t)(role < ROLE_COUNT ? role : ROLE_NORMAL);
+	c->width = GRID_NARROW;
 	if (!glyph || !*glyph) {
 		c->ch[0] = ' ';
-		return;
+		return 1;
 	}
-	n = utf8_decode(s, strnlen(glyph, GRID_GLYPH_MAX - 1), &cp);
-	if (n == 0 || utf8_class(cp) != UTF8_NARROW) {
+	len = strnlen(glyph, GRID_GLYPH_MAX - 1);
+	n = utf8_decode(s, len, &cp);
+	w = n ? grid_char_width(cp) : 0;
+	if (w == 0) {
 		memcpy(c->ch, GRID_BAD, sizeof GRID_BAD);
-		return;
+		return 1;
 	}
-	memcpy(c->ch, glyph, (size_t)n);
+	/* The marks after it, as long as they are marks. */
+	for (k = (size_t)n; k < len; k += (size_t)n) {
+		n = utf8_decode(s + k, len - k, &cp);
+		if (n == 0 || !grid_is_mark(cp))
+			break;
+	}
+	memcpy(c->ch, glyph, k);
+	c->width = w == 2 ? GRID_WIDE : GRID_NARROW;
+	return w;
 }
 
-void grid_put(struct grid *g, int x, int y, const char *glyph, enum role role)
+static struct cell *at(struct grid *g, int x, int y)
 {
+	return &g->cells[(size_t)y * (size_t)g->w + (size_t)x];
+}
+
+/* Cell x is about to change: the other half of a wide character on it
+ * becomes a space. */
+static void unwide(struct grid *g, int x, int y)
+{
+	struct cell *c = at(g, x, y), *o = NULL;
+
+	if (c->width == GRID_WIDE_TAIL && x > 0)
+		o = at(g, x - 1, y);
+	else if (c->width == GRID_WIDE && x + 1 < g->w)
+		o = at(g, x + 1, y);
+	if (o) {
+		memset(o->ch, 0, GRID_GLYPH_MAX);
+		o->ch[0] = ' ';
+		o->width = GRID_NARROW;
+	}
+	c->width = GRID_NARROW;
+}
+
+int grid_put(struct grid *g, int x, int y, const char *glyph, enum role role)
+{
+	struct cell c;
+	int w;
+
 	if (x < 0 || y < 0 || x >= g->w || y >= g->h)
-		return;
-	store(&g->cells[(size_t)y * (size_t)g->w + (size_t)x], glyph, role);
+		return 0;
+	w = store(&c, glyph, role);
+	if (w == 2 && x + 1 >= g->w)
+		w = store(&c, GRID_BAD, role);
+	unwide(g, x, y);
+	if (w == 2)
+		unwide(g, x + 1, y);
+	*at(g, x, y) = c;
+	if (w == 2) {
+		struct cell *t = at(g, x + 1, y);
+		memset(t->ch, 0, GRID_GLYPH_MAX);
+		t->role = c.role;
+		t->width = GRID_WIDE_TAIL;
+	}
+	return w;
 }
 
 int grid_text(struct grid *g, int x, int y, int maxw, const char *s, enum role role)
@@ -92,16 +177,29 @@ int grid_text(struct grid *g, int x, int y, int maxw, const char *s, enum role r
 	while (left > 0 && used < maxw) {
 		char glyph[GRID_GLYPH_MAX] = { 0 };
 		uint32_t cp;
-		int n = utf8_decode(p, left, &cp);
+		int n = utf8_decode(p, left, &cp), w = 1;
+		size_t k;
 
 		/* A byte that does not start a character counts as one bad
 		 * column, so that what follows is still placed. */
-		if (n == 0)
+		if (n == 0) {
 			n = 1;
-		else
-			memcpy(glyph, p, (size_t)n);
+		} else {
+			w = grid_char_width(cp) == 2 ? 2 : 1;
+			if (used + w > maxw)
+				break;
+			/* The character with the marks on it. */
+			for (k = (size_t)n; k < left; k += (size_t)n) {
+				uint32_t m;
+				n = utf8_decode(p + k, left - k, &m);
+				if (n == 0 || !grid_is_mark(m) || k + (size_t)n >= GRID_GLYPH_MAX)
+					break;
+			}
+			n = (int)k;
+			memcpy(glyph, p, k);
+		}
 		grid_put(g, x + used, y, glyph[0] ? glyph : GRID_BAD, role);
-		used++;
+		used += w;
 		p += n;
 		left -= (size_t)n;
 	}
@@ -167,6 +265,9 @@ size_t grid_to_text(const struct grid *g, char *buf, size_t cap)
 			const char *ch = x < g->w ? grid_at(g, x, y)->ch : "\n";
 			size_t n = strlen(ch);
 
+			/* The right half of a wide character: drawn by the left. */
+			if (x < g->w && grid_at(g, x, y)->width == GRID_WIDE_TAIL)
+				continue;
 			if (n == 0) {
 				ch = " ";
 				n = 1;

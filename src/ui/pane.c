@@ -86,10 +86,11 @@ void pane_empty(struct grid *g, const struct rect *r, const struct frame *f,
 bool pane_no_records(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct model *m = f->m;
+	const struct feed *fd = f->feed;
 	char msg[160];
 	const char *dots = f->gl->ascii ? "..." : "\u2026";
 
-	if (m->nrecent > 0)
+	if (fd->nrecent > 0)
 		return false;
 	if (m->input == MODEL_EOF || m->input == MODEL_EXITED)
 		snprintf(msg, sizeof msg, "no gc lines in this input (%llu lines read)",

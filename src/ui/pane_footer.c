@@ -6,30 +6,17 @@
 #include <string.h>
 
 #include "text/fmt.h"
+#include "ui/keys.h"
 #include "ui/pane.h"
-
-struct key {
-	const char *key, *what;
-};
 
 static void footer_draw(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct view_opts *o = f->o;
-	char window[FMT_MAX + 8], warn[FMT_MAX + 32], n[FMT_MAX];
-	struct key keys[] = {
-		{ "q", "quit" },
-		{ "space", o->frozen ? "resume" : "pause" },
-		{ "+/-", window },
-		{ "l", "output" },
-		{ "?", o->help ? "close help" : "help" },
-		/* Ctrl-C goes to the program only when there is one. */
-		{ f->m->spawned ? "^C" : NULL, "interrupt" },
-	};
-	int i, x = r->x + 1, end = r->x + r->w, right = end;
+	char window[FMT_MAX + 32], warn[FMT_MAX + 32], n[FMT_MAX];
+	int x = r->x + 1, end = r->x + r->w, right = end;
 
 	if (r->h < 1)
 		return;
-	snprintf(window, sizeof window, "window %u", f->window);
 	if (f->m->counts.torn_dropped > 0) {
 		snprintf(warn, sizeof warn, "%s torn gc lines dropped",
 		         fmt_count(n, f->m->counts.torn_dropped));
@@ -40,16 +27,26 @@ static void footer_draw(struct grid *g, const struct rect *r, const struct frame
 			right = end;
 	}
 	/* Keys from the left while they fit whole. */
-	for (i = 0; i < (int)(sizeof keys / sizeof keys[0]); i++) {
-		int w;
+	for (unsigned i = 0; i < keys_count; i++) {
+		const struct key_def *k = &keys_table[i];
+		const char *what = k->footer;
+		bool on = (k->action == KEYS_FREEZE && o->frozen) ||
+		          (k->action == KEYS_HELP && o->help);
 
-		if (!keys[i].key)
+		/* Ctrl-C goes to the program only when there is one. */
+		if (!what || !keys_shown(k, f->fleet, view_fleet_count(f->m, f->o, f->now_ms) > 1, f->m->spawned))
 			continue;
-		w = (int)(strlen(keys[i].key) + 1 + strlen(keys[i].what));
+		if (on && k->footer_on)
+			what = k->footer_on;
+		if (k->window) {
+			snprintf(window, sizeof window, "%s %u", what, f->window);
+			what = window;
+		}
+		int w = (int)(strlen(k->label) + 1 + strlen(what));
 		if (x + w > right - 1)
 			break;
-		x += grid_text(g, x, r->y, w, keys[i].key, ROLE_KEY) + 1;
-		x += grid_text(g, x, r->y, right - x, keys[i].what, ROLE_NORMAL) + 2;
+		x += grid_text(g, x, r->y, w, k->label, ROLE_KEY) + 1;
+		x += grid_text(g, x, r->y, right - x, what, ROLE_NORMAL) + 2;
 	}
 }
 

@@ -91,15 +91,60 @@ static void top_row(struct grid *g, const struct rect *r, const struct frame *f)
 	x += 2;
 	if (m->spawned && m->pid > 0)
 		snprintf(pid, sizeof pid, "  pid %lld", (long long)m->pid);
+	/* One feed of several: its name goes first, the input's gets what
+	 * is left (at least a few columns). */
+	const char *feed = !f->fleet && f->feed && f->feed->name[0] ? f->feed->name : NULL;
+	int feed_w = feed ? 4 + (int)strnlen(feed, sizeof f->feed->name) : 0;
+	int name_w = right - 2 - x - (int)strlen(pid) - feed_w;
+	if (feed && name_w < 12)
+		name_w = 12;
 	/* The name came from the command line or the file system: it is
 	 * shown through the sanitiser like the program's output. */
-	used = sanitize_text(g, x, r->y, right - 2 - x - (int)strlen(pid), m->name,
+	used = sanitize_text(g, x, r->y, name_w, m->name,
 	                     strnlen(m->name, sizeof m->name), f->gl->ascii,
 	                     ROLE_BAR, &cut);
 	if (cut && used > 0)
 		grid_put(g, x + used - 1, r->y, f->gl->ellipsis, ROLE_BAR);
 	x += used;
-	grid_text(g, x, r->y, right - 2 - x, pid, ROLE_BAR);
+	x += grid_text(g, x, r->y, right - 2 - x, pid, ROLE_BAR);
+	if (feed && right - 2 - x > 8) {
+		x += grid_text(g, x, r->y, right - 2 - x, f->gl->ascii ? "  > " : "  › ",
+		               ROLE_BAR);
+		used = sanitize_text(g, x, r->y, right - 2 - x, feed,
+		                     strnlen(feed, sizeof f->feed->name),
+		                     f->gl->ascii, ROLE_BAR, &cut);
+		if (cut && used > 0)
+			grid_put(g, x + used - 1, r->y, f->gl->ellipsis, ROLE_BAR);
+	}
+}
+
+/* The fleet's figures: feeds, collections, elapsed. */
+static void fleet_row(struct grid *g, const struct rect *r, const struct frame *f)
+{
+	const struct model *m = f->m;
+	char a[FMT_MAX], b[FMT_MAX], line[3 * FMT_MAX + 64];
+	uint64_t gcs = 0, elapsed = 0, until = m->end_ms ? m->end_ms : f->now_ms;
+	unsigned n = 0;
+
+	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
+		if (m->rows[i].count) {
+			gcs += m->rows[i].count;
+			n++;
+		}
+	if (until > m->start_ms)
+		elapsed = until - m->start_ms;
+	int x = r->x + 1, end = r->x + r->w;
+	snprintf(line, sizeof line, "%u", n);
+	x += grid_text(g, x, r->y + 1, end - x, line, ROLE_VALUE);
+	x += grid_text(g, x, r->y + 1, end - x, " feeds   ", ROLE_DIM);
+	x += grid_text(g, x, r->y + 1, end - x, fmt_count(a, gcs), ROLE_VALUE);
+	x += grid_text(g, x, r->y + 1, end - x, " gcs   elapsed ", ROLE_DIM);
+	x += grid_text(g, x, r->y + 1, end - x, fmt_elapsed(b, elapsed), ROLE_VALUE);
+	if (m->feeds_refused) {
+		snprintf(line, sizeof line, "   %llu records of feeds past --max-feeds refused",
+		         (unsigned long long)m->feeds_refused);
+		grid_text(g, x, r->y + 1, end - x, line, ROLE_WARN);
+	}
 }
 
 /* A header item: a few pieces of text with their roles, dropped whole
@@ -139,7 +184,8 @@ static int item_width(const struct item *it)
 static void figures_row(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct model *m = f->m;
-	const struct stats *s = &m->stats;
+	const struct feed *fd = f->feed;
+	const struct stats *s = &fd->stats;
 	struct item items[5];
 	char a[FMT_MAX], b[FMT_MAX];
 	double rate;
@@ -222,8 +268,23 @@ static void header_draw(struct grid *g, const struct rect *r, const struct frame
 	if (r->h < 1)
 		return;
 	top_row(g, r, f);
-	if (r->h > 1)
-		figures_row(g, r, f);
+	if (r->h < 2)
+		return;
+	if (f->m->alert[0]) {
+		/* An output failed: said first (it names a file, so through
+		 * the sanitiser), the figures after it as they fit. */
+		const char *a = f->m->alert;
+		int used = sanitize_text(g, r->x + 1, r->y + 1, r->w - 2, a,
+		                         strnlen(a, sizeof f->m->alert), f->gl->ascii,
+		                         ROLE_ALERT, NULL);
+		struct rect rest = *r;
+		rest.x += used + 1;
+		rest.w -= used + 1;
+		if (rest.w > 0)
+			(f->fleet ? fleet_row : figures_row)(g, &rest, f);
+		return;
+	}
+	(f->fleet ? fleet_row : figures_row)(g, r, f);
 }
 
 const struct pane_ops pane_header = {

@@ -71,9 +71,9 @@ static void column(struct grid *g, int x, const struct rect *r,
 
 static void figures(struct grid *g, const struct rect *r, const struct frame *f)
 {
-	const struct model *m = f->m;
-	const struct gc_record *last = &m->recent[m->nrecent - 1];
-	const struct stats *st = &m->stats;
+	const struct feed *fd = f->feed;
+	const struct gc_record *last = feed_record(fd, fd->nrecent - 1);
+	const struct stats *st = &fd->stats;
 	struct {
 		const char *glyph, *label;
 		enum role role;
@@ -108,7 +108,7 @@ static void figures(struct grid *g, const struct rect *r, const struct frame *f)
 static void heap_draw(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct chartwin *w = f->win;
-	const struct model *m = f->m;
+	const struct feed *fd = f->feed;
 	char scale[FMT_MAX];
 	int64_t top = 0, s;
 	int c;
@@ -119,7 +119,7 @@ static void heap_draw(struct grid *g, const struct rect *r, const struct frame *
 		return;
 	for (c = 0; c < w->ncols; c++)
 		if (w->col[c].first >= 0) {
-			int64_t v = column_max(&m->recent[w->col[c].last]);
+			int64_t v = column_max(feed_record(fd, w->col[c].last));
 			if (v > top)
 				top = v;
 		}
@@ -135,7 +135,7 @@ static void heap_draw(struct grid *g, const struct rect *r, const struct frame *
 		else if (w->col[c].first >= 0)
 			for (i = 0; i < f->col_w; i++)
 				column(g, pane_col_x(f, c) + i, r, f,
-				       &m->recent[w->col[c].last], (double)s);
+				       feed_record(fd, w->col[c].last), (double)s);
 	}
 	figures(g, r, f);
 }

@@ -19,13 +19,13 @@ struct mark {
 
 /* Means rather than sums, so that columns of one and of two collections
  * stand on the same scale. */
-static struct mark column_mark(const struct model *m, const struct chartwin_col *c)
+static struct mark column_mark(const struct feed *fd, const struct chartwin_col *c)
 {
 	struct mark k = { 0, 0, 0, false };
 	int i, n = 0;
 
 	for (i = c->first; i <= c->last; i++) {
-		const struct gc_record *r = &m->recent[i];
+		const struct gc_record *r = feed_record(fd, i);
 		if (r->cpu_assist_us < 0 && r->cpu_background_us < 0 &&
 		    r->cpu_idle_us < 0)
 			continue;
@@ -85,7 +85,7 @@ static double share(int64_t part, int64_t a, int64_t b, int64_t c)
 static void figures(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct chartwin *w = f->win;
-	const struct stats *st = &f->m->stats;
+	const struct stats *st = &f->feed->stats;
 	const char *glyph[3] = { f->gl->assist, f->gl->background, f->gl->idle };
 	const char *label[3] = { "assist", "background", "idle" };
 	const enum role role[3] = { ROLE_ASSIST, ROLE_BACKGROUND, ROLE_IDLE };
@@ -144,7 +144,7 @@ static void mark_draw(struct grid *g, const struct rect *r, const struct frame *
 
 		if (w->col[c].first < 0)
 			continue;
-		k = column_mark(f->m, &w->col[c]);
+		k = column_mark(f->feed, &w->col[c]);
 		if (k.any && k.assist + k.background + k.idle > top)
 			top = k.assist + k.background + k.idle;
 	}
@@ -160,7 +160,7 @@ static void mark_draw(struct grid *g, const struct rect *r, const struct frame *
 		}
 		if (w->col[c].first < 0)
 			continue;
-		k = column_mark(f->m, &w->col[c]);
+		k = column_mark(f->feed, &w->col[c]);
 		for (i = 0; k.any && i < f->col_w; i++)
 			column(g, pane_col_x(f, c) + i, r, f, &k, s);
 	}

@@ -13,28 +13,29 @@
 static void output_draw(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct model *m = f->m;
+	const struct feed *fd = f->feed;
 	char count[FMT_MAX + 8], n[FMT_MAX];
 	unsigned rows, first, i;
 
-	snprintf(count, sizeof count, "%s line%s", fmt_count(n, m->total_lines),
-	         m->total_lines == 1 ? "" : "s");
+	snprintf(count, sizeof count, "%s line%s", fmt_count(n, fd->total_lines),
+	         fd->total_lines == 1 ? "" : "s");
 	pane_title(g, r, f, "OUTPUT", "the program's own lines, stderr in colour",
 	           NULL, count);
 	if (r->h < 2)
 		return;
 	rows = (unsigned)r->h - 1;
-	if (m->nlines == 0) {
+	if (fd->nlines == 0) {
 		grid_text(g, r->x + 1, r->y + 1, r->w - 1,
 		          m->spawned ? "no output from the program yet"
 		                     : "no lines besides the runtime's yet",
 		          ROLE_DIM);
 		return;
 	}
-	first = m->nlines > rows ? m->nlines - rows : 0;
-	for (i = first; i < m->nlines; i++) {
-		const struct model_line *l = &m->lines[i];
+	first = fd->nlines > rows ? fd->nlines - rows : 0;
+	for (i = first; i < fd->nlines; i++) {
+		const struct feed_line *l = feed_line(fd, i);
 		int y = r->y + 1 + (int)(i - first), used;
-		size_t len = l->len <= MODEL_LINE_MAX ? l->len : MODEL_LINE_MAX;
+		size_t len = l->len <= FEED_LINE_MAX ? l->len : FEED_LINE_MAX;
 		bool cut;
 
 		/* A CRLF line ending is not worth a ^M on every line. */

@@ -25,13 +25,13 @@ static const char *const label[R_COUNT] = {
 };
 
 /* The largest pause of a column's collections, or -1. */
-static int64_t column_pause(const struct model *m, const struct chartwin_col *c)
+static int64_t column_pause(const struct feed *fd, const struct chartwin_col *c)
 {
 	int64_t v = -1;
 	int i;
 
 	for (i = c->first; i <= c->last; i++) {
-		int64_t p = gcrecord_pause_us(&m->recent[i]);
+		int64_t p = gcrecord_pause_us(feed_record(fd, i));
 		if (p > v)
 			v = p;
 	}
@@ -46,9 +46,9 @@ static int64_t column_pause(const struct model *m, const struct chartwin_col *c)
 static void figures(struct grid *g, const struct rect *r, const struct frame *f)
 {
 	const struct chartwin *w = f->win;
-	const struct histo *h = &f->m->stats.pause;
+	const struct histo *h = &f->feed->stats.pause;
 	bool has_run = histo_count(h) > 0, show[R_COUNT] = { false };
-	bool same = has_run && w->n == f->m->stats.count;
+	bool same = has_run && w->n == f->feed->stats.count;
 	int rows = r->h - 1, i, y;
 	bool ascii = f->gl->ascii;
 
@@ -119,7 +119,7 @@ static void pause_draw(struct grid *g, const struct rect *r, const struct frame 
 		return;
 
 	for (c = 0; c < w->ncols; c++) {
-		int64_t v = w->col[c].first >= 0 ? column_pause(f->m, &w->col[c]) : -1;
+		int64_t v = w->col[c].first >= 0 ? column_pause(f->feed, &w->col[c]) : -1;
 		if (v > top)
 			top = v;
 	}
@@ -134,7 +134,7 @@ static void pause_draw(struct grid *g, const struct rect *r, const struct frame 
 			pane_restart(g, c, r, f);
 			continue;
 		}
-		v = w->col[c].first >= 0 ? column_pause(f->m, &w->col[c]) : -1;
+		v = w->col[c].first >= 0 ? column_pause(f->feed, &w->col[c]) : -1;
 		for (i = 0; v >= 0 && i < f->col_w; i++)
 			pane_bar(g, pane_col_x(f, c) + i, ybot, rows,
 			         pane_eighths((double)v, s, rows), f, ROLE_PAUSE);

@@ -1,9 +1,11 @@
 #include "ui/sanitize.h"
 
+#include <langinfo.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "text/utf8.h"
 
@@ -25,6 +27,7 @@ struct out {
 	struct cell *cells;
 	int n, max;
 	bool cut;
+	int mark_to;   /* the cell a combining mark may join, or -1 */
 };
 
 /* Append one run of one-column ASCII glyphs, whole or not at all. */
@@ -41,16 +44,30 @@ static bool emit_ascii(struct out *o, const char *text, enum role role)
 		memset(c->ch, 0, GRID_GLYPH_MAX);
 		c->ch[0] = text[i];
 		c->role = (uint8_t)role;
+		c->width = GRID_NARROW;
 	}
+	o->mark_to = -1;
 	return true;
 }
 
-/* Append one character of one column as its own UTF-8 bytes. */
-static bool emit_glyph(struct out *o, const unsigned char *s, int n, enum role role)
+/* A plain printable ASCII character: marks may join it (e + U+0301). */
+static bool emit_plain(struct out *o, char ch, enum role role)
+{
+	char text[2] = { ch, 0 };
+
+	if (!emit_ascii(o, text, role))
+		return false;
+	o->mark_to = o->n - 1;
+	return true;
+}
+
+/* Append one character of w (1 or 2) columns as its own UTF-8 bytes; a
+ * wide one whole or not at all (cut at the edge, never halved). */
+static bool emit_glyph(struct out *o, const unsigned char *s, int n, int w, enum role role)
 {
 	struct cell *c;
 
-	if (o->cut || o->n >= o->max) {
+	if (o->cut || o->n + w > o->max) {
 		o->cut = true;
 		return false;
 	}
@@ -58,6 +75,31 @@ static bool emit_glyph(struct out *o, const unsigned char *s, int n, enum role r
 	memset(c->ch, 0, GRID_GLYPH_MAX);
 	memcpy(c->ch, s, (size_t)n);
 	c->role = (uint8_t)role;
+	c->width = w == 2 ? GRID_WIDE : GRID_NARROW;
+	o->mark_to = o->n - 1;
+	if (w == 2) {
+		c = &o->cells[o->n++];
+		memset(c->ch, 0, GRID_GLYPH_MAX);
+		c->role = (uint8_t)role;
+		c->width = GRID_WIDE_TAIL;
+	}
+	return true;
+}
+
+/* A combining mark or variation selector onto the character before it,
+ * when that is plain text of this role with room for it. */
+static bool join_mark(struct out *o, const unsigned char *s, int n, enum role role)
+{
+	struct cell *c;
+	size_t have;
+
+	if (o->mark_to < 0 || o->cut)
+		return false;
+	c = &o->cells[o->mark_to];
+	have = strlen(c->ch);
+	if (c->role != role || have + (size_t)n >= GRID_GLYPH_MAX)
+		return false;
+	memcpy(c->ch + have, s, (size_t)n);
 	return true;
 }
 
@@ -135,7 +177,7 @@ int sanitize_cells(const char *s, size_t len, bool ascii, enum role role,
                    struct cell *cells, int maxw, bool *cut)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	struct out o = { .cells = cells, .n = 0, .max = maxw < 0 ? 0 : maxw };
+	struct out o = { .cells = cells, .n = 0, .max = maxw < 0 ? 0 : maxw, .mark_to = -1 };
 	enum esc st = ESC_NONE;
 	size_t i = 0;
 
@@ -154,6 +196,8 @@ int sanitize_cells(const char *s, size_t len, bool ascii, enum role role,
 			} else if (b < 0x20 || b == 0x7F) {
 				caret(repl, b);
 				emit_ascii(&o, repl, ROLE_ESCAPED);
+			} else if (r == role) {
+				emit_plain(&o, (char)b, r);
 			} else {
 				repl[0] = (char)b;
 				repl[1] = '\0';
@@ -180,16 +224,25 @@ int sanitize_cells(const char *s, size_t len, bool ascii, enum role role,
 			if (ascii)
 				emit_ascii(&o, "?", ROLE_ESCAPED);
 			else
-				emit_glyph(&o, p + i, n, r);
+				emit_glyph(&o, p + i, n, 1, r);
 			break;
 		case UTF8_WIDE:
-			emit_ascii(&o, "??", ROLE_ESCAPED);
+			/* As the program printed it, when the terminal's
+			 * library agrees that it takes two columns. */
+			if (!ascii && r == role && grid_char_width(cp) == 2)
+				emit_glyph(&o, p + i, n, 2, r);
+			else
+				emit_ascii(&o, "??", ROLE_ESCAPED);
 			break;
 		case UTF8_OTHER:
 			emit_ascii(&o, "?", ROLE_ESCAPED);
 			break;
-		case UTF8_CONTROL:
 		case UTF8_ZERO:
+			if (!ascii && r == role && grid_is_mark(cp) && join_mark(&o, p + i, n, r))
+				break;
+			/* Not a mark we can join: shown by its number. */
+			__attribute__((fallthrough));
+		case UTF8_CONTROL:
 			snprintf(repl, sizeof repl, "\\u%04x", (unsigned)cp);
 			emit_ascii(&o, repl, ROLE_ESCAPED);
 			break;
@@ -222,8 +275,46 @@ int sanitize_text(struct grid *g, int x, int y, int maxw, const char *s,
 	}
 	n = sanitize_cells(s, len, ascii, role, cells, maxw, cut);
 	for (i = 0; i < n; i++)
-		grid_put(g, x + i, y, cells[i].ch, (enum role)cells[i].role);
+		if (cells[i].width != GRID_WIDE_TAIL)
+			grid_put(g, x + i, y, cells[i].ch, (enum role)cells[i].role);
 	if (cells != small)
 		free(cells);
 	return n;
+}
+
+const char *sanitize_for_fd(int fd, const char *s, char *out, size_t cap)
+{
+	const char *codeset = nl_langinfo(CODESET);
+	bool ascii = !codeset || strcmp(codeset, "UTF-8") != 0;
+	struct cell cells[1024];
+	size_t k = 0;
+
+	if (cap == 0)
+		return out;
+	if (!isatty(fd)) {
+		snprintf(out, cap, "%s", s);
+		return out;
+	}
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		int n = sanitize_cells(s, len, ascii, ROLE_NORMAL, cells,
+		                       (int)(sizeof cells / sizeof cells[0]), NULL);
+		for (int i = 0; i < n; i++) {
+			size_t l = strlen(cells[i].ch);
+			if (k + l + 1 >= cap)
+				break;
+			memcpy(out + k, cells[i].ch, l);
+			k += l;
+		}
+		s += len;
+		if (nl && k + 2 < cap) {
+			out[k++] = '\n';
+			s++;
+		} else if (nl) {
+			s++;
+		}
+	}
+	out[k] = '\0';
+	return out;
 }

@@ -13,6 +13,8 @@
 #include <uv.h>
 
 #include "ui/grid.h"
+#include "ui/keys.h"
+#include "ui/sanitize.h"
 #include "model/model.h"
 #include "text/clock.h"
 #include "ui/view.h"
@@ -40,6 +42,7 @@ struct tui {
 	uint64_t last_frame_ms;
 	uint64_t frames;
 	uint64_t drawn_version;
+	uint64_t snapshot_bytes; /* copied from the engine, all frames */
 	uint64_t drawn_second;
 	int dirty;           /* something to draw */
 	int quitting;        /* q pressed: wait for the program, then leave */
@@ -67,6 +70,7 @@ static void setup_colours(struct tui *t)
 		[ROLE_MARK] = A_BOLD,
 		[ROLE_ESCAPED] = A_UNDERLINE,
 		[ROLE_DIM] = A_DIM,
+		[ROLE_SELECT] = A_REVERSE,
 	};
 	/* Colour: foreground per role; -1 is the terminal's default. */
 	static const short fg[ROLE_COUNT] = {
@@ -79,6 +83,10 @@ static void setup_colours(struct tui *t)
 		[ROLE_WARN] = COLOR_YELLOW, [ROLE_ALERT] = COLOR_RED,
 		[ROLE_OK] = COLOR_GREEN, [ROLE_MARK] = COLOR_YELLOW,
 		[ROLE_ESCAPED] = COLOR_MAGENTA, [ROLE_STDERR] = COLOR_YELLOW,
+		[ROLE_SELECT] = -1,
+		[ROLE_FEED + 0] = COLOR_GREEN, [ROLE_FEED + 1] = COLOR_CYAN,
+		[ROLE_FEED + 2] = COLOR_MAGENTA, [ROLE_FEED + 3] = COLOR_YELLOW,
+		[ROLE_FEED + 4] = COLOR_BLUE, [ROLE_FEED + 5] = COLOR_RED,
 	};
 
 	for (int r = 0; r < ROLE_COUNT; r++)
@@ -95,6 +103,8 @@ static void setup_colours(struct tui *t)
 		                r == ROLE_ALERT || r == ROLE_WARN) ? A_BOLD : 0;
 		if (r == ROLE_DIM)
 			extra = A_DIM;
+		if (r == ROLE_SELECT)
+			extra = A_REVERSE;
 		t->attrs[r] = COLOR_PAIR(r + 1) | extra;
 	}
 }
@@ -123,8 +133,13 @@ static void paint(struct tui *t)
 			run[n] = 0;
 			attrset(t->attrs[role]);
 			/* The last cell of the screen: addstr would scroll. */
-			if (y == g->h - 1 && x == g->w)
-				run[n - strlen(grid_at(g, x - 1, y)->ch)] = 0;
+			if (y == g->h - 1 && x == g->w) {
+				const struct cell *last = grid_at(g, x - 1, y);
+				/* A wide character there: leave it out whole. */
+				if (last->width == GRID_WIDE_TAIL && x - 2 >= x0)
+					last = grid_at(g, x - 2, y);
+				run[n - strlen(last->ch)] = 0;
+			}
 			mvaddstr(y, x0, run);
 		}
 	}
@@ -136,7 +151,7 @@ static void draw(struct tui *t)
 	uint64_t now = clock_now_ms();
 
 	if (!t->vo.frozen)
-		engine_snapshot(t->e, t->model);
+		t->snapshot_bytes += engine_snapshot(t->e, t->model, t->vo.feed);
 	if (!t->grid || t->grid->w != COLS || t->grid->h != LINES) {
 		grid_free(t->grid);
 		t->grid = grid_new(COLS, LINES);
@@ -249,50 +264,68 @@ static void resize(struct tui *t)
 
 static void key(struct tui *t, int c)
 {
-	switch (c) {
-	case 'q':
-	case 'Q':
+	const struct key_def *k = keys_find(c);
+
+	if (c == KEY_RESIZE) {
+		/* resizeterm() pushes KEY_RESIZE back: calling it here would
+		 * loop.  The SIGWINCH watcher has resized already. */
+		clearok(curscr, TRUE);
+		schedule(t);
+		return;
+	}
+	if (!k)
+		return;
+	switch (k->action) {
+	case KEYS_QUIT:
 		quit(t);
 		break;
-	case ' ':
+	case KEYS_FREEZE:
 		t->vo.frozen = !t->vo.frozen;
 		break;
-	case '+':
-	case '=':
+	case KEYS_BIGGER:
 		t->vo.window = view_window_bigger(t->vo.window);
 		break;
-	case '-':
-	case '_':
+	case KEYS_SMALLER:
 		t->vo.window = view_window_smaller(t->vo.window);
 		break;
-	case 'l':
-	case 'L':
+	case KEYS_OUTPUT:
 		t->vo.show_output = !t->vo.show_output;
 		break;
-	case '?':
-	case 'h':
-	case 'H':
+	case KEYS_HELP:
 		t->vo.help = !t->vo.help;
 		break;
-	case 3: /* Ctrl-C: raw mode makes it a key; the program gets SIGINT */
+	case KEYS_INTERRUPT:
 		if (t->model->spawned && !t->model->exited)
 			engine_post_signal(t->e, SIGINT);
 		else
 			quit(t);
 		break;
-	case 12: /* Ctrl-L */
+	case KEYS_REDRAW:
 		clearok(curscr, TRUE);
 		break;
-	case KEY_RESIZE:
-		/* resizeterm() pushes KEY_RESIZE back: calling it here would
-		 * loop.  The SIGWINCH watcher has resized already. */
-		clearok(curscr, TRUE);
+	case KEYS_CLOSE:
+		/* Esc closes the help first, then goes back to the table. */
+		if (t->vo.help)
+			t->vo.help = false;
+		else
+			t->vo.fleet = true;
 		break;
-	case 27: /* Escape closes the help */
-		t->vo.help = false;
+	case KEYS_UP:
+	case KEYS_DOWN:
+		if (view_is_fleet(t->model, &t->vo, clock_now_ms()))
+			t->vo.sel = view_fleet_move(t->model, &t->vo,
+			                            k->action == KEYS_UP ? -1 : 1, clock_now_ms());
 		break;
-	default:
-		return;
+	case KEYS_OPEN:
+		if (view_is_fleet(t->model, &t->vo, clock_now_ms())) {
+			t->vo.feed = view_fleet_move(t->model, &t->vo, 0, clock_now_ms());
+			t->vo.fleet = false;
+		}
+		break;
+	case KEYS_SORT:
+		if (view_is_fleet(t->model, &t->vo, clock_now_ms()))
+			t->vo.sort = (t->vo.sort + 1) % VIEW_SORTS;
+		break;
 	}
 	schedule(t);
 }
@@ -395,7 +428,7 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	struct tui *t = calloc(1, sizeof *t);
 	int rc = 0;
 
-	if (!t || !(t->model = calloc(1, sizeof *t->model))) {
+	if (!t || !(t->model = engine_model_new(e))) {
 		free(t);
 		fputs("gcwatch: out of memory\n", stderr);
 		return 1;
@@ -404,6 +437,9 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->o = *o;
 	t->vo.ascii = o->ascii;
 	t->vo.show_output = true;
+	t->vo.feed = VIEW_FEED_AUTO;
+	t->vo.retention_ms = o->feed_retention_ms;
+	t->vo.fleet = true;
 	t->vo.window = view_window_smaller(view_window_bigger(0));
 	t->vo.assist_warn = o->assist_warn;
 	/* The engine first: whatever the terminal does from now on (a
@@ -434,8 +470,10 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 		t->scr = newterm("vt100", t->tty, t->tty_in);
 	}
 	if (!t->scr) {
-		fprintf(stderr, "gcwatch: cannot use the terminal (TERM=%s)\n",
-		        getenv("TERM") ? getenv("TERM") : "");
+		char msg[512], safe[1024];
+		snprintf(msg, sizeof msg, "gcwatch: cannot use the terminal (TERM=%s)\n",
+		         getenv("TERM") ? getenv("TERM") : "");
+		fputs(sanitize_for_fd(STDERR_FILENO, msg, safe, sizeof safe), stderr);
 		rc = 1;
 		goto out;
 	}
@@ -510,7 +548,15 @@ out:
 	int lc = uv_loop_close(&t->loop);
 	(void)lc;
 	grid_free(t->grid);
-	free(t->model);
+	/* For bench/feeds.sh: what the frames cost in copies of the model. */
+	const char *stats = getenv("GCWATCH_BENCH_STATS");
+	FILE *sf = stats && *stats ? fopen(stats, "w") : NULL;
+	if (sf) {
+		fprintf(sf, "frames %llu snapshot_bytes %llu\n", (unsigned long long)t->frames,
+		        (unsigned long long)t->snapshot_bytes);
+		fclose(sf);
+	}
+	model_free(t->model);
 	free(t);
 	return rc;
 }

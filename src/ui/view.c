@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ui/glyphs.h"
+#include "ui/keys.h"
 #include "ui/pane.h"
 #include "ui/chartwin.h"
 
@@ -106,14 +107,6 @@ static void too_small(struct grid *g)
 static void help(struct grid *g, const struct frame *f)
 {
 	char window[80];
-	const char *keys[][2] = {
-		{ "q", "quit (a program started here: SIGTERM, then SIGKILL)" },
-		{ "space", "freeze or thaw the display; data keeps being read" },
-		{ "+ -", window },
-		{ "l", "show or hide the program's output" },
-		{ "? h", "show or hide this help" },
-		{ "^C", "interrupt the program (SIGINT)" },
-	};
 	const char *notes[] = {
 		"GC CPU: runtime = since the program started (it flattens);",
 		"        window = over the collections in the charts.",
@@ -123,13 +116,15 @@ static void help(struct grid *g, const struct frame *f)
 	const struct glyphs *gl = f->gl;
 	int bw = g->w - 4 < 78 ? g->w - 4 : 78, bh, bx, by, y, i, inner, bottom;
 
-	snprintf(window, sizeof window,
-	         "more or fewer collections in the charts (now %u)", f->window);
 	snprintf(restart, sizeof restart,
 	         "%s in a chart: a restart (gc numbering began again)", gl->restart);
 	notes[2] = restart;
 
-	bh = 2 + 2 + 6 + 1 + 1 + 5 + 1 + 3;
+	int nkeys = 0;
+	for (unsigned k = 0; k < keys_count; k++)
+		nkeys += keys_table[k].help_label != NULL &&
+		         (!keys_table[k].fleet_key || view_fleet_count(f->m, f->o, f->now_ms) > 1);
+	bh = 2 + 2 + nkeys + 1 + 1 + 5 + 1 + 3;
 	if (bh > g->h)
 		bh = g->h;
 	bx = (g->w - bw) / 2;
@@ -156,13 +151,19 @@ static void help(struct grid *g, const struct frame *f)
 	if (y < bottom)
 		grid_text(g, bx + 2, y, inner, "gcwatch: keys and panes", ROLE_TITLE);
 	y += 2;
-	for (i = 0; i < 6 && y < bottom; i++, y++) {
-		if (i == 5 && !f->m->spawned) {
-			y--;
+	for (unsigned k = 0; k < keys_count && y < bottom; k++) {
+		const struct key_def *d = &keys_table[k];
+		const char *what = d->help;
+		if (!d->help_label || (d->program_only && !f->m->spawned) ||
+		    (d->fleet_key && view_fleet_count(f->m, f->o, f->now_ms) < 2))
 			continue;
+		if (d->window) {
+			snprintf(window, sizeof window, "%s (now %u)", what, f->window);
+			what = window;
 		}
-		grid_text(g, bx + 2, y, 8, keys[i][0], ROLE_KEY);
-		grid_text(g, bx + 11, y, inner - 9, keys[i][1], ROLE_NORMAL);
+		grid_text(g, bx + 2, y, 8, d->help_label, ROLE_KEY);
+		grid_text(g, bx + 11, y, inner - 9, what, ROLE_NORMAL);
+		y++;
 	}
 	y++;
 	for (i = 0; i < S_COUNT && y < bottom; i++) {
@@ -175,6 +176,36 @@ static void help(struct grid *g, const struct frame *f)
 	y++;
 	for (i = 0; i < 3 && y < bottom; i++, y++)
 		grid_text(g, bx + 2, y, inner, notes[i], i == 2 ? ROLE_MARK : ROLE_DIM);
+}
+
+bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms)
+{
+	return o->fleet && view_fleet_count(m, o, now_ms) > 1;
+}
+
+/* The feed drawn: the one chosen, the first, or an empty one before any
+ * data (the panes then say "no collections yet"). */
+static const struct feed *shown_feed(const struct model *m, const struct view_opts *o)
+{
+	static struct feed none;
+	static bool none_ready;
+
+	/* A copy holds one feed whole (the one chosen, or the first with
+	 * collections: behind a prefix the input's own feed may hold only
+	 * text); a live model (tests) holds them all. */
+	if (o->feed < m->nfeeds && m->feeds[o->feed])
+		return m->feeds[o->feed];
+	for (unsigned i = 0; i < m->nfeeds; i++)
+		if (m->feeds[i] && m->feeds[i]->stats.count > 0)
+			return m->feeds[i];
+	for (unsigned i = 0; i < m->nfeeds; i++)
+		if (m->feeds[i])
+			return m->feeds[i];
+	if (!none_ready) {
+		stats_init(&none.stats);
+		none_ready = true;
+	}
+	return &none;
 }
 
 void view_render(struct grid *g, const struct model *m, const struct view_opts *o,
@@ -199,6 +230,7 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 	}
 	memset(&f, 0, sizeof f);
 	f.m = m;
+	f.feed = shown_feed(m, o);
 	f.o = o;
 	f.gl = o->ascii ? &glyphs_ascii : &glyphs_utf8;
 	f.now_ms = now_ms;
@@ -224,13 +256,23 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 	if (f.col_w == 1 && size < (unsigned)f.chart_w)
 		size = (unsigned)f.chart_w < MODEL_RECORDS ? (unsigned)f.chart_w : MODEL_RECORDS;
 	f.window = size;
-	chartwin_plan(win, m, size, f.chart_w / f.col_w);
+	chartwin_plan(win, f.feed, size, f.chart_w / f.col_w);
 	f.win = win;
 
-	layout(r, g->w, g->h, o->show_output);
-	for (i = 0; i < S_COUNT; i++)
-		if (r[i].h > 0)
-			panes[i]->draw(g, &r[i], &f);
+	f.fleet = view_is_fleet(m, o, now_ms);
+	if (f.fleet) {
+		/* The header, the table, the footer. */
+		struct rect head = { 0, 0, g->w, 2 }, table = { 0, 2, g->w, g->h - 3 },
+		            foot = { 0, g->h - 1, g->w, 1 };
+		pane_header.draw(g, &head, &f);
+		pane_fleet.draw(g, &table, &f);
+		pane_footer.draw(g, &foot, &f);
+	} else {
+		layout(r, g->w, g->h, o->show_output);
+		for (i = 0; i < S_COUNT; i++)
+			if (r[i].h > 0)
+				panes[i]->draw(g, &r[i], &f);
+	}
 	if (o->help)
 		help(g, &f);
 	free(win);

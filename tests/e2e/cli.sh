@@ -2,7 +2,8 @@
 # The command-line contract of DESIGN.md, in batch mode over files and pipes:
 #  - -h/--help and -V/--version print to stdout and exit 0;
 #  - an unknown option, or an option without its argument, exits 2 with a
-#    message on stderr naming it;
+#    message on stderr naming it; so do two PATHs, or a PATH and a command;
+#  - options after PATH are taken (up to "--"; after it they are COMMAND's);
 #  - a missing file, a directory, an unreadable file (not as root) exit 1
 #    with a message on stderr naming it;
 #  - empty input exits 0 and the summary says no collection was seen;
@@ -77,6 +78,12 @@ for opt in -h --help; do
 	rc "help$opt" 0 || true
 	grep -qi usage "$T/help$opt.out" ||
 		{ bad "$opt: stdout has no usage text:"; show "$T/help$opt.out" >&2; }
+	# The text is printed as it is, not through printf: one '%' each.
+	if grep -q '%%' "$T/help$opt.out" ||
+	   ! grep -q "PCT% of mark CPU" "$T/help$opt.out" ||
+	   ! grep -q "'gc.cpu > 10%'" "$T/help$opt.out"; then
+		bad "$opt: the help text doubles its '%' signs:"; grep '%' "$T/help$opt.out" >&2
+	fi
 done
 for opt in -V --version; do
 	run "version$opt" "$GCWATCH" "$opt"
@@ -93,6 +100,24 @@ run json-noarg "$GCWATCH" -b "$STREAM" --json
 rc json-noarg 2 && names json-noarg json
 run csv-noarg "$GCWATCH" -b "$STREAM" --csv
 rc csv-noarg 2 && names csv-noarg csv
+
+run two-paths "$GCWATCH" -b "$STREAM" "$STREAM"
+rc two-paths 2 && names two-paths "unexpected argument"
+run path-and-command "$GCWATCH" -b "$STREAM" -- true
+rc path-and-command 2 && names path-and-command "command"
+
+# --- options after PATH, as getopt_long's permutation takes them ----------
+run opts-after "$GCWATCH" -b "$STREAM" --json "$T/opts-after.jsonl" -q
+if rc opts-after 0; then
+	empty opts-after err
+	[ "$(lines "$T/opts-after.jsonl")" = "$(grep -c 'gc [0-9]' "$STREAM")" ] ||
+		bad "-b PATH --json FILE -q: $(lines "$T/opts-after.jsonl") records"
+fi
+# ... but after "--" they are the command's.
+run opts-command "$GCWATCH" -b -q -- sh -c 'echo "$1"' sh --json
+if rc opts-command 0; then
+	grep -qx -- --json "$T/opts-command.out" || bad "-- sh ... --json: the command did not get --json"
+fi
 
 # --- inputs that cannot be read: 1, naming them ---------------------------
 run missing "$GCWATCH" -b "$T/no-such-file.log"

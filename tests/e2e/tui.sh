@@ -40,6 +40,12 @@
 #  replay    a trace recorded here (gcwatch -b -r rec.log -- tuiprog) and
 #            the corpus stream, with --replay=50: the count and the pause
 #            and heap figures equal the records, state "EOF".
+#  wide      in a UTF-8 locale at 80x24, a program's CJK line, an emoji
+#            with VS16 (U+2714 U+FE0F), a rocket and a combining accent
+#            (e U+0301) show as printed in the output pane (capture-pane),
+#            the columns after them in place; a line of 60 CJK characters
+#            is cut at the pane's edge with the ellipsis in the last column
+#            and no half character.
 #  TERM      --max-frames 3 under xterm-256color, xterm, screen,
 #            tmux-256color, linux, vt100: exits 0, and what it sent to the
 #            terminal (tmux pipe-pane) draws the header.
@@ -594,4 +600,29 @@ for term in $terms; do
 	tm pipe-pane -t "T$term"
 	check raw "TERM=$term" "$T/T$term.raw"
 done
+# ---- wide and combining characters -------------------------------------------
+note "wide characters"
+printf '%s\n' "$(printf '\346\227\245\346\234\254\350\252\236\343\201\256\343\203\255\343\202\260: CJK|')" \
+	"$(printf '\342\234\224\357\270\217 ok \360\237\232\200 go|')" \
+	"$(printf 'cafe\314\201 ok|')" >"$T/wide.txt"
+i=0; : >"$T/wide-long.txt"
+while [ $i -lt 60 ]; do printf '\344\270\255' >>"$T/wide-long.txt"; i=$((i + 1)); done
+echo >>"$T/wide-long.txt"
+start W 80 24 "env $UTF8 '$GCWATCH' -- sh -c 'cat \"\$1\" \"\$2\"; exec sleep 60' sh '$T/wide.txt' '$T/wide-long.txt'; exec sleep 600"
+wait_for 15 W '^cafe'
+while IFS= read -r want; do
+	grep -qxF "$want" "$T/W.txt" || { cat "$T/W.txt" >&2; fail "wide: the pane does not show '$want' as printed"; }
+done <"$T/wide.txt"
+long=$(grep "^$(printf '\344\270\255')" "$T/W.txt" | head -1)
+python3 - "$long" <<'PY' || { cat "$T/W.txt" >&2; fail "wide: the line of CJK is not cut cleanly at the edge"; }
+import sys, unicodedata
+line = sys.argv[1].rstrip()
+cols = sum(2 if unicodedata.east_asian_width(c) == "W" else 1 for c in line)
+assert line.endswith("\u2026"), line
+assert set(line[:-1].rstrip()) == {"\u4e2d"}, line
+assert cols <= 80 and cols >= 79, cols
+PY
+tm send-keys -t W q
+note "wide: CJK, emoji + VS16, combining accent shown as printed; cut at the edge"
+
 note "tui: ok"

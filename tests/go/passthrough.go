@@ -6,7 +6,8 @@
 // byte.  With a third argument it writes there the number of collections
 // it made, which is the number of gc lines the runtime printed.
 //
-// The text has whole lines, a line written in pieces around a collection,
+// The text has whole lines, a line written in pieces around a collection
+// (on stderr too, where the gc line lands right after the first piece),
 // CRLF, terminal escape sequences, invalid UTF-8, NUL and other control
 // bytes, a 100 kB line, a line longer than 1 MB on stdout, and on each
 // stream a last line without a newline.
@@ -68,6 +69,11 @@ func main() {
 	errw("writes\n")
 	collect()
 	out("in pieces, around a collection\n")
+	// Text on stderr just before a gc line, on the same line: the
+	// runtime's line ends it, and "loading... " is still the program's.
+	errw("loading... ")
+	collect()
+	errw("done\n")
 	errw("\x1b[1;31mred bold\x1b[0m \x1b]0;window title\x07 \x1b[2J\x1b[H cleared\n")
 	out("\x1b[32mgreen\x1b[0m and a cursor move \x1b[10;20H here\n")
 	collect()

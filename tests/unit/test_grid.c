@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,54 @@ static void test_to_text(void **state)
 	grid_free(g);
 }
 
+/* In a UTF-8 locale: a wide character takes its cell and the next, and
+ * writing over either half blanks the other; marks join their character;
+ * a wide character does not fit in the last column or in one column of
+ * maxw; the text form shows it once. */
+static void test_wide(void **state)
+{
+	struct grid *g = grid_new(6, 1);
+	char buf[128];
+
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	assert_int_equal(grid_put(g, 0, 0, "\xe4\xb8\xad", ROLE_NORMAL), 2);
+	assert_int_equal(grid_at(g, 0, 0)->width, GRID_WIDE);
+	assert_int_equal(grid_at(g, 1, 0)->width, GRID_WIDE_TAIL);
+	assert_string_equal(grid_at(g, 1, 0)->ch, "");
+	grid_to_text(g, buf, sizeof buf);
+	assert_string_equal(buf, "\xe4\xb8\xad    \n");
+	/* Over the right half: the left half goes too. */
+	grid_put(g, 1, 0, "x", ROLE_NORMAL);
+	assert_string_equal(grid_at(g, 0, 0)->ch, " ");
+	assert_int_equal(grid_at(g, 0, 0)->width, GRID_NARROW);
+	/* Over the left half: the right half goes. */
+	grid_put(g, 2, 0, "\xf0\x9f\x9a\x80", ROLE_NORMAL);
+	grid_put(g, 2, 0, "y", ROLE_NORMAL);
+	assert_string_equal(grid_at(g, 3, 0)->ch, " ");
+	assert_int_equal(grid_at(g, 3, 0)->width, GRID_NARROW);
+	/* The last column: '?' rather than half a character. */
+	assert_int_equal(grid_put(g, 5, 0, "\xe4\xb8\xad", ROLE_NORMAL), 1);
+	assert_string_equal(grid_at(g, 5, 0)->ch, "?");
+	/* Marks stay on their character; other zero-width code points do not. */
+	grid_clear(g);
+	assert_int_equal(grid_text(g, 0, 0, 6, "e\xcc\x81\xe2\x9c\x94\xef\xb8\x8f\xe4\xb8\xad!", ROLE_NORMAL), 5);
+	assert_string_equal(grid_at(g, 0, 0)->ch, "e\xcc\x81");
+	assert_string_equal(grid_at(g, 1, 0)->ch, "\xe2\x9c\x94\xef\xb8\x8f");
+	assert_string_equal(grid_at(g, 4, 0)->ch, "!");
+	grid_put(g, 0, 0, "a\xe2\x80\xae", ROLE_NORMAL);
+	assert_string_equal(grid_at(g, 0, 0)->ch, "a");
+	/* One column left for a wide character: it is left out. */
+	grid_clear(g);
+	assert_int_equal(grid_text(g, 0, 0, 3, "ab\xe4\xb8\xad", ROLE_NORMAL), 2);
+	assert_string_equal(grid_at(g, 2, 0)->ch, " ");
+	setlocale(LC_CTYPE, "C");
+	/* Without a UTF-8 locale wcwidth knows no width: '?' as before. */
+	grid_put(g, 0, 0, "\xe4\xb8\xad", ROLE_NORMAL);
+	assert_string_equal(grid_at(g, 0, 0)->ch, "?");
+	grid_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_to_text),
+		cmocka_unit_test(test_wide),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -259,6 +259,36 @@ static void test_empty_and_edges(void **state)
 	assert_true(sizeof(struct histo) < 32 * 1024);
 }
 
+/* A bucket full to 2^32 - 1 saturates the histogram: its quantiles are
+ * unknown from then on, never a wrong value; min, max, count, sum stay
+ * exact; a merge carries it. */
+static void test_saturated(void **state)
+{
+	(void)state;
+	struct histo *h = malloc(sizeof *h), *all = malloc(sizeof *all);
+	histo_init(h);
+	histo_init(all);
+	histo_add(h, 500);
+	assert_int_equal(histo_quantile(h, 0.5), 500);
+	/* The one bucket in use, as after four billion adds. */
+	for (unsigned i = 0; i < HISTO_BUCKETS; i++)
+		if (h->bucket[i])
+			h->bucket[i] = UINT32_MAX - 1;
+	histo_add(h, 500);
+	assert_false(h->saturated);
+	histo_add(h, 500);
+	assert_true(h->saturated);
+	assert_int_equal(histo_quantile(h, 0.5), -1);
+	assert_int_equal(histo_quantile(h, 0.99), -1);
+	assert_int_equal(histo_quantile(h, 1), 500);
+	assert_int_equal(histo_count(h), 3);
+	histo_merge(all, h);
+	assert_true(all->saturated);
+	assert_int_equal(histo_quantile(all, 0.5), -1);
+	free(h);
+	free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_zeros),
 		cmocka_unit_test(test_bucket_edges),
 		cmocka_unit_test(test_empty_and_edges),
+		cmocka_unit_test(test_saturated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

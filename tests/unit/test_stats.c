@@ -168,10 +168,14 @@ static void test_empty(void **state)
 	expect_metric(&st, "gc.count", 0);
 	expect_metric(&st, "gc.runs", 0);
 	expect_metric(&st, "gc.forced", 0);
+	expect_metric(&st, "lost", 0);
+	expect_metric(&st, "lost.records", 0);
+	expect_metric(&st, "lost.bytes", 0);
 	for (name = stats_metric_names(); *name; name++)
 		if (strcmp(*name, "gc.count") != 0 &&
 		    strcmp(*name, "gc.runs") != 0 &&
-		    strcmp(*name, "gc.forced") != 0)
+		    strcmp(*name, "gc.forced") != 0 &&
+		    strncmp(*name, "lost", 4) != 0)
 			expect_no_value(&st, *name);
 }
 
@@ -552,7 +556,8 @@ static void test_metric_names(void **state)
 		"pause.min",       "pause.total",    "pause.mean",
 		"heap.live.min",   "heap.live.max",  "heap.live.last",
 		"heap.goal.max",   "mark.assist",    "mark.background",
-		"mark.idle",
+		"mark.idle",       "lost",           "lost.records",
+		"lost.bytes",
 	};
 	const char *const *names = stats_metric_names();
 	double v = 42;
@@ -564,6 +569,13 @@ static void test_metric_names(void **state)
 		assert_string_equal(names[i], want[i]);
 	}
 	assert_null(names[i]);
+
+	/* Losses are the run's, set at its end; lost adds them up. */
+	stats_init(&st);
+	stats_set_lost(&st, 3, 4096);
+	expect_metric(&st, "lost.records", 3);
+	expect_metric(&st, "lost.bytes", 4096);
+	expect_metric(&st, "lost", 4099);
 
 	stats_init(&st);
 	assert_int_equal(stats_metric(&st, "pause.p95", &v), -1);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,48 +39,36 @@
 
 /* ---- building models ------------------------------------------------ */
 
-static struct model *model_new(const char *name, bool spawned)
+/* The fixtures go through the feed module, as the engine does. */
+static struct feed *F(const struct model *m)
 {
-	struct model *m = calloc(1, sizeof *m);
+	return m->feeds[0];
+}
+
+static struct model *fixture(const char *name, bool spawned)
+{
+	struct model *m = model_new(0, FEED_RECORDS, true);
 
 	assert_non_null(m);
+	assert_non_null(model_feed(m, ""));
 	snprintf(m->name, sizeof m->name, "%s", name);
 	m->spawned = spawned;
 	m->pid = spawned ? 4242 : 0;
 	m->input = MODEL_RUNNING;
 	m->start_ms = 1000000;
-	stats_init(&m->stats);
 	return m;
 }
 
 static void add_record(struct model *m, const struct gc_record *r)
 {
-	if (m->nrecent == MODEL_RECORDS) {
-		memmove(m->recent, m->recent + 1,
-		        (MODEL_RECORDS - 1) * sizeof m->recent[0]);
-		m->nrecent--;
-	}
-	m->recent[m->nrecent++] = *r;
-	stats_add(&m->stats, r);
-	m->total_records++;
+	feed_add_record(F(m), r, 0);
 	m->counts.records++;
 }
 
 static void add_line(struct model *m, int stream, const char *text, size_t len)
 {
-	struct model_line *l;
-
-	if (m->nlines == MODEL_LINES) {
-		memmove(m->lines, m->lines + 1, (MODEL_LINES - 1) * sizeof m->lines[0]);
-		m->nlines--;
-	}
-	l = &m->lines[m->nlines++];
-	memset(l, 0, sizeof *l);
-	l->cut = len > MODEL_LINE_MAX;
-	l->len = (uint16_t)(l->cut ? MODEL_LINE_MAX : len);
-	l->stream = (uint8_t)stream;
-	memcpy(l->text, text, l->len);
-	m->total_lines++;
+	feed_add_text(F(m), (unsigned)stream, text, len, 0);
+	feed_add_text(F(m), (unsigned)stream, "\n", 1, 0);
 }
 
 static void add_str(struct model *m, int stream, const char *text)
@@ -147,7 +136,7 @@ static void hostile_output(struct model *m)
 
 static struct model *steady(void)
 {
-	struct model *m = model_new("./server --addr :8080", true);
+	struct model *m = fixture("./server --addr :8080", true);
 
 	load(m, "stream-go1.18-goal-below-heap.log", 1, 0);
 	hostile_output(m);
@@ -156,7 +145,7 @@ static struct model *steady(void)
 
 static struct model *restart(void)
 {
-	struct model *m = model_new("go run ./cmd/demo", true);
+	struct model *m = fixture("go run ./cmd/demo", true);
 
 	load(m, "stream-go-run-two-processes.log", 1, 0);
 	m->input = MODEL_EXITED;
@@ -169,7 +158,7 @@ static struct model *restart(void)
 /* A real 64-P run growing from 1 MB to 6.5 GB, killed. */
 static struct model *bigheap(void)
 {
-	struct model *m = model_new("/srv/indexer -workers 64", true);
+	struct model *m = fixture("/srv/indexer -workers 64", true);
 
 	load(m, "go1.18-1.25.txt", 9, 75);
 	add_str(m, 1, "indexer: 1200000 documents, 38 GB read");
@@ -184,7 +173,7 @@ static struct model *bigheap(void)
 /* A real Go 1.5 run whose mark assist climbs past half of the mark work. */
 static struct model *assist(void)
 {
-	struct model *m = model_new("./loadgen -qps 20000", true);
+	struct model *m = fixture("./loadgen -qps 20000", true);
 
 	load(m, "go1.5.txt", 2, 57);
 	add_str(m, 0, "loadgen: p99 latency 48ms (target 10ms)");
@@ -195,21 +184,21 @@ static struct model *assist(void)
  * numbers and times carried on, then the collector switched off. */
 static struct model *longrun(void)
 {
-	struct model *m = model_new("/var/log/api/stderr.log", false);
-	struct model *src = model_new("", false);
+	struct model *m = fixture("/var/log/api/stderr.log", false);
+	struct model *src = fixture("", false);
 	int64_t t = 0;
 	uint64_t gc = 0;
 	unsigned i, k;
 
 	load(src, "stream-go1.18-goal-below-heap.log", 1, 0);
 	for (k = 0; k < 9; k++)
-		for (i = 0; i < src->nrecent; i++) {
-			struct gc_record r = src->recent[i];
+		for (i = 0; i < F(src)->nrecent; i++) {
+			struct gc_record r = (*feed_record(F(src), i));
 			r.gc = ++gc;
 			r.at_ms = t + r.at_ms;
 			add_record(m, &r);
 		}
-	t = m->recent[m->nrecent - 1].at_ms;
+	t = (*feed_record(F(m), F(m)->nrecent - 1)).at_ms;
 	for (i = 0; i < 4; i++) {
 		char line[512];
 		struct gc_record r;
@@ -228,13 +217,13 @@ static struct model *longrun(void)
 	m->waiting_is_writer = false;
 	add_str(m, 0, "GET /healthz 200 0.3ms");
 	add_str(m, 0, "GET /v1/items?page=2 200 41ms");
-	free(src);
+	model_free(src);
 	return m;
 }
 
 static struct model *pre15(void)
 {
-	struct model *m = model_new("legacy.log", false);
+	struct model *m = fixture("legacy.log", false);
 
 	load(m, "go1.2-1.4.txt", 1, 0);
 	m->input = MODEL_EOF;
@@ -322,13 +311,31 @@ static void check_cells(const struct grid *g, bool ascii)
 		for (x = 0; x < g->w; x++) {
 			const struct cell *c = grid_at(g, x, y);
 			const unsigned char *s = (const unsigned char *)c->ch;
-			size_t len = strlen(c->ch);
+			size_t len = strlen(c->ch), k;
 			uint32_t cp;
+			int n;
 
-			assert_true(len >= 1 && len < GRID_GLYPH_MAX);
-			assert_int_equal(utf8_decode(s, len, &cp), (int)len);
-			assert_int_equal(utf8_class(cp), UTF8_NARROW);
 			assert_true(c->role < ROLE_COUNT);
+			if (c->width == GRID_WIDE_TAIL) {
+				/* The right half of the wide character left of it. */
+				assert_int_equal(len, 0);
+				assert_true(x > 0 && grid_at(g, x - 1, y)->width == GRID_WIDE);
+				continue;
+			}
+			assert_true(len >= 1 && len < GRID_GLYPH_MAX);
+			n = utf8_decode(s, len, &cp);
+			assert_true(n > 0);
+			if (c->width == GRID_WIDE) {
+				assert_int_equal(utf8_class(cp), UTF8_WIDE);
+				assert_true(x + 1 < g->w && grid_at(g, x + 1, y)->width == GRID_WIDE_TAIL);
+			} else {
+				assert_int_equal(utf8_class(cp), UTF8_NARROW);
+			}
+			/* Whatever follows the character are marks on it. */
+			for (k = (size_t)n; k < len; k += (size_t)n) {
+				n = utf8_decode(s + k, len - k, &cp);
+				assert_true(n > 0 && grid_is_mark(cp));
+			}
 			if (ascii) {
 				assert_int_equal(len, 1);
 				assert_true(s[0] >= 0x20 && s[0] <= 0x7e);
@@ -403,6 +410,138 @@ static bool contains(const struct grid *g, const char *s)
 
 /* ---- golden screens --------------------------------------------------- */
 
+/*
+ * A fleet: n feeds named like kubectl pods, each given the corpus's
+ * records from a different offset (and every seventh a restart), arrived
+ * at times spread over the last minute.
+ */
+static struct model *fleet(unsigned n)
+{
+	struct model *m = fixture("kubectl logs -f -l app=api --prefix", false);
+	struct model *src = fixture("", false);
+
+	load(src, "go1.18-1.25.txt", 1, 0);
+	for (unsigned k = 0; k < n; k++) {
+		char name[64];
+		snprintf(name, sizeof name, "pod/api-%02u-%c%c%c/app", k,
+		         'a' + (char)(k * 7 % 26), 'a' + (char)(k * 11 % 26),
+		         'a' + (char)(k * 13 % 26));
+		struct feed *f = model_feed(m, name);
+		assert_non_null(f);
+		unsigned count = 5 + (k * 37) % (F(src)->nrecent - 5);
+		uint64_t gc = 0;
+		for (unsigned i = 0; i < count; i++) {
+			struct gc_record r = *feed_record(F(src), (i + k) % F(src)->nrecent);
+			r.gc = k % 7 == 6 && i == count / 2 ? (gc = 1) : ++gc;
+			r.at_ms = (int64_t)i * (200 + 50 * k);
+			snprintf(r.source, sizeof r.source, "%.40s", name);
+			model_add_record(m, f, &r, m->start_ms + 20000 + 60000 * i / count);
+		}
+		m->counts.records += count;
+	}
+	model_free(src);
+	return m;
+}
+
+static void test_golden_fleet(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned feeds;
+		bool ascii;
+		int w, h, sort;
+		unsigned sel;
+	} cases[] = {
+		{ "fleet3-80x24-utf8", 3, false, 80, 24, VIEW_SORT_ORDER, 1 },
+		{ "fleet3-200x60-ascii", 3, true, 200, 60, VIEW_SORT_ORDER, 1 },
+		{ "fleet60-80x24-utf8", 60, false, 80, 24, VIEW_SORT_LIVE, 40 },
+		{ "fleet60-200x60-utf8", 60, false, 200, 60, VIEW_SORT_P99, 2 },
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		/* What the dashboard draws: a copy of the live model. */
+		struct model *live = fleet(cases[i].feeds), *m = model_new(0, FEED_RECORDS, true);
+		model_copy(m, live, MODEL_FOCUS_AUTO);
+		struct view_opts o = opts(cases[i].ascii);
+		o.fleet = true;
+		o.sort = cases[i].sort;
+		o.sel = cases[i].sel + 1; /* feeds[0] is the input's own */
+		struct grid *g = render(m, &o, cases[i].w, cases[i].h, NOW(m));
+		golden(cases[i].name, g, cases[i].ascii);
+		/* The selected feed is on screen, in the selection's role. */
+		const char *name = m->rows[o.sel].name;
+		char shown[16];
+		int y = -1;
+		snprintf(shown, sizeof shown, "%.12s", name);
+		for (int k = 0; k < g->h && y < 0; k++) {
+			char *row = row_of(g, k);
+			if (strstr(row, shown))
+				y = k;
+			free(row);
+		}
+		assert_true(y > 0);
+		assert_int_equal(grid_at(g, 1, y)->role, ROLE_SELECT);
+		/* Every row of the table above the footer is a feed or the
+		 * pooled one; nothing overlaps the footer. */
+		assert_true(contains(g, cases[i].ascii ? "j/k select" : "j/k select"));
+		grid_free(g);
+		model_free(m);
+		model_free(live);
+	}
+}
+
+/* Moving the selection follows the table's order and stops at its ends;
+ * Enter's feed is what the panes then show. */
+static void test_fleet_moves(void **state)
+{
+	struct model *live = fleet(10), *m = model_new(0, FEED_RECORDS, true);
+	struct view_opts o = opts(false);
+
+	model_copy(m, live, MODEL_FOCUS_AUTO);
+	(void)state;
+	o.fleet = true;
+	o.sort = VIEW_SORT_GCS;
+	o.sel = 1;
+	assert_true(view_is_fleet(m, &o, NOW(m)));
+	assert_int_equal(view_fleet_count(m, &o, NOW(m)), 10);
+	/* Walk down the whole table: counts never grow. */
+	uint64_t last = UINT64_MAX;
+	for (int i = 0; i < 12; i++) {
+		uint64_t c = m->rows[o.sel].count;
+		if (i > 0 && i < 10)
+			assert_true(c <= last);
+		last = c;
+		o.sel = view_fleet_move(m, &o, 1, NOW(m));
+	}
+	unsigned bottom = o.sel;
+	/* A retention shorter than a feed's silence takes it off the table. */
+	{
+		struct view_opts r = o;
+		r.retention_ms = 1;
+		assert_int_equal(view_fleet_count(m, &r, NOW(m)), 0);
+		r.retention_ms = 3600000;
+		assert_int_equal(view_fleet_count(m, &r, NOW(m)), 10);
+	}
+	assert_int_equal(view_fleet_move(m, &o, 1, NOW(m)), bottom);
+	o.sel = view_fleet_move(m, &o, -100, NOW(m));
+	for (unsigned i = 1; i < m->nfeeds; i++)
+		assert_true(m->rows[i].count <= m->rows[o.sel].count);
+	/* Open it: the copy holds that feed whole; the panes show it and
+	 * name it in the header. */
+	o.fleet = false;
+	o.feed = o.sel;
+	model_copy(m, live, o.feed);
+	assert_non_null(m->feeds[o.sel]);
+	struct grid *g = render(m, &o, 100, 30, NOW(m));
+	char want[FEED_NAME_MAX + 8];
+	snprintf(want, sizeof want, "\u203a %s", m->feeds[o.sel]->name);
+	assert_true(contains(g, want));
+	grid_free(g);
+	model_free(m);
+	model_free(live);
+}
+
 static void test_golden_steady(void **state)
 {
 	struct model *m = steady();
@@ -427,7 +566,7 @@ static void test_golden_steady(void **state)
 		golden(cases[i].name, g, cases[i].ascii);
 		grid_free(g);
 	}
-	free(m);
+	model_free(m);
 }
 
 static void test_golden_restart(void **state)
@@ -443,7 +582,7 @@ static void test_golden_restart(void **state)
 	g = render(m, &o, 80, 24, NOW(m));
 	golden("restart-80x24-ascii", g, true);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 static void test_golden_bigheap(void **state)
@@ -465,7 +604,7 @@ static void test_golden_bigheap(void **state)
 	g = render(m, &o, 200, 60, NOW(m));
 	golden("bigheap-200x60-utf8", g, false);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 static void test_golden_assist(void **state)
@@ -486,7 +625,7 @@ static void test_golden_assist(void **state)
 	g = render(m, &o, 200, 60, NOW(m));
 	golden("assist-200x60-utf8", g, false);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 static void test_golden_long(void **state)
@@ -505,7 +644,7 @@ static void test_golden_long(void **state)
 	g = render(m, &o, 80, 24, NOW(m));
 	golden("long-w2048-nooutput-80x24-utf8", g, false);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 static void test_golden_pre15(void **state)
@@ -517,12 +656,73 @@ static void test_golden_pre15(void **state)
 	(void)state;
 	golden("pre15-80x24-ascii", g, true);
 	grid_free(g);
-	free(m);
+	model_free(m);
+}
+
+/*
+ * Wide and combining characters in the program's output, in a UTF-8
+ * locale: CJK and an emoji take two columns each and appear as printed,
+ * U+2714 with VS16 and e with U+0301 stay one cell each, a line of CJK is
+ * cut at the pane's edge before a wide character that would be halved,
+ * and the escape in the same line is still made visible.
+ */
+static void test_golden_wide(void **state)
+{
+	struct model *m = fixture("./intl \xe6\x97\xa5\xe6\x9c\xac", true);
+	struct view_opts o = opts(false);
+	struct grid *g;
+	char line[512];
+	int y, x, w;
+
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	load(m, "stream-go1.18-goal-below-heap.log", 1, 40);
+	add_str(m, 0, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x83\xad\xe3\x82\xb0: "
+	              "\xe5\xae\x8c\xe4\xba\x86 (CJK)");
+	add_str(m, 0, "deploy \xe2\x9c\x94\xef\xb8\x8f done \xf0\x9f\x9a\x80 rocket \xe2\x9c\x94 plain");
+	add_str(m, 1, "cafe\xcc\x81 na\xc3\xafve \x1b[31mred\x1b[0m");
+	/* 7 ASCII columns, then wide characters: the edge of an 80-column
+	 * pane falls in the middle of one. */
+	snprintf(line, sizeof line, "wide-x ");
+	for (int i = 0; i < 40; i++)
+		strcat(line, "\xe4\xb8\xad");
+	add_str(m, 0, line);
+	g = render(m, &o, 80, 24, NOW(m));
+	golden("wide-80x24-utf8", g, false);
+	assert_true(contains(g, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae"));
+	assert_true(contains(g, "deploy \xe2\x9c\x94\xef\xb8\x8f done \xf0\x9f\x9a\x80 rocket"));
+	assert_true(contains(g, "cafe\xcc\x81 na\xc3\xafve ^[[31mred^[[0m"));
+	assert_true(contains(g, "./intl \xe6\x97\xa5\xe6\x9c\xac"));
+	/* The cut line: 7 + 2 x 36 = 79 columns, then the ellipsis at 79 in
+	 * place of the wide character that would not fit. */
+	y = find_row(g, "OUTPUT");
+	assert_true(y > 0);
+	for (y = y + 1; y < g->h; y++)
+		if (strcmp(grid_at(g, 0, y)->ch, "w") == 0 &&
+		    strcmp(grid_at(g, 5, y)->ch, "x") == 0)
+			break;
+	assert_true(y < g->h);
+	for (x = 7, w = 0; x < 79; x += 2, w++) {
+		assert_string_equal(grid_at(g, x, y)->ch, "\xe4\xb8\xad");
+		assert_int_equal(grid_at(g, x + 1, y)->width, GRID_WIDE_TAIL);
+	}
+	assert_int_equal(w, 36);
+	assert_string_equal(grid_at(g, 79, y)->ch, "\xe2\x80\xa6");
+	grid_free(g);
+
+	/* In ASCII mode the same lines are plain ASCII, of the same widths. */
+	o = opts(true);
+	g = render(m, &o, 80, 24, NOW(m));
+	check_cells(g, true);
+	assert_true(contains(g, "????????????: ???? (CJK)"));
+	grid_free(g);
+	setlocale(LC_CTYPE, "C");
+	model_free(m);
 }
 
 static void test_golden_empty(void **state)
 {
-	struct model *m = model_new("/tmp/gc.fifo", false);
+	struct model *m = fixture("/tmp/gc.fifo", false);
 	struct view_opts o = opts(false);
 	struct grid *g;
 
@@ -545,7 +745,7 @@ static void test_golden_empty(void **state)
 	assert_true(contains(g, "no gc lines in this input (120 lines read)"));
 	assert_true(contains(g, "EOF"));
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 static void test_golden_small(void **state)
@@ -566,7 +766,7 @@ static void test_golden_small(void **state)
 	golden("steady-60x16-utf8", g, false);
 	assert_false(contains(g, "too small"));
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 static void test_golden_help(void **state)
@@ -584,7 +784,7 @@ static void test_golden_help(void **state)
 	g = render(m, &o, 80, 24, NOW(m));
 	golden("help-80x24-ascii", g, true);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 /* ---- properties --------------------------------------------------- */
@@ -604,18 +804,18 @@ static void test_header_numbers(void **state)
 		double v;
 
 		snprintf(want, sizeof want, " %llu gcs ",
-		         (unsigned long long)m->stats.count);
+		         (unsigned long long)F(m)->stats.count);
 		assert_true(strncmp(row, want, strlen(want)) == 0);
-		assert_int_equal(stats_metric(&m->stats, "gc.rate", &v), 0);
+		assert_int_equal(stats_metric(&F(m)->stats, "gc.rate", &v), 0);
 		assert_non_null(strstr(row, fmt_rate(rate, v)));
 		snprintf(want, sizeof want, "GC CPU %d%% runtime",
-		         (int)m->stats.cpu_pct);
+		         (int)F(m)->stats.cpu_pct);
 		assert_non_null(strstr(row, want));
-		snprintf(want, sizeof want, "%d P", (int)m->stats.procs);
+		snprintf(want, sizeof want, "%d P", (int)F(m)->stats.procs);
 		assert_non_null(strstr(row, want));
 		free(row);
 		grid_free(g);
-		free(m);
+		model_free(m);
 	}
 }
 
@@ -631,12 +831,12 @@ static void test_last_pause(void **state)
 	(void)state;
 	assert_true(y >= 0);
 	row = row_of(g, y + 1);
-	fmt_us(want, gcrecord_pause_us(&m->recent[m->nrecent - 1]), true);
+	fmt_us(want, gcrecord_pause_us(feed_record(F(m), F(m)->nrecent - 1)), true);
 	assert_non_null(strstr(row, "last"));
 	assert_non_null(strstr(row + (strstr(row, "last") - row), want));
 	free(row);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 /* ROLE_WARN/ROLE_ALERT in the mark pane iff the assist share (window or
@@ -651,7 +851,7 @@ static void test_assist_highlight(void **state)
 
 	(void)state;
 	/* The run's assist share in the high case. */
-	assert_int_equal(stats_metric(&hi->stats, "mark.assist", &share), 0);
+	assert_int_equal(stats_metric(&F(hi)->stats, "mark.assist", &share), 0);
 	assert_true(share > 25 && share < 60);
 
 	g = render(hi, &o, 80, 24, NOW(hi));
@@ -671,7 +871,7 @@ static void test_assist_highlight(void **state)
 	grid_free(g);
 
 	/* A low-assist run at the default threshold. */
-	assert_int_equal(stats_metric(&lo->stats, "mark.assist", &share), 0);
+	assert_int_equal(stats_metric(&F(lo)->stats, "mark.assist", &share), 0);
 	o.assist_warn = 0.25;
 	g = render(lo, &o, 80, 24, NOW(lo));
 	y0 = find_row(g, "MARK");
@@ -681,8 +881,8 @@ static void test_assist_highlight(void **state)
 		assert_false(has_role(g, y0, y1, ROLE_ALERT));
 	}
 	grid_free(g);
-	free(hi);
-	free(lo);
+	model_free(hi);
+	model_free(lo);
 }
 
 /* A restart is a ROLE_MARK column in each chart, and nowhere else. */
@@ -708,7 +908,7 @@ static void test_restart_marked(void **state)
 	g = render(s, &o, 80, 24, NOW(s));
 	assert_false(has_role(g, 0, g->h, ROLE_MARK));
 	grid_free(g);
-	free(r);
+	model_free(r);
 	free(s);
 }
 
@@ -744,7 +944,7 @@ static void test_frozen_and_state(void **state)
 	g = render(m, &o, 80, 24, NOW(m));
 	assert_true(contains(g, "exited 3"));
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 /* A long name full of escapes: cut with an ellipsis, the state still
@@ -769,7 +969,7 @@ static void test_header_long_name(void **state)
 		            grid_at(g, x, 0)->role == ROLE_ESCAPED);
 	free(row);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 /* The footer warns about torn lines; a line the model cut shows it. */
@@ -782,8 +982,13 @@ static void test_footer_and_cut_line(void **state)
 
 	(void)state;
 	m->counts.torn_dropped = 3;
-	add_str(m, 0, "short");
-	m->lines[m->nlines - 1].cut = 1;
+	/* A line the model cut: longer than it keeps. */
+	{
+		char longline[FEED_LINE_MAX + 10];
+		memset(longline, 'x', sizeof longline);
+		memcpy(longline, "short", 5);
+		add_line(m, 0, longline, sizeof longline);
+	}
 	g = render(m, &o, 100, 24, NOW(m));
 	row = row_of(g, 23);
 	assert_non_null(strstr(row, "3 torn gc lines dropped"));
@@ -791,10 +996,16 @@ static void test_footer_and_cut_line(void **state)
 	free(row);
 	/* Lines stack from the top of the pane: the third line. */
 	row = row_of(g, find_row(g, "OUTPUT") + 3);
-	assert_true(strncmp(row, "short>", 6) == 0);
+	assert_true(strncmp(row, "shortxxx", 8) == 0);
+	{
+		size_t n = strlen(row);
+		while (n && row[n - 1] == ' ')
+			n--;
+		assert_true(n > 8 && row[n - 1] == '>');
+	}
 	free(row);
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 /* Output lines: escapes visible in ROLE_ESCAPED, cut with a marker,
@@ -830,7 +1041,7 @@ static void test_output_sanitised(void **state)
 	g = render(m, &o, 80, 24, NOW(m));
 	assert_string_equal(grid_at(g, 79, 22)->ch, "\xe2\x80\xa6");
 	grid_free(g);
-	free(m);
+	model_free(m);
 }
 
 /* Every size from tiny to wide, every option: the invariants hold and
@@ -875,7 +1086,7 @@ static void test_random_output(void **state)
 	(void)state;
 	for (round = 0; round < 200; round++) {
 		struct view_opts o = opts(round & 1);
-		char buf[MODEL_LINE_MAX + 50];
+		char buf[FEED_LINE_MAX + 50];
 		size_t len;
 		struct grid *g;
 
@@ -900,7 +1111,7 @@ static void test_random_output(void **state)
 		check_cells(g, o.ascii);
 		grid_free(g);
 	}
-	free(m);
+	model_free(m);
 }
 
 static void test_window_steps(void **state)
@@ -937,16 +1148,16 @@ static void test_window_plan(void **state)
 	(void)state;
 	assert_non_null(w);
 	/* Fewer records than columns: one each, right-aligned. */
-	chartwin_plan(w, m, 60, 100);
+	chartwin_plan(w, F(m), 60, 100);
 	assert_int_equal(w->n, 60);
 	assert_int_equal(w->per_col, 1);
 	for (c = 0; c < 40; c++)
 		assert_true(w->col[c].first < 0 && !w->col[c].restart);
-	assert_int_equal(w->col[99].first, (int)m->nrecent - 1);
-	assert_int_equal(w->col[40].first, (int)m->nrecent - 60);
+	assert_int_equal(w->col[99].first, (int)F(m)->nrecent - 1);
+	assert_int_equal(w->col[40].first, (int)F(m)->nrecent - 60);
 
 	/* More records than columns: every column used, all covered. */
-	chartwin_plan(w, m, 60, 47);
+	chartwin_plan(w, F(m), 60, 47);
 	for (c = 0; c < 47; c++) {
 		assert_true(w->col[c].first >= 0);
 		assert_true(w->col[c].last - w->col[c].first + 1 <= 2);
@@ -959,34 +1170,34 @@ static void test_window_plan(void **state)
 	assert_int_equal(w->per_col, 2);
 
 	/* A restart: a marker column between the runs, no group across. */
-	chartwin_plan(w, r, 60, 40);
+	chartwin_plan(w, F(r), 60, 40);
 	for (c = 0; c < 40; c++) {
 		if (w->col[c].restart) {
 			used++;
-			assert_true(chartwin_is_restart(r, (unsigned)w->col[c + 1].first));
-			assert_int_equal(r->recent[w->col[c + 1].first].gc, 1);
+			assert_true(feed_is_restart(F(r), (unsigned)w->col[c + 1].first));
+			assert_int_equal(feed_record(F(r), (unsigned)w->col[c + 1].first)->gc, 1);
 		} else if (w->col[c].first >= 0) {
 			int i;
 			for (i = w->col[c].first + 1; i <= w->col[c].last; i++)
-				assert_false(chartwin_is_restart(r, (unsigned)i));
+				assert_false(feed_is_restart(F(r), (unsigned)i));
 		}
 	}
 	assert_int_equal(used, 1);
 
 	/* Window figures: exact nearest-rank percentiles of the pauses. */
-	chartwin_plan(w, m, 1, 10);
+	chartwin_plan(w, F(m), 1, 10);
 	assert_int_equal(w->n, 1);
-	assert_int_equal(w->pause_max, gcrecord_pause_us(&m->recent[m->nrecent - 1]));
+	assert_int_equal(w->pause_max, gcrecord_pause_us(feed_record(F(m), F(m)->nrecent - 1)));
 	assert_int_equal(w->pause_p50, w->pause_max);
 	free(w);
-	free(m);
-	free(r);
+	model_free(m);
+	model_free(r);
 }
 
 /* The windowed GC CPU by hand, from two real lines. */
 static void test_window_cpu(void **state)
 {
-	struct model *m = model_new("x", false);
+	struct model *m = fixture("x", false);
 	struct gc_record a = parse("gc 3 @9.412s 0%: 0.31+1.1+0.005 ms clock, "
 	                           "1.2+1.0/0.66/0+0.023 ms cpu, 182->192->121 MB, "
 	                           "203 MB goal, 0 MB stacks, 0 MB globals, 4 P");
@@ -1000,15 +1211,15 @@ static void test_window_cpu(void **state)
 
 	(void)state;
 	add_record(m, &a);
-	assert_true(chartwin_cpu_pct(m, 0, 0) < 0); /* one point: no span */
+	assert_true(feed_cpu_pct(F(m), 0, 0) < 0); /* one point: no span */
 	add_record(m, &b);
 	/* gc 4's CPU (1.8+1.4+2.5+0+0.096 ms) over 37 ms x 4 P. */
 	want = 100.0 * (1800 + 1400 + 2500 + 0 + 96) / (37.0 * 1000 * 4);
-	assert_float_equal(chartwin_cpu_pct(m, 0, 1), want, 1e-9);
+	assert_float_equal(feed_cpu_pct(F(m), 0, 1), want, 1e-9);
 	/* After a restart only the new run counts: one record, unknown. */
 	add_record(m, &c);
-	assert_true(chartwin_cpu_pct(m, 0, 2) < 0);
-	free(m);
+	assert_true(feed_cpu_pct(F(m), 0, 2) < 0);
+	model_free(m);
 }
 
 int main(void)
@@ -1021,8 +1232,11 @@ int main(void)
 		cmocka_unit_test(test_golden_long),
 		cmocka_unit_test(test_golden_pre15),
 		cmocka_unit_test(test_golden_empty),
+		cmocka_unit_test(test_golden_wide),
 		cmocka_unit_test(test_golden_small),
 		cmocka_unit_test(test_golden_help),
+		cmocka_unit_test(test_golden_fleet),
+		cmocka_unit_test(test_fleet_moves),
 		cmocka_unit_test(test_header_numbers),
 		cmocka_unit_test(test_last_pause),
 		cmocka_unit_test(test_assist_highlight),
