@@ -125,7 +125,7 @@ install: $(BUILD)/gcwatch
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gcwatch $(DESTDIR)$(MANDIR)/man1/gcwatch.1
 
-# A binary for production nodes that have neither libuv nor ncurses: both
+# A binary for production nodes that have neither libuv, ncurses nor libevent:
 # linked in statically (glibc stays shared: every node has it).  It finds
 # terminal descriptions where Debian keeps them (/etc/terminfo,
 # /lib/terminfo, /usr/share/terminfo) or in TERMINFO.
@@ -133,7 +133,7 @@ STATIC_LIBS := -Wl,-Bstatic -luv_a -lncursesw -ltinfo -levent_extra -levent_pthr
 STATIC_OUT ?= gcwatch-static
 static: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $(STATIC_OUT) $(OBJS) $(STATIC_LIBS)
-	@echo "$(STATIC_OUT): $$(ldd $(STATIC_OUT) | grep -cE 'libuv|ncurses|tinfo') of libuv/ncurses linked dynamically"
+	@echo "$(STATIC_OUT): $$(ldd $(STATIC_OUT) | grep -cE 'libuv|ncurses|tinfo|libevent') of libuv/ncurses/libevent linked dynamically"
 
 clean:
 	rm -rf build build-asan build-fuzz gcwatch gcwatch-static bench/out
