@@ -102,7 +102,7 @@ struct gctrace {
 	/* The runtimes writing this stream, each expecting its next number
 	 * (see gctrace.h, lanes). */
 	struct lane lanes[GCTRACE_LANES];
-	int nlanes;
+	int nlanes, cur; /* cur: the lane of the last record */
 	uint32_t runs;
 	uint64_t emitted;
 
@@ -470,15 +470,16 @@ static void rt_start(struct gctrace *p, int kind, const char *s, size_t n)
 	p->rt.only_nl = whole;
 }
 
-/* The rest of a SCHED line: "name=value" pairs and the run queues. */
-static int sched_tail(const char *s, size_t n)
+/* The rest of a SCHED line: "name=value" pairs and the run queues; after
+ * a head cut inside a value ("lockedg=-"), that value's rest alone. */
+static int sched_tail(const char *s, size_t n, char last)
 {
-	int eq = 0;
+	int eq = last == '=' || last == '-' || (last >= '0' && last <= '9');
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (!(digit_at(s, n, i) || ((c | 32) >= 'a' && (c | 32) <= 'z') ||
-		      strchr(" =-_[]()", c)))
+		      strchr(" =-_[]():", c)))
 			return 0;
 		eq |= c == '=' || c == ']';
 	}
@@ -493,11 +494,18 @@ static int rt_continue(struct gctrace *p, const char *s, size_t n)
 	if (p->rt.only_nl)
 		ok = n == 0;
 	else if (p->rt.kind == GCTRACE_RT_SCHED)
-		ok = n == 0 || sched_tail(s, n);
+		ok = n == 0 || sched_tail(s, n, p->rt.len ? p->rt.buf[p->rt.len - 1] : 0);
 	for (size_t k = 0; !ok && !p->rt.only_nl && k < NSKEL; k++) {
 		size_t pos;
-		if (p->rt.elem[k] >= 0 &&
-		    skel_match((int)k, p->rt.elem[k], s, n, &pos) == skel_len((int)k) && pos == n)
+		int e = p->rt.elem[k];
+		if (e < 0)
+			continue;
+		if (skel_match((int)k, e, s, n, &pos) == skel_len((int)k) && pos == n)
+			ok = 1;
+		/* The head may have stopped inside a number or a word. */
+		const char *prev = e > 0 ? skeletons[k].el[e - 1] : "";
+		if (!ok && (strcmp(prev, "N") == 0 || strcmp(prev, "W") == 0) &&
+		    skel_match((int)k, e - 1, s, n, &pos) == skel_len((int)k) && pos == n)
 			ok = 1;
 	}
 	if (!ok)
@@ -524,7 +532,7 @@ static void rt_flush(struct gctrace *p)
  * after the runtime's part: where the runtime's part ends (the longest
  * match), or 0 when the line is whole or no skeleton tells.
  */
-static size_t rt_cut(int kind, const char *s, size_t n)
+static size_t rt_cut(int kind, const char *s, size_t n, int min_e)
 {
 	size_t best = 0;
 
@@ -535,10 +543,35 @@ static size_t rt_cut(int kind, const char *s, size_t n)
 		int e = skel_match((int)k, 0, s, n, &pos);
 		if (e == skel_len((int)k) && pos == n)
 			return 0; /* whole */
-		if (e > 1 && pos > best)
+		if (e >= min_e && pos > best)
 			best = pos;
 	}
 	return best;
+}
+
+/* The head of a runtime line that a gc line cut short may be shorter than
+ * runtime_kind_at needs ("  G1", "SCHED "): the kinds printed in pieces,
+ * told by their first print call. */
+static int runtime_head_kind_at(const char *s, size_t n)
+{
+	int k = runtime_kind_at(s, n);
+
+	if (k)
+		return k;
+	if (starts(s, n, "init "))
+		return GCTRACE_RT_INIT;
+	if (starts(s, n, "scav "))
+		return GCTRACE_RT_SCAV;
+	if (starts(s, n, "SCHED "))
+		return GCTRACE_RT_SCHED;
+	if (n >= 3 && s[0] == ' ' && s[1] == ' ' && strchr("PMG", s[2]) && s[2]) {
+		size_t i = 3;
+		while (digit_at(s, n, i))
+			i++;
+		if (i == n || (s[i] == ':' && (i + 1 == n || s[i + 1] == ' ')))
+			return GCTRACE_RT_SCHED;
+	}
+	return 0;
 }
 
 static int runtime_kind(const char *s, size_t n, size_t *at)
@@ -589,7 +622,12 @@ static int lane_expects(const struct gctrace *p, uint64_t gc)
 
 static void emit(struct gctrace *p, struct gc_record *r)
 {
-	int i = lane_of(p, r->gc, r->at_ms, r->procs, r->era);
+	const struct lane *c = &p->lanes[p->cur];
+	/* The common case first: the next record of the last lane. */
+	int i = p->nlanes && r->gc == c->gc + 1 && r->procs == c->procs && r->era == c->era &&
+	                (r->at_ms == GC_NULL || c->at == GC_NULL || r->at_ms >= c->at)
+	            ? p->cur
+	            : lane_of(p, r->gc, r->at_ms, r->procs, r->era);
 
 	if (i < 0) {
 		/* A new runtime, or one that started again: a new run, in a
@@ -610,6 +648,7 @@ static void emit(struct gctrace *p, struct gc_record *r)
 	l->procs = r->procs;
 	l->era = r->era;
 	l->used = ++p->emitted;
+	p->cur = i;
 	r->lane = (uint8_t)i;
 	r->run = l->run;
 	p->counts.records++;
@@ -1245,7 +1284,8 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, struct gc_
 	emit(p, r);
 	if (at <= pre)
 		return;
-	if ((kind = runtime_kind(s, at, &q))) {
+	q = logprefix_skip(s, at);
+	if ((kind = runtime_head_kind_at(s + q, at - q))) {
 		/* It landed inside one of the runtime's own lines. */
 		rt_flush(p);
 		rt_start(p, kind, s + q, at - q);
@@ -1259,11 +1299,11 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, struct gc_
 static long whole_tail(const char *s, size_t m, size_t from, struct gc_record *r)
 {
 	for (size_t i = from; i + 3 <= m;) {
-		const char *g = memmem(s + i, m - i, "gc ", 3);
+		const char *g = memchr(s + i, 'g', m - i - 2);
 		if (!g)
 			return -1;
 		size_t k = (size_t)(g - s);
-		if (parse_whole(s, m, k, r))
+		if (s[k + 1] == 'c' && s[k + 2] == ' ' && parse_whole(s, m, k, r))
 			return (long)k;
 		i = k + 1;
 	}
@@ -1280,8 +1320,8 @@ static long whole_tail(const char *s, size_t m, size_t from, struct gc_record *r
 static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
                         struct gc_record *r)
 {
-	size_t pre = logprefix_skip(s, kt), q;
-	int kind = runtime_kind(s, kt, &q);
+	size_t pre = logprefix_skip(s, kt), q = pre;
+	int kind = runtime_head_kind_at(s + q, kt - q);
 
 	logprefix_source(s, kt, r->source, sizeof r->source);
 	emit(p, r);
@@ -1387,18 +1427,28 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		return;
 	}
 	size_t at, cut;
-	int kind = runtime_kind(s, m, &at);
-	if (kind) {
+	int kind = runtime_kind(s, m, &at), min_e = 2;
+	if (!kind) {
+		/* Cut before runtime_kind_at can tell ("init pkg @" then the
+		 * program's line): its skeleton must say so, three elements
+		 * in at least. */
+		at = logprefix_skip(s, m);
+		kind = runtime_head_kind_at(s + at, m - at);
+		if (kind != GCTRACE_RT_INIT && kind != GCTRACE_RT_SCAV)
+			kind = 0;
+		min_e = 3;
+	}
+	if (kind && (cut = rt_cut(kind, s + at, m - at, min_e))) {
+		/* The program's text glued into a runtime line: the
+		 * runtime's part waits for its rest, the program's text goes
+		 * out (with the collector's prefix). */
 		rt_flush(p);
-		cut = rt_cut(kind, s + at, m - at);
-		if (cut) {
-			/* The program's text glued into a runtime line: the
-			 * runtime's part waits for its rest, the program's
-			 * text goes out (with the collector's prefix). */
-			rt_start(p, kind, s + at, cut);
-			deliver_parts(p, s, at, at, at + cut, n + (size_t)nl, 0, 0);
-			return;
-		}
+		rt_start(p, kind, s + at, cut);
+		deliver_parts(p, s, at, at, at + cut, n + (size_t)nl, 0, 0);
+		return;
+	}
+	if (kind && min_e == 2) {
+		rt_flush(p);
 		rt_deliver(p, kind, s + at, m - at);
 		return;
 	}

@@ -464,6 +464,8 @@ void logprefix_source(const char *s, size_t n, char *out, size_t cap)
 	if (cap == 0)
 		return;
 	out[0] = 0;
+	if (n == 0)
+		return;
 	parse(s, n, NULL, &pp);
 	if (!pp.src)
 		return;

@@ -909,7 +909,7 @@ static void test_restart_marked(void **state)
 	assert_false(has_role(g, 0, g->h, ROLE_MARK));
 	grid_free(g);
 	model_free(r);
-	free(s);
+	model_free(s);
 }
 
 static void test_frozen_and_state(void **state)
@@ -1073,7 +1073,7 @@ static void test_all_sizes(void **state)
 					grid_free(g);
 				}
 	for (mi = 0; mi < 6; mi++)
-		free(models[mi]);
+		model_free(models[mi]);
 }
 
 /* Random bytes as the program's output and name. */
