@@ -8,7 +8,8 @@
 #                   dashboard's bytes to the terminal and CPU use, then
 #                   the dashboard with 100 and 1024 feeds, then
 #                   the parser's fidelity on torn streams (bench/fidelity.sh),
-#                   then the what-if predictions against real runs
+#                   then the what-if predictions against real runs,
+#                   and the metrics endpoint (scrape latency, size, CPU)
 #   make demo       the dashboard over a bundled real trace
 #   make clean      remove everything the build made
 
@@ -17,7 +18,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 CC       ?= cc
-PKG      := libuv ncursesw
+PKG      := libuv ncursesw libevent_core libevent_extra libevent_pthreads
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef \
@@ -114,12 +115,13 @@ fuzz:
 	    -artifact_prefix=build-fuzz/ \
 	    -print_final_stats=1 build-fuzz/corpus tests/data/corpus
 
-bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity
+bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity $(BUILD)/tools/metrics_bench
 	@sh bench/run.sh $(BUILD)/gcwatch
 	@sh bench/tui.sh $(BUILD)/gcwatch
 	@python3 bench/feeds.py $(BUILD)/gcwatch
 	@sh bench/fidelity.sh $(BUILD)
 	@sh bench/whatif.sh $(BUILD)/gcwatch
+	@sh bench/metrics.sh $(BUILD)
 
 # The dashboard over a real recorded trace, at its own pace (30 s; q
 # quits).  Without a terminal (CI) the same runs in batch mode and prints
@@ -147,9 +149,10 @@ uninstall:
 # static glibc can only serve through the node's NSS modules (a link
 # warning); gcwatch never asks for a user, so it is wrapped away
 # (build-aux/nonss.c).
-STATIC_LIBS := -luv_a -lncursesw -ltinfo
+STATIC_LIBS := -luv_a -lncursesw -ltinfo -levent_extra -levent_pthreads -levent_core
 STATIC_SYSLIBS := -lpthread -ldl -lrt -lm
-STATIC_WRAP := -Wl,--wrap=getpwuid_r
+STATIC_WRAP := -Wl,--wrap=getpwuid_r -Wl,--wrap=getaddrinfo -Wl,--wrap=getservbyname \
+               -Wl,--wrap=getprotobynumber
 STATIC_OUT ?= gcwatch-static
 static: $(OBJS) $(BUILD)/nonss.o
 	$(CC) -static $(ALL_CFLAGS) $(LDFLAGS) -o $(STATIC_OUT) $(OBJS) $(BUILD)/nonss.o \

@@ -16,6 +16,9 @@ need_cmd go golang-go
 need_cmd python3 python3
 need_cmd tmux tmux
 need_cmd groff groff-base
+need_pkg libevent_extra libevent-dev
+need_cmd promtool prometheus
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || missing="$missing python3-prometheus-client"
 [ -x /usr/bin/time ] || missing="$missing time"
 
 [ -z "$missing" ] && exit 0

@@ -36,6 +36,8 @@ struct options {
 	int ngates;
 	const char *summary_json; /* --summary-json FILE ("-" = stdout) */
 	double whatif_limit_mb;  /* --what-if-limit SIZE, 0 none */
+	const char *listen;      /* --listen [HOST:]PORT, or NULL */
+	double linger_s;         /* --linger SECONDS (0: none) */
 	bool help, version;
 };
 

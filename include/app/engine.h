@@ -29,6 +29,7 @@
 
 /* Feeds that get an analysis (MMU, findings, what-if), first come. */
 #define ENGINE_ANALYSES 64
+struct metrics;
 
 struct engine_opts {
 	char **command;         /* run this, or NULL */
@@ -42,6 +43,7 @@ struct engine_opts {
 	bool passthrough;       /* batch: the program's text to stdout/stderr */
 	unsigned records_cap;   /* recent records each feed keeps for the views */
 	unsigned max_feeds;     /* feeds at most (0: MODEL_FEEDS_DEFAULT) */
+	struct metrics *metrics; /* --listen: updated from ingest, or NULL */
 	bool dashboard;         /* keep the program's output lines for a view;
 	                           the program gets no terminal stdin */
 	bool stdout_taken;      /* stdout carries something else (--summary-json

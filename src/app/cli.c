@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outputs/promhttp.h"
 #include "ui/sanitize.h"
 
 /* A message quoting what was typed (it may hold escape sequences): made
@@ -227,6 +228,28 @@ static int set_feed_retention(struct options *o, const char *a, char *msg, size_
 	return 0;
 }
 
+static int set_listen(struct options *o, const char *a, char *msg, size_t cap)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	if (promhttp_parse_listen(a, &ss, &sl, msg, cap) != 0)
+		return -1;
+	o->listen = a;
+	return 0;
+}
+
+static int set_linger(struct options *o, const char *a, char *msg, size_t cap)
+{
+	char *end;
+
+	errno = 0;
+	o->linger_s = strtod(a, &end);
+	if (errno || end == a || *end || !(o->linger_s >= 0 && o->linger_s <= 86400))
+		return MSG("--linger: '%s' is not a number of seconds from 0 to 86400", a);
+	return 0;
+}
+
 /* Long-only options get codes above any character. */
 #define LONG_ONLY 256
 
@@ -271,6 +294,12 @@ static const struct cli_opt opts[] = {
 	  "at most N processes (feeds) kept apart (1024); more are counted", set_max_feeds },
 	{ "feed-retention", 0, required_argument, "TIME",
 	  "a feed silent this long leaves the fleet table (1h)", set_feed_retention },
+	{ "listen", 0, required_argument, "[HOST:]PORT",
+	  "serve Prometheus metrics at /metrics (HOST 127.0.0.1\n"
+	  "unless given; another HOST exposes them)", set_listen },
+	{ "linger", 0, required_argument, "SECONDS",
+	  "after the input ends, keep serving until one more\n"
+	  "scrape has read the final values, at most SECONDS", set_linger },
 	{ "summary", 's', no_argument, NULL,
 	  "print the end-of-run summary (the default in batch mode)", set_summary },
 	{ "quiet", 'q', no_argument, NULL, "do not print the summary", set_quiet },
@@ -344,6 +373,10 @@ static int check_operands(int argc, char **argv, struct options *o, FILE *err)
 	}
 	if (o->replay > 0 && (!o->path || strcmp(o->path, "-") == 0)) {
 		fputs("gcwatch: --replay needs the PATH of a recording\n", err);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->linger_s > 0 && !o->listen) {
+		fputs("gcwatch: --linger goes with --listen\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	if (o->json_path && o->csv_path && strcmp(o->json_path, "-") == 0 &&

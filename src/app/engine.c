@@ -16,6 +16,7 @@
 #include "model/demux.h"
 #include "model/model.h"
 #include "text/clock.h"
+#include "outputs/metrics.h"
 #include "outputs/outq.h"
 #include "outputs/recsink.h"
 #include "sources/sigwatch.h"
@@ -167,6 +168,9 @@ static void on_record(void *ctx, const struct gc_record *r)
 	}
 	e->live->version++;
 	unlock(e);
+	/* Past --max-feeds the metrics count it too (the same bound). */
+	if (e->o.metrics)
+		metrics_record(e->o.metrics, f ? f->name : r->source, r, clock_now_ms());
 	changed(e);
 	recsinks_record(e->outs, r);
 }
@@ -300,6 +304,10 @@ static void on_state(void *ctx, enum src_state state)
 {
 	struct engine *e = ctx;
 
+	if (e->o.metrics)
+		metrics_up(e->o.metrics, NULL, state == SRC_RUNNING || state == SRC_WAITING,
+		           clock_now_ms());
+
 	uv_mutex_lock(&e->mu);
 	e->state = state;
 	if ((state == SRC_EOF || state == SRC_EXITED) && !e->live->end_ms)
@@ -322,9 +330,26 @@ static void on_src_exit(void *ctx, int64_t status, int term_signal)
 	changed(e);
 }
 
+/* The endpoint's line counts, then a snapshot for its thread when
+ * something changed (metrics.h): at most every IDLE_MS / 2. */
+static void publish_metrics(struct engine *e, bool force)
+{
+	struct gctrace_counts c;
+	uint64_t now = clock_now_ms();
+
+	if (!e->o.metrics)
+		return;
+	engine_counts(e, &c);
+	metrics_lines(e->o.metrics, NULL, c.records, c.runtime_lines, c.foreign_lines,
+	              c.torn_dropped, now);
+	metrics_publish(e->o.metrics, now, force);
+}
+
 static void on_idle(uv_timer_t *t)
 {
 	struct engine *e = t->data;
+
+	publish_metrics(e, false);
 
 	if (uv_now(&e->loop) - e->last_data_ms >= IDLE_MS) {
 		gctrace_idle(e->parser[0]);
@@ -356,6 +381,8 @@ static void on_src_closed(void *ctx)
 {
 	struct engine *e = ctx;
 
+	if (e->o.metrics)
+		metrics_up(e->o.metrics, NULL, false, clock_now_ms());
 	uv_mutex_lock(&e->mu);
 	e->src_closed = 1;
 	if (!e->live->end_ms)
@@ -597,6 +624,7 @@ int engine_run(struct engine *e)
 	text_flush(e, 1);
 	say_output_news(e);
 
+	publish_metrics(e, true);
 	close_outputs(e);
 	struct engine_result *r = &e->res;
 	int rerr = e->src ? src_read_error(e->src) : 0;

@@ -12,8 +12,11 @@
 
 #include "app/engine.h"
 #include "model/model.h"
+#include "outputs/metrics.h"
+#include "outputs/promhttp.h"
 #include "outputs/recsink.h"
 #include "outputs/sumjson.h"
+#include "text/clock.h"
 #include "ui/sanitize.h"
 #include "ui/tui.h"
 
@@ -271,20 +274,54 @@ static int dashboard_loop(const struct options *o, struct engine *e)
 	return rc ? rc : engine_result(e)->status;
 }
 
+/* --linger: the final values stay up until a scrape has read them, or for
+ * at most the time given. */
+static void linger(const struct options *o, struct metrics *m, struct promhttp *h)
+{
+	struct metrics_snap *s = metrics_acquire(m);
+	uint64_t v = s ? metrics_snap_version(s) : 0;
+
+	metrics_snap_release(s);
+	if (o->linger_s > 0)
+		promhttp_wait_served(h, v, (uint64_t)(o->linger_s * 1000));
+}
+
 /* The one engine frame: build, run one way or the other, summarise, gate,
  * free. */
 static int run_with(const struct options *o, bool dashboard)
 {
 	struct engine_opts eo;
+	struct metrics *m = NULL;
+	struct promhttp *h = NULL;
 	int status;
 
 	engine_opts_from(o, dashboard, &eo);
+	if (o->listen) {
+		/* Listening first: a taken port fails before the program starts. */
+		char err[256];
+		/* The fleet's bounds: as many sources as feeds, kept as long. */
+		if (!(m = metrics_new(o->max_feeds, o->feed_retention_ms))) {
+			fputs("gcwatch: out of memory\n", stderr);
+			return 1;
+		}
+		if (!(h = promhttp_start(o->listen, m, err, sizeof err))) {
+			fprintf(stderr, "gcwatch: %s\n", err);
+			metrics_free(m);
+			return 1;
+		}
+		eo.metrics = m;
+	}
 	/* A reader that goes away must not kill us mid-run: writes fail
 	 * with EPIPE and are given up; the program is still watched. */
 	signal(SIGPIPE, SIG_IGN);
 	struct engine *e = engine_new(&eo, &status);
-	if (!e)
+	if (!e) {
+		promhttp_stop(h);
+		metrics_free(m);
 		return status;
+	}
+	if (m)
+		metrics_publish(m, clock_now_ms(), true);
 	status = dashboard ? dashboard_loop(o, e) : engine_run(e);
 	/* An output that failed or fell behind does not change the status (a
 	 * CI job that needs it complete adds --fail-if 'lost > 0'); -q keeps
@@ -299,6 +336,10 @@ static int run_with(const struct options *o, bool dashboard)
 	if (o->summary_json && write_summary_json(o->summary_json, e) && status == 0)
 		status = 1;
 	status = apply_gates(o, e, status);
+	if (h)
+		linger(o, m, h);
+	promhttp_stop(h);
+	metrics_free(m);
 	engine_free(e);
 	return status;
 }
