@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "text/fmt.h"
+#include "text/json.h"
 
 /* Labels are padded as stats_print pads them. */
 #define LABEL "%-13s"
@@ -231,31 +232,6 @@ void analysis_print(const struct analysis *a, const struct stats *s, FILE *out)
 }
 
 /* ---- JSON ---- */
-
-static void json_num(FILE *out, double v)
-{
-	if (!isfinite(v))
-		fputs("null", out);
-	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		fprintf(out, "%.0f", v);
-	else
-		fprintf(out, "%.6g", v);
-}
-
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
 
 static void json_mmu_set(const struct analysis *a, FILE *out, int64_t from,
                          bool recent)

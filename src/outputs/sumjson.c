@@ -1,36 +1,8 @@
 #include "outputs/sumjson.h"
+#include "text/json.h"
 
 #include <math.h>
 #include <string.h>
-
-static void str(FILE *out, const char *s)
-{
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void num(FILE *out, double v)
-{
-	if (!isfinite(v))
-		fputs("null", out);
-	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		fprintf(out, "%.0f", v);
-	else
-		fprintf(out, "%.6g", v);
-}
 
 /* The stats metrics, grouped by what precedes their first dot, in the
  * table's order (each group's metrics are together there). */
@@ -59,7 +31,7 @@ static void stats_members(FILE *out, const struct stats *s)
 			fputc(*c == '.' ? '_' : *c, out);
 		fputs("\":", out);
 		if (stats_metric(s, *n, &v) == 0)
-			num(out, v);
+			json_num(out, v);
 		else
 			fputs("null", out);
 	}
@@ -71,7 +43,7 @@ void sumjson_block(FILE *out, const char *source, const struct stats *s,
                    const struct analysis *a)
 {
 	fputs("{\"source\":", out);
-	str(out, source);
+	json_str(out, source);
 	stats_members(out, s);
 	if (a)
 		analysis_json(a, s, out);
