@@ -99,7 +99,18 @@ static bool busy_to(const struct mmu *m, int64_t x, double *b)
 		*b = 0;
 		return m->first == 0;
 	}
-	/* The last kept collection starting at or before x. */
+	/* The last kept collection starting at or before x.  Windows are
+	 * measured near the horizon, so gallop back from the newest first
+	 * (O(log d) for a collection d from the end), then bisect. */
+	for (uint64_t step = 1, top = hi; top - lo > 1; step *= 2) {
+		uint64_t probe = top - lo > step ? top - step : lo;
+		if (cyc(m, probe)->t0 <= x) {
+			lo = probe;
+			hi = top;
+			break;
+		}
+		top = hi = probe;
+	}
 	while (hi - lo > 1) {
 		uint64_t mid = lo + (hi - lo) / 2;
 		if (cyc(m, mid)->t0 <= x)
