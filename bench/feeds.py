@@ -19,7 +19,7 @@ Targets (issue 10): live100 <= 8 KB/s to the terminal; RSS at 1024 feeds
 script fails only when it cannot measure (gcwatch exits, records lost)."""
 import os, re, sys, tempfile, threading, time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "tools"))
 from ptylib import Pty, die, rss_kb
 
 gcw = sys.argv[1]

@@ -35,7 +35,7 @@ timeout -k 5 300 python3 - "$GCW" "$HERE/../tests/data/corpus/stream-go1.18-goal
 import os, re, shutil, subprocess, sys, threading, time
 
 gcw, corpus, tmp, secs = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-sys.path.insert(0, sys.argv[5])
+sys.path.insert(0, sys.argv[5] + "/../tests/tools")
 from ptylib import COLS, ROWS, Pty, die
 import platform
 SETTLE = 2.0

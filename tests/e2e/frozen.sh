@@ -37,7 +37,7 @@ need_gcwatch
 worker=$(build_go worker)
 
 run_to 120 python3 - "$GCWATCH" "$worker" "$T" <<'EOF'
-import atexit, fcntl, json, os, select, signal, struct, subprocess, sys, termios, time
+import fcntl, json, os, select, signal, struct, subprocess, sys, termios, time
 
 sys.stdout.reconfigure(line_buffering=True)
 gcw, worker, tmp = sys.argv[1:4]
@@ -56,21 +56,10 @@ def fail(msg):
     sys.exit(1)
 
 # gcwatch and its program, in a session of their own: killed on the way out.
-started = []
-def kill_started():
-    for p in started:
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            p.wait()
-atexit.register(kill_started)
+sys.path.insert(0, os.path.join(os.environ["ROOT"], "tests", "tools"))
+from ptylib import track
 
-def cpu_ticks(pid):
-    """utime + stime of a process, all its threads, in clock ticks."""
-    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
-    return int(f[11]) + int(f[12])
+from ptylib import cpu_ticks
 
 def make_ctty():
     # In the child, after setsid (start_new_session): the pty on fd 0
@@ -109,7 +98,7 @@ env.pop("NO_COLOR", None)
 p = subprocess.Popen([gcw, "--json", js, "--", worker, str(SECONDS), res],
                      stdin=slave, stdout=slave, stderr=errf, env=env,
                      start_new_session=True, preexec_fn=make_ctty)
-started.append(p)
+track(p)
 os.close(slave)
 t_start = time.monotonic()
 while units() == 0:

@@ -45,7 +45,7 @@ steady=$(build_go steady)
 worker=$(build_go worker)
 
 run_to 240 $PY - "$GCWATCH" "$steady" "$worker" "$T" <<'EOF'
-import atexit, json, os, signal, socket, subprocess, sys, time
+import json, os, signal, socket, subprocess, sys, time
 import urllib.parse, urllib.request
 
 sys.stdout.reconfigure(line_buffering=True)
@@ -57,20 +57,12 @@ def fail(msg):
     print("FAIL: metrics: " + msg, file=sys.stderr)
     sys.exit(1)
 
-started = []
-def kill_started():
-    for p in started:
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            p.wait()
-atexit.register(kill_started)
+sys.path.insert(0, os.path.join(os.environ["ROOT"], "tests", "tools"))
+from ptylib import track
 
 def spawn(args, **kw):
     p = subprocess.Popen(args, start_new_session=True, **kw)
-    started.append(p)
+    track(p)
     return p
 
 def free_port():

@@ -1,9 +1,11 @@
-"""The benchmarks' pseudo-terminal harness (bench/tui.sh, bench/feeds.py).
+"""Process and pseudo-terminal helpers for the benchmarks (bench/tui.sh,
+bench/feeds.py) and the tests that measure (tests/e2e/frozen.sh, metrics.sh).
 
 Pty runs a program as the session leader of a COLSxROWS pseudo-terminal
 (TERM xterm-256color, a UTF-8 locale, NO_COLOR unset) and counts, on a
 thread of its own, every byte the program sends to it.  cpu_ticks and
-rss_kb read /proc.  Every program started is killed at exit."""
+rss_kb read /proc.  Every program started here, or given to track(), has
+its process group killed at exit."""
 import atexit, fcntl, os, select, signal, struct, subprocess, sys, termios, threading, time
 
 COLS, ROWS = 120, 40
@@ -16,6 +18,12 @@ def die(msg):
 
 
 _started = []
+
+
+def track(p):
+    """Kill p's process group at exit (p leads a session of its own)."""
+    _started.append(p)
+    return p
 
 
 def _kill_started():
@@ -56,7 +64,7 @@ class Pty:
         e.pop("NO_COLOR", None)
         self.p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=stderr, env=e,
                                   start_new_session=True, preexec_fn=_make_ctty)
-        _started.append(self.p)
+        track(self.p)
         os.close(slave)
         self.bytes = 0
         self.lock = threading.Lock()
