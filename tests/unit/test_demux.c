@@ -17,12 +17,17 @@ struct run {
 	struct model *m;
 };
 
+static void on_placed(void *ctx, struct feed *f, const struct gc_record *r, uint64_t now_ms)
+{
+	(void)ctx;
+	if (f)
+		feed_add_record(f, r, now_ms);
+}
+
 static void on_record(void *ctx, const struct gc_record *r)
 {
 	struct run *x = ctx;
-	struct feed *f = demux_record(&x->d, r);
-	if (f)
-		feed_add_record(f, r, 1);
+	demux_record(&x->d, r, 1);
 }
 
 static void on_foreign(void *ctx, const char *s, size_t n)
@@ -37,6 +42,7 @@ static void feed_text(struct run *x, const char *text)
 	struct gctrace *p = gctrace_new(&sink, x);
 	gctrace_feed(p, text, strlen(text));
 	gctrace_finish(p);
+	demux_flush(&x->d);
 	gctrace_free(p);
 }
 
@@ -49,7 +55,7 @@ static void test_kubectl_pods(void **state)
 {
 	(void)state;
 	struct run x = {.m = model_new(0, 0, true)};
-	assert_int_equal(demux_init(&x.d, x.m), 0);
+	assert_int_equal(demux_init(&x.d, x.m, on_placed, &x), 0);
 	feed_text(&x, "[pod/a-1/app] " GC(1, "0.100")
 	              "[pod/b-2/app] " GC(1, "0.200")
 	              "[pod/a-1/app] listening\n"
@@ -71,6 +77,7 @@ static void test_kubectl_pods(void **state)
 	assert_int_equal(c->stats.count, 1);
 	assert_int_equal(a->nlines, 1);
 	assert_int_equal(own->nlines, 1);
+	demux_free(&x.d);
 	model_free(x.m);
 }
 
@@ -80,7 +87,7 @@ static void test_refused(void **state)
 {
 	(void)state;
 	struct run x = {.m = model_new(5, 0, false)};
-	assert_int_equal(demux_init(&x.d, x.m), 0);
+	assert_int_equal(demux_init(&x.d, x.m, on_placed, &x), 0);
 	char buf[256];
 	for (int i = 0; i < 100; i++) {
 		snprintf(buf, sizeof buf, "Dec  1 10:00:00 host app[%d]: %s", i, GC(1, "0.100"));
@@ -89,6 +96,7 @@ static void test_refused(void **state)
 	assert_int_equal(x.m->nfeeds, 5);
 	assert_int_equal(x.d.refused, 96);
 	assert_int_equal(x.m->feeds_refused, 96);
+	demux_free(&x.d);
 	model_free(x.m);
 }
 
@@ -97,11 +105,12 @@ static void test_unprefixed(void **state)
 {
 	(void)state;
 	struct run x = {.m = model_new(0, 0, true)};
-	assert_int_equal(demux_init(&x.d, x.m), 0);
+	assert_int_equal(demux_init(&x.d, x.m, on_placed, &x), 0);
 	feed_text(&x, GC(1, "0.100") "hello\n" GC(2, "0.200"));
 	assert_int_equal(x.m->nfeeds, 1);
 	assert_int_equal(x.m->feeds[0]->stats.count, 2);
 	assert_int_equal(x.m->feeds[0]->nlines, 1);
+	demux_free(&x.d);
 	model_free(x.m);
 }
 
