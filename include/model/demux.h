@@ -23,7 +23,9 @@
  * the run's records are held until every process it could be the restart
  * of has collected again (then it is a new process) or until the look-
  * ahead ends (DEMUX_LOOKAHEAD records of the input, or DEMUX_HOLD_MS since
- * the run began): then it is the restart of the one that collected last.
+ * the run began): then it is the restart of the one whose own run began
+ * most alike (the "@" times and heaps of the first collections; a tie:
+ * the one that collected last).
  * Records after a held one are held too, so that every record is delivered
  * in the input's order.  Nothing waits: holding is a bounded queue, and
  * demux_tick and demux_flush end the look-ahead when the input is quiet or
@@ -59,6 +61,8 @@
 /* Collection numbers a continuation may skip (records torn beyond
  * recovery). */
 #define DEMUX_GAP 16
+/* Records of a run's beginning kept to tell whose restart it is. */
+#define DEMUX_SIG 16
 /* How far printing may lag behind a collection's end (us). */
 #define DEMUX_SLACK_US 10000
 
@@ -77,6 +81,10 @@ struct demux_track {
 	int32_t procs, cpu;
 	uint8_t era;
 	uint64_t seen;          /* input record number of its last record */
+	/* How its run began (the first DEMUX_SIG records): a restart of the
+	 * same program begins alike. */
+	uint8_t nsig;
+	int64_t sig_at[DEMUX_SIG], sig_live[DEMUX_SIG], sig_goal[DEMUX_SIG];
 	int64_t end;            /* its "@" plus its phases, us; GC_NULL */
 	int64_t lag;            /* its arrival minus end, us: when the
 	                           process started, give or take the delay */

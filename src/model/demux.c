@@ -122,6 +122,28 @@ static void settle(struct demux *d, int u, struct feed *f)
 	}
 }
 
+/* How far apart two sizes are, as a ratio (unknown: 0). */
+static double apart(int64_t a, int64_t b)
+{
+	if (a < 0 || b < 0)
+		return 0;
+	return fabs(log((double)(a + 1) / (double)(b + 1)));
+}
+
+/* How unlike the beginnings of two runs are (0: alike). */
+static double unlike(const struct demux_track *a, const struct demux_track *b)
+{
+	int n = a->nsig < b->nsig ? a->nsig : b->nsig;
+	double sum = 0;
+
+	if (!n)
+		return 1e9;
+	for (int k = 0; k < n; k++)
+		sum += apart(a->sig_at[k], b->sig_at[k]) + apart(a->sig_live[k], b->sig_live[k]) +
+		       apart(a->sig_goal[k], b->sig_goal[k]);
+	return sum / n;
+}
+
 /* The look-ahead of track u ends: a restart of the process that collected
  * last among those it may restart (the same P and era first), or a new
  * process when there is none. */
@@ -129,6 +151,7 @@ static void decide(struct demux *d, int u)
 {
 	struct demux_track *t = &d->tracks[u];
 	int best = -1, best_same = 0;
+	double best_unlike = 0;
 
 	/* The runs it may restart began before it: theirs first. */
 	for (int i = 0; i < DEMUX_TRACKS; i++)
@@ -141,9 +164,11 @@ static void decide(struct demux *d, int u)
 			continue;
 		const struct demux_track *c = &d->tracks[i];
 		int same = c->procs == t->procs && c->era == t->era;
+		double un = unlike(t, c);
 		if (best < 0 || same > best_same ||
-		    (same == best_same && c->seen > d->tracks[best].seen))
-			best = i, best_same = same;
+		    (same == best_same && (un < best_unlike - 1e-9 ||
+		                           (un < best_unlike + 1e-9 && c->seen > d->tracks[best].seen))))
+			best = i, best_same = same, best_unlike = un;
 	}
 	if (best < 0) {
 		settle(d, u, new_feed(d));
@@ -171,13 +196,6 @@ static void forget_bit(struct demux *d, int i)
 	}
 }
 
-/* How far apart two sizes are, as a ratio (unknown: 0). */
-static double apart(int64_t a, int64_t b)
-{
-	if (a < 0 || b < 0)
-		return 0;
-	return fabs(log((double)(a + 1) / (double)(b + 1)));
-}
 
 /* When r's collection ended in its process's time, us; GC_NULL. */
 static int64_t end_of(const struct gc_record *r)
@@ -282,6 +300,11 @@ static int continued(const struct demux *d, const struct gc_record *r, uint64_t 
 
 static void track_set(struct demux_track *t, const struct gc_record *r, uint64_t seen)
 {
+	if (t->nsig < DEMUX_SIG) {
+		t->sig_at[t->nsig] = r->at_ms;
+		t->sig_live[t->nsig] = r->heap_live_mb;
+		t->sig_goal[t->nsig++] = r->heap_goal_mb;
+	}
 	t->used = 1;
 	t->gc = r->gc;
 	t->at = r->at_ms;
@@ -353,6 +376,7 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 			if (k != i && d->tracks[k].used)
 				maybe |= 1ull << k;
 		order_reset(d, i);
+		t->nsig = 0;
 		track_set(t, r, d->seen);
 		t->feed = NULL;
 		t->maybe = maybe;
