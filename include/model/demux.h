@@ -31,6 +31,13 @@
  * demux_tick and demux_flush end the look-ahead when the input is quiet or
  * over.
  *
+ * The go command (go build, go run, go test) prints what a compiler or
+ * linker wrote once it has exited, after a line "# PKG": the run that
+ * follows such a line is that tool's, in a feed named PKG (a package built
+ * twice, as go run's compile and link are, is one feed with two runs).
+ * Such a run is over when it is printed: nothing else continues it and it
+ * is nobody's restart.
+ *
  * The first process is the input's own feed, named "" (a record's source
  * stays null); when a second one appears the first is renamed "#1" and
  * the others are "#2", "#3", ... in order of appearance.
@@ -93,6 +100,7 @@ struct demux_track {
 	uint64_t began, began_ms;
 	uint64_t maybe;
 	int used;
+	int block;              /* a tool's output the go command printed */
 };
 
 struct demux_held {
@@ -116,6 +124,9 @@ struct demux {
 	int64_t (*bound)[DEMUX_TRACKS];
 	uint64_t seen;       /* unprefixed records so far */
 	unsigned nunnamed;   /* unprefixed feeds made */
+	/* The go command's "# PKG" before a tool's output, waiting for the
+	 * run it names. */
+	char header[FEED_NAME_MAX];
 	uint64_t restarts;   /* runs decided to be restarts */
 	uint64_t forced;     /* decisions forced by a full queue */
 
@@ -142,6 +153,10 @@ void demux_flush(struct demux *d);
 
 /* Records held now. */
 unsigned demux_held(const struct demux *d);
+
+/* A line of the program's text, in the input's order with the records
+ * (every one, whether or not lines are kept). */
+void demux_text(struct demux *d, const char *s, size_t n);
 
 /* The feed a line of the program's text (as the parser delivered it, log
  * prefix included) goes to. */

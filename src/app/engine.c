@@ -267,6 +267,10 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	struct engine *e = sc->e;
 	unsigned st = sc->stream;
 
+	/* The go command's "# PKG" names the run after it (demux.h). */
+	lock(e);
+	demux_text(&e->demux, s, n);
+	unlock(e);
 	if (e->live->keep_lines) {
 		uv_mutex_lock(&e->mu);
 		feed_add_text(demux_line(&e->demux, s, n), st, s, n, clock_now_ms());

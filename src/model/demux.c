@@ -356,6 +356,15 @@ static void expire(struct demux *d, uint64_t now_ms, int all)
 	}
 }
 
+/* A tool's output printed by the go command is over at the first line or
+ * record not its own. */
+static void blocks_end(struct demux *d)
+{
+	for (int i = 0; i < DEMUX_TRACKS; i++)
+		if (d->tracks[i].used && d->tracks[i].block)
+			d->tracks[i].used = 0;
+}
+
 static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_ms)
 {
 	int i = continued(d, r, now_ms);
@@ -365,15 +374,18 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 		/* A process that collects again is alive: no run is its
 		 * restart. */
 		forget_bit(d, i);
+		if (!d->tracks[i].block)
+			blocks_end(d);
 		track_set(&d->tracks[i], r, d->seen);
 	} else {
+		blocks_end(d);
 		i = slot(d);
 		struct demux_track *t = &d->tracks[i];
 		/* Any process seen may have ended, this run its restart,
 		 * even one whose own run is still being decided. */
 		uint64_t maybe = 0;
 		for (int k = 0; k < DEMUX_TRACKS; k++)
-			if (k != i && d->tracks[k].used)
+			if (k != i && d->tracks[k].used && !d->tracks[k].block)
 				maybe |= 1ull << k;
 		order_reset(d, i);
 		t->nsig = 0;
@@ -382,8 +394,16 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 		t->maybe = maybe;
 		t->began = d->seen;
 		t->began_ms = now_ms;
-		if (!maybe)
+		t->block = 0;
+		if (d->header[0]) {
+			/* The tool the go command just named. */
+			t->block = 1;
+			t->maybe = 0;
+			settle(d, i, model_feed(d->m, d->header));
+			d->header[0] = 0;
+		} else if (!maybe) {
 			settle(d, i, new_feed(d));
+		}
 	}
 	order_add(d, i, end_of(r), now_ms);
 	struct demux_track *t = &d->tracks[i];
@@ -420,6 +440,20 @@ void demux_flush(struct demux *d)
 {
 	expire(d, 0, 1);
 	release(d);
+}
+
+void demux_text(struct demux *d, const char *s, size_t n)
+{
+	blocks_end(d);
+	d->header[0] = 0;
+	/* "# PKG\n": PKG an import path (or "command-line-arguments"). */
+	if (n < 4 || s[0] != '#' || s[1] != ' ' || s[n - 1] != '\n' || n - 3 >= sizeof d->header)
+		return;
+	for (size_t i = 2; i < n - 1; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+			return;
+	memcpy(d->header, s + 2, n - 3);
+	d->header[n - 3] = 0;
 }
 
 struct feed *demux_line(struct demux *d, const char *s, size_t n)

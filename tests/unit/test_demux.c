@@ -34,6 +34,7 @@ static void on_record(void *ctx, const struct gc_record *r)
 static void on_foreign(void *ctx, const char *s, size_t n)
 {
 	struct run *x = ctx;
+	demux_text(&x->d, s, n);
 	feed_add_text(demux_line(&x->d, s, n), 0, s, n, 1);
 }
 
