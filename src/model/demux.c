@@ -399,7 +399,10 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 			/* The tool the go command just named. */
 			t->block = 1;
 			t->maybe = 0;
-			settle(d, i, model_feed(d->m, d->header));
+			struct feed *f = model_feed(d->m, d->header);
+			if (f)
+				f->ended = true;
+			settle(d, i, f);
 			d->header[0] = 0;
 		} else if (!maybe) {
 			settle(d, i, new_feed(d));
