@@ -116,6 +116,38 @@ static void test_unprefixed(void **state)
 	model_free(x.m);
 }
 
+/* The go command prints a tool's output after "# PKG": that run is PKG's
+ * feed, ended; the go command's own collections around it stay its own,
+ * and a package built twice (go run's compile and link) is one feed with
+ * two runs. */
+static void test_go_tool_blocks(void **state)
+{
+	(void)state;
+	struct run x = {.m = model_new(0, 0, true)};
+	assert_int_equal(demux_init(&x.d, x.m, on_placed, &x), 0);
+	feed_text(&x, GC(1, "0.100") GC(2, "0.200")
+	              "# runtime\n" GC(1, "0.010") GC(2, "0.020") GC(3, "0.030")
+	              GC(3, "0.300")
+	              "# command-line-arguments\n" GC(1, "0.005")
+	              "# command-line-arguments\n" GC(1, "0.004") GC(2, "0.008")
+	              GC(4, "0.400"));
+	assert_int_equal(x.m->nfeeds, 3);
+	struct feed *own = model_find(x.m, ""), *rt = model_find(x.m, "runtime"),
+	            *cla = model_find(x.m, "command-line-arguments");
+	assert_non_null(rt);
+	assert_non_null(cla);
+	assert_int_equal(own->stats.count, 4);
+	assert_int_equal(own->stats.runs, 1);
+	assert_false(own->ended);
+	assert_int_equal(rt->stats.count, 3);
+	assert_int_equal(rt->stats.runs, 1);
+	assert_true(rt->ended);
+	assert_int_equal(cla->stats.count, 3);
+	assert_int_equal(cla->stats.runs, 2);
+	demux_free(&x.d);
+	model_free(x.m);
+}
+
 /* ---- unprefixed runtimes interleaved, with known truth ------------------ */
 
 /* Real recordings (gc lines of one process each, Go 1.19, 2 P): see
@@ -386,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_kubectl_pods),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_unprefixed),
+		cmocka_unit_test(test_go_tool_blocks),
 		cmocka_unit_test(test_restart_alone),
 		cmocka_unit_test(test_two_runtimes),
 		cmocka_unit_test(test_two_alike),
