@@ -281,7 +281,10 @@ static int continued(const struct demux *d, const struct gc_record *r, uint64_t 
 			continue;
 		if (r->globals_mb >= 0 && t->globals >= 0 && r->globals_mb != t->globals)
 			continue;
-		double cost = 4.0 * (double)(r->gc - t->gc - 1) + apart(r->heap_start_mb, t->goal) +
+		/* Numbers skipped weigh most (a record lost is rare); then
+		 * the order (a relay that buffers delays a whole process's
+		 * lines, so it is weighed, not a bar); then heaps and time. */
+		double cost = 30.0 * (double)(r->gc - t->gc - 1) + apart(r->heap_start_mb, t->goal) +
 		              apart(r->heap_live_mb, t->live);
 		if (r->cpu_pct >= 0 && t->cpu >= 0)
 			cost += 0.1 * fabs((double)(r->cpu_pct - t->cpu));
@@ -291,7 +294,7 @@ static int continued(const struct demux *d, const struct gc_record *r, uint64_t 
 			cost += fabs((double)((int64_t)now_ms * 1000 - e - t->lag)) / 20000.0;
 		int64_t v = violation(d, i, e);
 		if (v > 0)
-			cost += 100.0 + (double)v / 1000.0;
+			cost += 5.0 + (double)v / 10000.0;
 		if (best < 0 || cost < best_cost)
 			best = i, best_cost = cost;
 	}
