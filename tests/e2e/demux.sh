@@ -5,7 +5,7 @@
 #    that forwards its stderr a whole line at a time and keeps its own
 #    copy: every feed's records must be exactly one program's own, as
 #    gcwatch reads that program's copy alone;
-#  - the same two written straight into one pipe (the runtimes' writes
+#  - two instances of steady written straight into one pipe (the writes
 #    interleave as they come): two feeds, each program's collections in
 #    one (its own NUMGC count), nothing misattributed by "@" order;
 #  - go build -a std with gctrace (a fresh GOCACHE, -p=2): the go command
@@ -13,6 +13,9 @@
 #    one for the go command, every record where the raw text says, the
 #    collections summed equal to the gc lines, each feed's elapsed time
 #    within the build's wall time.
+#  - go run: the program's collections are one whole run of the input's
+#    feed (its NUMGC); the compiler and linker output is the feed
+#    "command-line-arguments".
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
 STEADY=$(build_go steady)
@@ -187,3 +190,27 @@ if over:
 sys.exit(1 if bad else 0)
 PY
 note "go build -a std: one feed per package and one for the go command"
+
+# --- go run: the go command, its compiler and linker, then the program ----
+# The compiler's and linker's output comes after "# command-line-arguments"
+# (a feed of its own: the go command may still collect after it, so it is
+# not a run of the go command's feed); the program is the go command's
+# restart, the last run of the input's own feed, whole.
+run_to 120 env GO111MODULE=off GOFLAGS= GOPROXY=off GOCACHE="$T/go/cache" GOPATH="$T/go/path" \
+	"$GCWATCH" -b -q --json "$T/run.jsonl" -- go run "$ROOT/tests/go/steady.go" 1 >"$T/run.out" 2>&1 ||
+	fail "go run: gcwatch exited $?"
+python3 - "$T/run.jsonl" "$T/run.out" <<'PY' || fail "go run: wrong (above)"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+numgc = int(open(sys.argv[2]).read().split("NUMGC")[1].split()[0])
+feeds = sorted({r["source"] or "" for r in recs})
+own = [r for r in recs if not r["source"]]
+# The program's run: from the last gc 1 of the input's own feed.
+start = max(i for i, r in enumerate(own) if r["gc"] == 1)
+prog = own[start:]
+ok = [r["gc"] for r in prog] == list(range(1, numgc + 1))
+print("feeds %s; the program's run: %d records, NUMGC %d, %s" %
+      (feeds, len(prog), numgc, "exact" if ok else "WRONG"))
+sys.exit(0 if ok and set(feeds) <= {"", "command-line-arguments"} else 1)
+PY
+note "go run: the program's collections are one run of the input's feed"
