@@ -48,6 +48,53 @@ void analysis_init(struct analysis *a, const struct analysis_opts *o)
 	findings_init(&a->findings, o->gogc, o->limit_mb);
 }
 
+void analysis_free(struct analysis *a)
+{
+	if (a)
+		mmu_free(&a->mmu);
+}
+
+size_t analysis_bytes(const struct analysis *a)
+{
+	return sizeof *a + mmu_bytes(&a->mmu);
+}
+
+bool analysis_mmu_of(const struct feed *f, unsigned first, unsigned n,
+                     double util[MMU_WINDOWS])
+{
+	struct mmu m;
+	bool any = false;
+
+	mmu_init(&m);
+	for (unsigned i = first; i < first + n && i < f->nrecent; i++)
+		mmu_add(&m, feed_record(f, i));
+	for (int i = 0; i < MMU_WINDOWS; i++) {
+		if (!mmu_get(&m, i, &util[i]))
+			util[i] = -1;
+		else
+			any = true;
+	}
+	mmu_free(&m);
+	return any;
+}
+
+unsigned analysis_recent_first(const struct feed *f, int64_t seconds)
+{
+	unsigned i = f->nrecent;
+	int64_t last;
+
+	while (i > 0 && feed_record(f, i - 1)->at_ms < 0)
+		i--;
+	if (i == 0)
+		return f->nrecent;
+	last = feed_record(f, i - 1)->at_ms;
+	/* Back to the first record of the latest run inside the span. */
+	while (i > 1 && !feed_is_restart(f, i - 1) &&
+	       feed_record(f, i - 2)->at_ms >= last - seconds * 1000)
+		i--;
+	return i - 1;
+}
+
 void analysis_add(struct analysis *a, const struct gc_record *r)
 {
 	mmu_add(&a->mmu, r);
@@ -233,16 +280,12 @@ void analysis_print(const struct analysis *a, const struct stats *s, FILE *out)
 
 /* ---- JSON ---- */
 
-static void json_mmu_set(const struct analysis *a, FILE *out, int64_t from,
-                         bool recent)
+static void json_mmu_set(FILE *out, const double util[MMU_WINDOWS])
 {
-	double u;
-
 	for (int i = 0; i < MMU_WINDOWS; i++) {
-		bool ok = recent ? mmu_since(&a->mmu, from, i, &u) : mmu_get(&a->mmu, i, &u);
 		fprintf(out, "%s\"%s\":", i ? "," : "", mmu_window_name(i));
-		if (ok)
-			json_num(out, floor(u * 10000.0 + 0.5) / 10000.0);
+		if (util[i] >= 0)
+			json_num(out, floor(util[i] * 10000.0 + 0.5) / 10000.0);
 		else
 			fputs("null", out);
 	}
@@ -279,22 +322,34 @@ static void json_field(FILE *out, const char *name, double v, double scale)
 	json_num(out, floor(v * scale + 0.5) / scale);
 }
 
-void analysis_json(const struct analysis *a, const struct stats *s, FILE *out)
+void analysis_json(const struct analysis *a, const struct stats *s,
+                   const struct feed *fd, FILE *out)
 {
+	double util[MMU_WINDOWS];
 	struct finding f[FIND_COUNT];
 	struct whatif_est e;
 	struct whatif_pred p;
-	int64_t h = mmu_horizon(&a->mmu);
 	int n;
 	bool have;
 
 	fputs(",\"mmu\":{", out);
-	json_mmu_set(a, out, 0, false);
-	fprintf(out, ",\"exact\":%s,\"lost_windows\":%llu,\"recent\":{\"seconds\":%d,",
-	        a->mmu.lost ? "false" : "true", (unsigned long long)a->mmu.lost,
-	        ANALYSIS_RECENT_S);
-	json_mmu_set(a, out, h < 0 ? 0 : h - (int64_t)ANALYSIS_RECENT_S * 1000000, true);
-	fputs("}}", out);
+	for (int i = 0; i < MMU_WINDOWS; i++)
+		if (!mmu_get(&a->mmu, i, &util[i]))
+			util[i] = -1;
+	json_mmu_set(out, util);
+	fprintf(out, ",\"exact\":%s,\"lost_windows\":%llu,\"recent\":",
+	        a->mmu.lost ? "false" : "true", (unsigned long long)a->mmu.lost);
+	if (fd) {
+		unsigned first = analysis_recent_first(fd, ANALYSIS_RECENT_S);
+		analysis_mmu_of(fd, first, fd->nrecent - first, util);
+		fprintf(out, "{\"seconds\":%d,\"collections\":%u,", ANALYSIS_RECENT_S,
+		        fd->nrecent - first);
+		json_mmu_set(out, util);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
+	fputc('}', out);
 
 	n = analysis_findings(a, s, f);
 	fputs(",\"findings\":[", out);

@@ -810,8 +810,10 @@ void engine_free(struct engine *e)
 		free(e->textbuf[i]);
 	}
 	model_free(e->live);
-	for (unsigned i = 0; i < e->nanalyses; i++)
+	for (unsigned i = 0; i < e->nanalyses; i++) {
+		analysis_free(e->analyses[i].a);
 		free(e->analyses[i].a);
+	}
 	uv_mutex_destroy(&e->mu);
 	free(e);
 }

@@ -93,7 +93,7 @@ static void test_metrics_and_summary(void **state)
 
 	/* The JSON members: a limit row after the four GOGC rows. */
 	out = open_memstream(&buf, &len);
-	analysis_json(a, s, out);
+	analysis_json(a, s, NULL, out);
 	fclose(out);
 	assert_non_null(strstr(buf, ",\"mmu\":{\"10ms\":"));
 	assert_non_null(strstr(buf, "\"findings\":[{\"name\":\"tiny-heap\""));
@@ -102,6 +102,7 @@ static void test_metrics_and_summary(void **state)
 	assert_non_null(strstr(buf, "\"lacks\":[\"nonheap_mb\",\"gogc\"]"));
 	free(buf);
 	free(s);
+	analysis_free(a);
 	free(a);
 }
 
@@ -124,6 +125,7 @@ static void test_empty(void **state)
 	fclose(out);
 	assert_int_equal(len, 0);
 	free(buf);
+	analysis_free(a);
 	free(a);
 }
 
