@@ -75,6 +75,29 @@ bool analysis_metric_is_finding(const char *name);
 /* The names, NULL-terminated. */
 const char *const *analysis_metric_names(void);
 
+/*
+ * What the dashboard shows of a feed's analysis, copied out under the
+ * engine's lock (plain data, no pointers into the engine except the
+ * findings' static names).
+ */
+struct analysis_digest {
+	bool have;               /* the feed has an analysis */
+	uint64_t cycles;         /* records it placed on the MMU timeline */
+	double mmu[MMU_WINDOWS]; /* over the run, -1: no window fits */
+	int nfind;
+	struct finding find[FIND_COUNT]; /* in table order */
+	bool have_est;
+	struct whatif_est est;
+	int npred;               /* GOGC 50..400, then the limit's row */
+	struct whatif_pred pred[WHATIF_NGOGC + 1];
+	double gogc;             /* in force: given, else inferred; -2 unknown */
+	bool gogc_given;
+};
+
+/* Fill d from a (NULL: d->have false) and the feed's statistics. */
+void analysis_digest(const struct analysis *a, const struct stats *s,
+                     struct analysis_digest *d);
+
 /* The summary's lines: mmu, finding NAME: ...; try ..., what-if. */
 void analysis_print(const struct analysis *a, const struct stats *s, FILE *out);
 

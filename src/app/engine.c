@@ -686,6 +686,18 @@ size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus)
 	return bytes;
 }
 
+void engine_digest(struct engine *e, unsigned index, struct analysis_digest *d)
+{
+	uv_mutex_lock(&e->mu);
+	if (index < e->live->nfeeds) {
+		const struct feed *f = e->live->feeds[index];
+		analysis_digest(analysis_for(e, f, false), &f->stats, d);
+	} else {
+		analysis_digest(NULL, NULL, d);
+	}
+	uv_mutex_unlock(&e->mu);
+}
+
 struct model *engine_model_new(const struct engine *e)
 {
 	return model_new(e->live->max_feeds, e->live->records_cap, e->live->keep_lines);

@@ -87,8 +87,8 @@ static void test_metrics_and_summary(void **state)
 	assert_non_null(strstr(buf, "\nfinding tiny-heap: the 4 MB minimum goal decided "));
 	assert_non_null(strstr(buf, "; try a GOGC above 100"));
 	assert_non_null(strstr(buf, "\nwhat-if      from "));
-	assert_non_null(strstr(buf, "  GOGC=400 "));
-	assert_non_null(strstr(buf, " limit 30 MB "));
+	assert_non_null(strstr(buf, "\n             GOGC           now      50     100     200     400  +limit\n"));
+	assert_non_null(strstr(buf, "+limit = GOGC 100, limit 30 MB"));
 	free(buf);
 
 	/* The JSON members: a limit row after the four GOGC rows. */
