@@ -177,7 +177,7 @@ void analysis_digest(const struct analysis *a, const struct stats *s,
 		d->gogc = a->o.gogc;
 		d->gogc_given = true;
 	} else if (d->have_est && d->est.gogc >= 0) {
-		d->gogc = d->est.gogc;
+		d->gogc = floor(d->est.gogc + 0.5);
 	}
 	if (!d->have_est)
 		return;
@@ -255,7 +255,7 @@ static void print_whatif(const struct analysis *a, FILE *out)
 		fprintf(out, "%s (%s)\n", gogc_text(a->o.gogc, g, sizeof g),
 		        a->o.gogc_from ? a->o.gogc_from : "given");
 	else if (e.gogc >= 0)
-		fprintf(out, "%.0f (inferred)\n", e.gogc);
+		fprintf(out, "%.0f (inferred)\n", floor(e.gogc + 0.5));
 	else
 		fputs("unknown\n", out);
 	for (int i = 0; i < WHATIF_NGOGC; i++)

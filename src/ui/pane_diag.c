@@ -218,7 +218,10 @@ void pane_diag_overlay(struct grid *g, const struct frame *f)
 {
 	static struct lines ls; /* ~20 KB: not on the UI's stack */
 	const struct glyphs *gl = f->gl;
-	int bw = g->w - 2 < 100 ? g->w - 2 : 100, bh, bx, by, y, i, bottom;
+	/* Wide enough for the what-if table and the findings; on a terminal
+	 * narrower than the box and its margins, the whole width (no slivers
+	 * of the panes at the edges). */
+	int bw = g->w < 104 ? g->w : 100, bh, bx, by, y, i, bottom;
 
 	if (!f->o->digest)
 		return;
