@@ -13,55 +13,26 @@
 #           opens and closes it again, q quits.
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
-command -v tmux >/dev/null 2>&1 || fail "the dashboard tests need tmux (make deps)"
+. "$ROOT/tests/tools/tmux.sh"
 TRACE=$ROOT/tests/data/analysis/assist.log
-SOCK=gcwatch-diag-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server >/dev/null 2>&1 || :; cleanup' EXIT
-cat >"$T/tmux.conf" <<'EOF'
-set -g default-shell /bin/sh
-set -g status off
-EOF
-
-# wait_for SECS ERE: until the pane shows a line matching ERE (the screen
-# is left in $T/screen.txt); wait_gone: until none does.
-_wait() {
-	_n=$(($1 * 10))
-	while :; do
-		tm capture-pane -p -t diag >"$T/screen.txt" 2>/dev/null || :
-		if grep -Eq -- "$2" "$T/screen.txt"; then [ "$3" = 0 ] && return 0
-		else [ "$3" = 1 ] && return 0; fi
-		_n=$((_n - 1))
-		if [ $_n -le 0 ]; then
-			sed 's/^/    | /' "$T/screen.txt" >&2
-			fail "after $1 s the screen (above) $( [ "$3" = 0 ] && echo 'shows no' || echo 'still shows a') line matching '$2'"
-		fi
-		sleep 0.1
-	done
-}
-wait_for() { _wait "$1" "$2" 0; }
-wait_gone() { _wait "$1" "$2" 1; }
 
 run_to 30 "$GCWATCH" -b -s --what-if-limit 30MB "$TRACE" >/dev/null 2>"$T/summary" ||
 	fail "gcwatch -b -s failed: $(cat "$T/summary")"
 
-tm -f "$T/tmux.conf" new-session -d -s diag -x 100 -y 40 \
-	"env LC_ALL=C.UTF-8 TERM=xterm-256color '$GCWATCH' --what-if-limit 30MB '$TRACE'; sleep 30" ||
-	fail "tmux new-session failed"
-wait_for 10 '^DIAGNOSIS '
-wait_for 10 '^ 27 gcs '
-grep -Eq '^DIAGNOSIS assist: assists did [0-9]+% of the mark work.*\(\+1 more\) +d: details *$' "$T/screen.txt" ||
-	{ sed 's/^/    | /' "$T/screen.txt" >&2; fail "the findings line does not name assist (+1 more)"; }
+start diag 100 40 "env LC_ALL=C.UTF-8 TERM=xterm-256color '$GCWATCH' --what-if-limit 30MB '$TRACE'; exec sleep 600"
+wait_for 10 diag '^DIAGNOSIS '
+wait_for 10 diag '^ 27 gcs '
+grep -Eq '^DIAGNOSIS assist: assists did [0-9]+% of the mark work.*\(\+1 more\) +d: details *$' "$T/diag.txt" ||
+	{ sed 's/^/    | /' "$T/diag.txt" >&2; fail "the findings line does not name assist (+1 more)"; }
 
 tm send-keys -t diag d
-wait_for 5 'diagnosis of this feed'
-wait_for 5 'peak heap'
-cp "$T/screen.txt" "$T/overlay.txt"
+wait_for 5 diag 'diagnosis of this feed'
+wait_for 5 diag 'peak heap'
+cp "$T/diag.txt" "$T/overlay.txt"
 grep -q 'd close diagnosis' "$T/overlay.txt" || fail "the footer does not say 'd close diagnosis'"
 python3 - "$T/summary" "$T/overlay.txt" <<'PY' || { sed 's/^/    | /' "$T/overlay.txt" >&2; fail "the overlay does not agree with the summary"; }
 import re, sys
 summary = open(sys.argv[1]).read().splitlines()
-screen = [l.strip("│| \u2502") .strip() for l in open(sys.argv[2]).read().splitlines()]
 # In the box: what lies between the borders.
 box = []
 for l in open(sys.argv[2]).read().splitlines():
@@ -117,11 +88,11 @@ if bad:
 PY
 
 tm send-keys -t diag Escape
-wait_gone 5 'diagnosis of this feed'
+wait_gone 5 diag 'diagnosis of this feed'
 tm send-keys -t diag d
-wait_for 5 'diagnosis of this feed'
+wait_for 5 diag 'diagnosis of this feed'
 tm send-keys -t diag d
-wait_gone 5 'diagnosis of this feed'
+wait_gone 5 diag 'diagnosis of this feed'
 tm send-keys -t diag q
-wait_for 10 '^gc +27 collections'
+wait_for 10 diag '^gc +27 collections'
 note "diag: findings line, overlay agrees with the summary (findings, MMU, what-if), esc/d close, q quits"
