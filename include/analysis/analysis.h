@@ -97,6 +97,13 @@ struct analysis_digest {
 /* Fill d from a (NULL: d->have false) and the feed's statistics. */
 void analysis_digest(const struct analysis *a, const struct stats *s,
                      struct analysis_digest *d);
+/* The same in two steps, so that a copy can do the costly one: the MMU
+ * figures (which read the ring a owns), then the rest (findings and
+ * what-if, from a's fixed-size members alone: a may be a copy whose ring
+ * is gone). */
+void analysis_digest_mmu(const struct analysis *a, struct analysis_digest *d);
+void analysis_digest_rest(const struct analysis *a, const struct stats *s,
+                          struct analysis_digest *d);
 
 /* The summary's lines: mmu, finding NAME: ...; try ..., what-if. */
 void analysis_print(const struct analysis *a, const struct stats *s, FILE *out);

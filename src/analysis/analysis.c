@@ -159,8 +159,7 @@ int analysis_metric(const struct analysis *a, const struct stats *s,
 
 static double gogc_for_limit(const struct analysis *a, const struct whatif_est *e);
 
-void analysis_digest(const struct analysis *a, const struct stats *s,
-                     struct analysis_digest *d)
+void analysis_digest_mmu(const struct analysis *a, struct analysis_digest *d)
 {
 	memset(d, 0, sizeof *d);
 	d->gogc = -2;
@@ -171,6 +170,13 @@ void analysis_digest(const struct analysis *a, const struct stats *s,
 	for (int i = 0; i < MMU_WINDOWS; i++)
 		if (!mmu_get(&a->mmu, i, &d->mmu[i]))
 			d->mmu[i] = -1;
+}
+
+void analysis_digest_rest(const struct analysis *a, const struct stats *s,
+                          struct analysis_digest *d)
+{
+	if (!a || !d->have)
+		return;
 	d->nfind = analysis_findings(a, s, d->find);
 	d->have_est = whatif_estimate(&a->whatif, &d->est);
 	if (a->o.gogc > -2) {
@@ -186,6 +192,13 @@ void analysis_digest(const struct analysis *a, const struct stats *s,
 	if (a->o.whatif_limit_mb > 0)
 		whatif_predict(&a->whatif, &d->est, gogc_for_limit(a, &d->est),
 		               a->o.whatif_limit_mb, &d->pred[d->npred++]);
+}
+
+void analysis_digest(const struct analysis *a, const struct stats *s,
+                     struct analysis_digest *d)
+{
+	analysis_digest_mmu(a, d);
+	analysis_digest_rest(a, s, d);
 }
 
 /* ---- the text summary ---- */

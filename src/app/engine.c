@@ -688,14 +688,32 @@ size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus)
 
 void engine_digest(struct engine *e, unsigned index, struct analysis_digest *d)
 {
+	/* Under the lock only the MMU figures and a copy; the findings and
+	 * the what-if (sorts of the kept collections) are worked out after,
+	 * so that ingest does not wait for them. */
+	struct analysis *copy = malloc(sizeof *copy);
+	struct stats *st = malloc(sizeof *st);
+	const struct analysis *a = NULL;
+
 	uv_mutex_lock(&e->mu);
 	if (index < e->live->nfeeds) {
 		const struct feed *f = e->live->feeds[index];
-		analysis_digest(analysis_for(e, f, false), &f->stats, d);
-	} else {
-		analysis_digest(NULL, NULL, d);
+		a = analysis_for(e, f, false);
+		if (a && copy && st) {
+			*copy = *a;
+			*st = f->stats;
+		}
 	}
+	analysis_digest_mmu(a, d);
 	uv_mutex_unlock(&e->mu);
+	if (a && copy && st) {
+		copy->mmu.ring = NULL; /* not the copy's: never read */
+		analysis_digest_rest(copy, st, d);
+	} else {
+		d->have = false;
+	}
+	free(copy);
+	free(st);
 }
 
 struct model *engine_model_new(const struct engine *e)
