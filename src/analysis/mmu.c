@@ -288,6 +288,23 @@ static inline void measure_starts(struct mmu *m, int i)
 	}
 }
 
+/* The windows starting on boundaries that the data now covers, passed
+ * over without a measure (none can beat the worst). */
+static inline void skip_starts(struct mmu *m, int i)
+{
+	int64_t w = window_us[i];
+	uint64_t lim = m->serial * 4;
+	double at_start;
+
+	while (m->next_left[i] < lim) {
+		int64_t p = start_point(m, m->next_left[i], &at_start);
+		if (p + w > m->horizon)
+			break;
+		m->next_left[i] += 2;
+		m->start_x[i] = p + w;
+	}
+}
+
 void mmu_add(struct mmu *m, const struct gc_record *r)
 {
 	struct mmu_cycle c;
@@ -348,6 +365,18 @@ void mmu_add(struct mmu *m, const struct gc_record *r)
 			    busy_at(m, &m->start_cur[i], m->d0 + w, &busy))
 				note_busy(m, i, busy);
 			m->d0_done[i] = true;
+		}
+		/* Every window this collection adds (ending on its
+		 * boundaries, or starting where the data now covers) lies
+		 * after the start of the end cursor's collection: when all
+		 * the busy time since cannot beat the worst, none can, and
+		 * only the places asked move on. */
+		if (m->end_cur[i] >= m->first &&
+		    m->busy_end - cyc(m, m->end_cur[i])->cum <= m->worst[i]) {
+			if (m->horizon - w >= m->d0)
+				m->end_x[i] = m->horizon - w;
+			skip_starts(m, i);
+			continue;
 		}
 		/* The windows ending where the newest collection's busy
 		 * phases end: sweep termination, and the collection. */
