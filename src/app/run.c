@@ -218,11 +218,12 @@ static void write_feeds_json(FILE *f, struct engine *e)
 		if (i)
 			fputc(',', f);
 		sumjson_block(f, n > 1 || fs[i]->name[0] ? fs[i]->name : NULL, &fs[i]->stats,
-		              engine_analysis(e, fs[i]));
+		              engine_analysis(e, fs[i]), fs[i]);
 		merge_feed(&all, fs[i]);
 	}
 	fputs("],\"all\":", f);
-	sumjson_block(f, "all", &all, n == 1 ? engine_analysis(e, fs[0]) : NULL);
+	sumjson_block(f, "all", &all, n == 1 ? engine_analysis(e, fs[0]) : NULL,
+	              n == 1 ? fs[0] : NULL);
 	fputs("}\n", f);
 	free(fs);
 }
