@@ -168,8 +168,12 @@ static void draw(struct tui *t)
 	t->drawn_version = t->model->version;
 	t->drawn_second = (now - t->model->start_ms) / 1000;
 	t->dirty = 0;
+	/* --max-frames (tests): and one frame drawn once all the input so
+	 * far was read (ended, or a followed file at its end); how far the
+	 * ingest thread got by frame N depends on the machine. */
 	t->frames++;
-	if (t->o.max_frames && t->frames >= t->o.max_frames)
+	if (t->o.max_frames && t->frames >= t->o.max_frames &&
+	    (t->model->end_ms || t->model->input == MODEL_WAITING))
 		t->done = 1;
 }
 
