@@ -506,6 +506,8 @@ static void gen_selftear(struct proc *p, struct truth *t, int nrec, int mode,
 
 /* ---- running the parser and scoring ---------------------------------- */
 
+static unsigned cur_seed; /* for FIDELITY_DUMP's messages */
+
 struct got {
 	struct gc_record *r;
 	size_t n, cap;
@@ -616,16 +618,16 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 		} else if (same < t->n) {
 			sc->wrong++;
 			if (getenv("FIDELITY_DUMP")) {
-				fprintf(stderr, "wrong gc %llu @%lld\n",
-				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms);
+				fprintf(stderr, "wrong gc %llu @%lld (seed %u)\n",
+				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms, cur_seed);
 				dump_rec("got", &g.r[i]);
 				dump_rec("true", &t->r[same]);
 			}
 		} else {
 			sc->invented++;
 			if (getenv("FIDELITY_DUMP")) {
-				fprintf(stderr, "invented gc %llu @%lld\n",
-				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms);
+				fprintf(stderr, "invented gc %llu @%lld (seed %u)\n",
+				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms, cur_seed);
 				dump_rec("got", &g.r[i]);
 			}
 		}
@@ -701,6 +703,7 @@ static void run_single(const char *name, const struct gen *g, int px, double tar
 	struct score sc = {0};
 	for (unsigned seed = 1; seed <= nseeds; seed++) {
 		unsigned sd = seed * 7919u + (unsigned)px * 31u + (unsigned)g->shape;
+		cur_seed = seed;
 		struct proc p = {0};
 		struct truth t = {0};
 		struct stream raw = {0}, s = {0};
@@ -723,6 +726,7 @@ static void run_interleaved(const char *name, const struct timing *tm, double ta
 	struct score sc = {0};
 	for (unsigned seed = 1; seed <= nseeds; seed++) {
 		unsigned sd = seed * 104729u + (unsigned)tm->write_us;
+		cur_seed = seed;
 		struct proc a = {.tm = tm, .tseed = sd ^ 0x5555}, b = {.tm = tm, .tseed = sd ^ 0xaaaa};
 		struct truth t = {0};
 		struct stream s = {0};
