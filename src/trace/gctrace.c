@@ -43,6 +43,8 @@
                                  whose values are all known */
 #define KEY_SLOTS 16384
 #define NSKEL_MAX 8
+#define PROV_MAX 64
+#define GAP_NEAR 16
 #define RT_WAIT 8             /* lines to wait for the rest of a runtime line */
 
 struct held {
@@ -120,6 +122,11 @@ struct gctrace {
 	uint32_t wdens;
 	uint64_t dirty_line;
 
+	/* Records counted as dropped, by number (0: not known), until a gap
+	 * in the numbers of a runtime accounts for them (see count_gap). */
+	uint64_t prov[PROV_MAX];
+	int nprov;
+
 	/* Shapes of the program's whole lines: how often each was seen
 	 * (saturating), by a hash of the shape. */
 	uint16_t keys[KEY_SLOTS];
@@ -140,11 +147,19 @@ struct gctrace {
 
 /* ---------------------------------------------------------------- */
 
+static int two_writers(const struct gctrace *p);
+
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 {
 	if (!len)
 		return;
 	p->counts.foreign_lines++;
+	/* Where two runtimes print, a record's "gc " (one write(2), never
+	 * split) that goes out as text is a record lost: count those. */
+	if (two_writers(p))
+		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
+		     g += 3)
+			p->counts.torn_dropped++;
 	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }
@@ -602,6 +617,54 @@ static int runtime_kind(const char *s, size_t n, size_t *at)
 /* ---------------------------------------------------------------- */
 
 /*
+ * Counting losses.  A record dropped is counted at once, and noted with
+ * its number when known.  A record emitted after a gap in its runtime's
+ * numbers shows how many were lost in between, including those whose
+ * pieces were never told apart from the program's text or the other
+ * runtime's: the gap is counted, less the dropped ones it accounts for
+ * (those numbered inside it first, then those without a number).
+ */
+static void count_drop(struct gctrace *p, uint64_t gc)
+{
+	if (two_writers(p))
+		return; /* counted by its "gc " (deliver_foreign) */
+	p->counts.torn_dropped++;
+	if (p->nprov == PROV_MAX) {
+		/* The oldest stays counted. */
+		memmove(p->prov, p->prov + 1, (PROV_MAX - 1) * sizeof p->prov[0]);
+		p->nprov--;
+	}
+	p->prov[p->nprov++] = gc;
+}
+
+static void prov_remove(struct gctrace *p, int i)
+{
+	p->prov[i] = p->prov[--p->nprov];
+}
+
+/* Numbers after lo and before hi were lost. */
+static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi)
+{
+	uint64_t g = hi - lo - 1, used = 0;
+
+	if (two_writers(p))
+		return; /* counted by their "gc " (deliver_foreign) */
+	for (int i = 0; i < p->nprov && used < g;) {
+		if (p->prov[i] > lo && p->prov[i] < hi)
+			prov_remove(p, i), used++;
+		else
+			i++;
+	}
+	for (int i = 0; i < p->nprov && used < g;) {
+		if (p->prov[i] == 0)
+			prov_remove(p, i), used++;
+		else
+			i++;
+	}
+	p->counts.torn_dropped += g - used;
+}
+
+/*
  * The lane a record continues: one of the same P and era whose number it
  * follows (some may have been lost), at the same "@" or later; the one it
  * follows most closely.  -1 when none.  tent: tentative lanes only (1) or
@@ -710,6 +773,11 @@ static int writers_lately(const struct gctrace *p)
 	return p->writers_line && p->counts.lines - p->writers_line < TORN_RECENT;
 }
 
+static int two_writers(const struct gctrace *p)
+{
+	return lanes_mixed(p) || writers_lately(p);
+}
+
 /*
  * The lane a record goes to, or -1 when it must not be emitted.
  *
@@ -816,6 +884,27 @@ static int lane_pick(struct gctrace *p, const struct gc_record *r, int whole)
 static void emit(struct gctrace *p, struct gc_record *r, int i)
 {
 	struct lane *l = &p->lanes[i];
+	/* The number before it: its own runtime's where two print and it
+	 * continued one; otherwise the nearest below it of its era (one
+	 * runtime whose P changed opens a lane for each P). */
+	uint64_t prev = 0, most = 1000;
+	if ((lanes_mixed(p) || writers_lately(p)) && !p->new_run) {
+		prev = l->gc;
+	} else {
+		/* (Near it: another runtime's numbers say nothing of it.) */
+		most = GAP_NEAR;
+		for (int k = 0; k < p->nlanes; k++)
+			if (!p->lanes[k].tentative && p->lanes[k].era == r->era &&
+			    p->lanes[k].gc < r->gc && p->lanes[k].gc > prev &&
+			    (p->lanes[k].at == GC_NULL || r->at_ms == GC_NULL ||
+			     p->lanes[k].at <= r->at_ms))
+				prev = p->lanes[k].gc;
+	}
+#ifdef GCTRACE_DEBUG
+	if (prev && r->gc > prev + 1 && r->gc - prev <= 1000) fprintf(stderr, "gap %llu..%llu lane %d new %d\n", (unsigned long long)prev, (unsigned long long)r->gc, i, p->new_run);
+#endif
+	if (prev && r->gc > prev + 1 && r->gc - prev <= most)
+		count_gap(p, prev, r->gc);
 	if (p->emitted && r->gc < p->last_gc && !p->new_run) {
 		p->rev_old = p->rev_new;
 		p->rev_new = p->emitted;
@@ -938,8 +1027,8 @@ static int has_runtime_text(const char *s, size_t n)
 
 /*
  * Two runtimes write this stream: a line holds a gc line's own text (or
- * "gc ") and, after it, another "gc "; or a literal that a gc line holds
- * once, twice.  One runtime prints "gc " only after the newline of its
+ * "gc ", or a number) and, right after it, another "gc "; or a literal
+ * that a gc line holds once, twice.  One runtime prints "gc " only after the newline of its
  * last line; a program seldom writes "gc " after the runtime's " ms
  * clock, ".  Noted by line (see lane_pick).
  */
@@ -959,11 +1048,11 @@ static void note_writers(struct gctrace *p, const char *s, size_t m)
 			return;
 		}
 	}
-	for (long k = find_gc(s, m, 1); k > 0; k = find_gc(s, m, (size_t)k + 1)) {
-		if (s[k + 2] != ' ')
-			continue;
-		if ((k >= 3 && memcmp(s + k - 3, "gc ", 3) == 0) ||
-		    has_runtime_text(s, (size_t)k)) {
+	for (const char *g = s + 1; (g = memmem(g, m - (size_t)(g - s), "gc ", 3)); g += 3) {
+		size_t k = (size_t)(g - s);
+		/* (Or right after a number: "0.090gc +378".) */
+		if ((k >= 3 && memcmp(s + k - 3, "gc ", 3) == 0) || digit_at(s, m, k - 1) ||
+		    has_runtime_text(s, k)) {
 			p->writers_line = p->counts.lines;
 			return;
 		}
@@ -1075,10 +1164,15 @@ static void pending_clear(struct gctrace *p)
 static void pending_drop(struct gctrace *p)
 {
 	int real = 0;
+	int64_t gc = 0;
 
-	for (int i = 0; i < p->nhyp; i++)
+	for (int i = 0; i < p->nhyp; i++) {
 		if (gcl_is_strong(&p->hyp[i].st) || p->hyp[i].npieces > 1)
 			real = 1;
+		/* Its number, if every reading agrees. */
+		int64_t g = p->hyp[i].st.v[GCL_F_GC];
+		gc = g == GC_NULL || (gc && gc != g) ? -1 : gc ? gc : g;
+	}
 	/* "gc " and, further on, " @": a record start broken by a fragment
 	 * of the program's text, not "gc " in prose. */
 	if (p->nheld && memmem(held_text(p, 0), p->held[0].plen, " @", 2))
@@ -1087,7 +1181,7 @@ static void pending_drop(struct gctrace *p)
 		p->torn_at = p->emitted + 1;
 		p->torn_line = p->counts.lines;
 		p->dirty_line = p->counts.lines;
-		p->counts.torn_dropped++;
+		count_drop(p, gc > 0 ? (uint64_t)gc : 0);
 		p->no_learn = 1;
 	}
 	for (int i = 0; i < p->nheld; i++)
@@ -1513,7 +1607,7 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len
 	if (lane < 0) {
 		/* Not told apart from another runtime's pieces: the line
 		 * goes out as it came. */
-		p->counts.torn_dropped++;
+		count_drop(p, 0);
 		deliver_foreign(p, s, len);
 		return;
 	}
@@ -1562,7 +1656,7 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 	int lane = lane_pick(p, r, 0);
 
 	if (lane < 0) {
-		p->counts.torn_dropped++;
+		count_drop(p, 0);
 		deliver_foreign(p, s, len);
 		return;
 	}
@@ -1701,6 +1795,9 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	int frag = fragment_like(s, m);
 	if (!frag)
 		key_learn(p, s, m);
+	/* A record's "gc " glued after another's text ("0.090gc +378"). */
+	if (m > 3 && memmem(s + 1, m - 1, "gc ", 3))
+		note_writers(p, s, m);
 	/* The remains of a record seen in pieces (see lane_pick). */
 	if (p->wdens && (frag || has_runtime_text(s, m) || find_gc(s, m, 0) >= 0))
 		p->dirty_line = p->counts.lines;
