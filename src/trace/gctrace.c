@@ -77,6 +77,7 @@ struct lane {
 	uint32_t run;
 	uint64_t used; /* emitted count when it was last used */
 	uint8_t tentative; /* one record seen, not emitted (lane_pick) */
+	uint64_t tears;    /* gctrace.tears when it was last used */
 };
 
 struct gctrace {
@@ -126,6 +127,7 @@ struct gctrace {
 	 * in the numbers of a runtime accounts for them (see count_gap). */
 	uint64_t prov[PROV_MAX];
 	int nprov;
+	uint64_t tears; /* torn records begun or dropped, ever */
 
 	/* Shapes of the program's whole lines: how often each was seen
 	 * (saturating), by a hash of the shape. */
@@ -626,6 +628,7 @@ static int runtime_kind(const char *s, size_t n, size_t *at)
  */
 static void count_drop(struct gctrace *p, uint64_t gc)
 {
+	p->tears++;
 	if (two_writers(p))
 		return; /* counted by its "gc " (deliver_foreign) */
 	p->counts.torn_dropped++;
@@ -887,7 +890,7 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	/* The number before it: its own runtime's where two print and it
 	 * continued one; otherwise the nearest below it of its era (one
 	 * runtime whose P changed opens a lane for each P). */
-	uint64_t prev = 0, most = 1000;
+	uint64_t prev = 0, most = 1000, tears = l->tears;
 	if ((lanes_mixed(p) || writers_lately(p)) && !p->new_run) {
 		prev = l->gc;
 	} else {
@@ -898,8 +901,12 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 			    p->lanes[k].gc < r->gc && p->lanes[k].gc > prev &&
 			    (p->lanes[k].at == GC_NULL || r->at_ms == GC_NULL ||
 			     p->lanes[k].at <= r->at_ms))
-				prev = p->lanes[k].gc;
+				prev = p->lanes[k].gc, tears = p->lanes[k].tears;
 	}
+	/* Only where records were torn since: a log with lines left out
+	 * (rotated, rate-limited) lost nothing here. */
+	if (tears == p->tears)
+		prev = 0;
 #ifdef GCTRACE_DEBUG
 	if (prev && r->gc > prev + 1 && r->gc - prev <= 1000) fprintf(stderr, "gap %llu..%llu lane %d new %d\n", (unsigned long long)prev, (unsigned long long)r->gc, i, p->new_run);
 #endif
@@ -915,6 +922,7 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	l->procs = r->procs;
 	l->era = r->era;
 	l->used = ++p->emitted;
+	l->tears = p->tears;
 	p->cur = i;
 	r->lane = (uint8_t)i;
 	r->run = l->run;
@@ -1674,6 +1682,7 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 		    hold(p, s, kt, kt, 0)) {
 			choose_cuts(p, s, kt, (size_t)at, cuts, nc, keep);
 			p->pending = 1;
+		p->tears++;
 			p->prefixed = logprefix_shape_of(s, (size_t)at, &p->pshape) > 0;
 			logprefix_source(s, (size_t)at, p->source, sizeof p->source);
 			/* Its runtime's part ends where the other's line begins. */
@@ -1748,6 +1757,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		if (!hold(p, s, n, m, nl))
 			break;
 		p->pending = 1;
+		p->tears++;
 		p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
 		logprefix_source(s, at, p->source, sizeof p->source);
 		for (int i = 0; i < nc; i++)
