@@ -1704,6 +1704,50 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 		deliver_foreign(p, s, kt);
 }
 
+/*
+ * A whole record, then the head of another runtime's ("... 8 Pgc " and
+ * "1938 @82.791s ..." on the next line): the newline was the first
+ * one's, so it is complete (not forced), and the head waits for its rest
+ * as a torn record.  at: where the record starts (after the collector's
+ * prefix only); st: its state at the end, h: where the head begins.
+ * Returns whether it was taken so.
+ */
+static int record_then_head(struct gctrace *p, const char *s, size_t at,
+                            const struct gcl_state *end, size_t h, size_t m)
+{
+	struct gcl_state st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc;
+	struct gc_record r;
+
+	if (m - h < 3 || memcmp(s + h, "gc ", 3) != 0 || at != logprefix_skip(s, at))
+		return 0;
+	gcl_start(&st);
+	if (gcl_match(&st, s + h, m - h, cuts, &nc) != GCL_PARTIAL)
+		return 0;
+	int ends = -1;
+	for (int i = 0; i < nc; i++)
+		if (h + cuts[i].pos == m)
+			ends = i;
+	if (ends < 0)
+		return 0;
+	gcl_to_record(end, &r);
+	int lane = lane_pick(p, &r, 0);
+	if (lane < 0 || !hold(p, s + h, m - h, m - h, 0))
+		return 0;
+	logprefix_source(s, at, r.source, sizeof r.source);
+	emit(p, &r, lane);
+	p->pending = 1;
+	p->tears++;
+	p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
+	logprefix_source(s, at, p->source, sizeof p->source);
+	for (int i = 0; i < nc; i++)
+		if (h + cuts[i].pos == m)
+			hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0, 0,
+			        (uint32_t)(m - h));
+	return 1;
+}
+
 /* A line with no record in progress. */
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
@@ -1748,6 +1792,10 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 			strong |= gcl_is_strong(&cuts[i].st);
 		if (!strong && at != 0 && at != logprefix_skip(s, at))
 			continue;
+		for (int i = 0; i < nc; i++)
+			if (gcl_endable(&cuts[i].st) && cuts[i].pos > 0 &&
+			    record_then_head(p, s, at, &cuts[i].st, at + cuts[i].pos, m))
+				return;
 		/* Another runtime's whole line inside this one's? */
 		if ((kt = whole_tail(s, m, at + 1, &r)) >= 0) {
 			tail_record(p, s, (size_t)kt, (long)at, n + (size_t)nl, &r);
