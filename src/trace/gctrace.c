@@ -791,13 +791,15 @@ static int two_writers(const struct gctrace *p)
  * "235" + "0.31", "10" + "29->9->5 MB") inside what looks like a whole
  * line.  Nothing in the line tells, so then a record is emitted only when
  * all of these hold: it continues a run already open (its next numbers,
- * at most LANE_GAP_MAX on, same P, same era, "@" not going back) or is a
- * new process's first ("gc 1"); every time is in the runtime's exact
- * format; the heap sizes are in the order the runtime's are (start and
- * live not above end); and, for a line on its own, no other record was
- * waiting for its rest when it came (that one's number may be in it).
- * A record that starts no run opens a tentative lane instead, not
- * emitted; the next record that follows it makes the lane real.
+ * at most LANE_GAP_MAX on, same P, same era, "@" not going back; put
+ * together or glued, no digits glued onto the number expected) or is a
+ * new process's first ("gc 1"), or a line on its own with nothing torn
+ * just before it; every time is in the runtime's exact format; the heap
+ * sizes are in the order the runtime's are (start and live not above
+ * end).  Where nearly every line holds both runtimes' tokens, only a line
+ * on its own with nothing torn just before it.  A record that starts no
+ * run opens a tentative lane instead, not emitted; the next record that
+ * follows it closely makes the lane real.
  *
  * Otherwise (one runtime, the program's text torn in) a record that
  * follows no run starts one: a restart, a new process, or GOMAXPROCS
@@ -837,8 +839,7 @@ static int lane_pick(struct gctrace *p, const struct gc_record *r, int whole)
 	if ((!whole || strict) && r->era != GC_ERA_PRE15 && !record_exact_format(r))
 		return -1;
 	if (strict) {
-		if (r->heap_start_mb > r->heap_end_mb || r->heap_live_mb > r->heap_end_mb ||
-		    (whole && p->was_pending))
+		if (r->heap_start_mb > r->heap_end_mb || r->heap_live_mb > r->heap_end_mb)
 			return -1;
 		/* A line on its own with pieces of records just before it:
 		 * another runtime's head may have its tail.  Where nearly
@@ -867,7 +868,11 @@ static int lane_pick(struct gctrace *p, const struct gc_record *r, int whole)
 		p->lanes[i].run = ++p->runs;
 		return i;
 	}
-	if (r->gc != 1 && strict) {
+	/* (A line on its own with nothing torn near it may start a run:
+	 * a runtime's first record seen.) */
+	int clean = whole && !p->was_pending &&
+	            !(p->dirty_line && p->counts.lines - p->dirty_line <= DIRTY_NEAR);
+	if (r->gc != 1 && strict && !clean) {
 		struct lane *l = &p->lanes[i = lane_slot(p)];
 		l->gc = r->gc;
 		l->at = r->at_ms;
