@@ -1041,14 +1041,18 @@ static int has_runtime_text(const char *s, size_t n)
 /*
  * Two runtimes write this stream: a line holds a gc line's own text (or
  * "gc ", or a number) and, right after it, another "gc "; or a literal
- * that a gc line holds once, twice.  One runtime prints "gc " only after the newline of its
- * last line; a program seldom writes "gc " after the runtime's " ms
- * clock, ".  Noted by line (see lane_pick).
+ * that a gc line holds once, twice.  One runtime prints "gc " only after
+ * the newline of its last line; a program seldom writes "gc " after the
+ * runtime's " ms clock, ".  Noted by line (see lane_pick).
  */
 static void note_writers(struct gctrace *p, const char *s, size_t m)
 {
 	static const char *const once[] = {" ms clock, ", " ms cpu, ", " MB goal, "};
-	size_t q = logprefix_skip(s, m);
+	size_t q;
+
+	if (m < 4)
+		return;
+	q = logprefix_skip(s, m);
 
 	/* The runtime's other lines hold " ms clock, " too (inittrace). */
 	if (runtime_head_kind_at(s + q, m - q))
