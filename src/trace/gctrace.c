@@ -126,6 +126,7 @@ struct gctrace {
 	/* Records counted as dropped, by number (0: not known), until a gap
 	 * in the numbers of a runtime accounts for them (see count_gap). */
 	uint64_t prov[PROV_MAX];
+	uint64_t prov_at[PROV_MAX]; /* emitted count when it was dropped */
 	int nprov;
 	uint64_t tears; /* torn records begun or dropped, ever */
 
@@ -635,23 +636,35 @@ static void count_drop(struct gctrace *p, uint64_t gc)
 	if (p->nprov == PROV_MAX) {
 		/* The oldest stays counted. */
 		memmove(p->prov, p->prov + 1, (PROV_MAX - 1) * sizeof p->prov[0]);
+		memmove(p->prov_at, p->prov_at + 1, (PROV_MAX - 1) * sizeof p->prov_at[0]);
 		p->nprov--;
 	}
+	p->prov_at[p->nprov] = p->emitted;
 	p->prov[p->nprov++] = gc;
 }
 
 static void prov_remove(struct gctrace *p, int i)
 {
 	p->prov[i] = p->prov[--p->nprov];
+	p->prov_at[i] = p->prov_at[p->nprov];
 }
 
-/* Numbers after lo and before hi were lost. */
-static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi)
+/* Numbers after lo and before hi were lost; lo was emitted as the
+ * since-th record.  A drop with no number accounts for one of them only
+ * if it came after lo: one dropped before (the stream's first record,
+ * say, with no record before it to show a gap) is another loss. */
+static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi, uint64_t since)
 {
 	uint64_t g = hi - lo - 1, used = 0;
 
 	if (two_writers(p))
 		return; /* counted by their "gc " (deliver_foreign) */
+#ifdef GCTRACE_DEBUG
+	fprintf(stderr, "count_gap %llu..%llu prov:", (unsigned long long)lo, (unsigned long long)hi);
+	for (int i = 0; i < p->nprov; i++)
+		fprintf(stderr, " %llu", (unsigned long long)p->prov[i]);
+	fprintf(stderr, "\n");
+#endif
 	for (int i = 0; i < p->nprov && used < g;) {
 		if (p->prov[i] > lo && p->prov[i] < hi)
 			prov_remove(p, i), used++;
@@ -659,7 +672,7 @@ static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi)
 			i++;
 	}
 	for (int i = 0; i < p->nprov && used < g;) {
-		if (p->prov[i] == 0)
+		if (p->prov[i] == 0 && p->prov_at[i] >= since)
 			prov_remove(p, i), used++;
 		else
 			i++;
@@ -895,7 +908,7 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	/* The number before it: its own runtime's where two print and it
 	 * continued one; otherwise the nearest below it of its era (one
 	 * runtime whose P changed opens a lane for each P). */
-	uint64_t prev = 0, most = 1000, tears = l->tears;
+	uint64_t prev = 0, most = 1000, tears = l->tears, since = l->used;
 	if ((lanes_mixed(p) || writers_lately(p)) && !p->new_run) {
 		prev = l->gc;
 	} else {
@@ -906,7 +919,8 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 			    p->lanes[k].gc < r->gc && p->lanes[k].gc > prev &&
 			    (p->lanes[k].at == GC_NULL || r->at_ms == GC_NULL ||
 			     p->lanes[k].at <= r->at_ms))
-				prev = p->lanes[k].gc, tears = p->lanes[k].tears;
+				prev = p->lanes[k].gc, tears = p->lanes[k].tears,
+				since = p->lanes[k].used;
 	}
 	/* Only where records were torn since: a log with lines left out
 	 * (rotated, rate-limited) lost nothing here. */
@@ -916,7 +930,7 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	if (prev && r->gc > prev + 1 && r->gc - prev <= 1000) fprintf(stderr, "gap %llu..%llu lane %d new %d\n", (unsigned long long)prev, (unsigned long long)r->gc, i, p->new_run);
 #endif
 	if (prev && r->gc > prev + 1 && r->gc - prev <= most)
-		count_gap(p, prev, r->gc);
+		count_gap(p, prev, r->gc, since);
 	if (p->emitted && r->gc < p->last_gc && !p->new_run) {
 		p->rev_old = p->rev_new;
 		p->rev_new = p->emitted;
