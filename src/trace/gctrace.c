@@ -46,6 +46,9 @@
 #define PROV_MAX 64
 #define GAP_NEAR 16
 #define RT_WAIT 8             /* lines to wait for the rest of a runtime line */
+#define FRAG_SLOTS 8          /* the program's newline-less fragments known */
+#define FRAG_MAX 64
+#define FRAG_DEPTH 3          /* fragments skipped in one line of a record */
 
 struct held {
 	uint32_t off;  /* in the arena */
@@ -136,6 +139,15 @@ struct gctrace {
 	/* After a record was lost, its remains may still come as lines of
 	 * their own: learn no shapes until the next record. */
 	int no_learn;
+
+	/* Text the program writes without a newline ("partial write "),
+	 * seen where the runtime's newline ended it after a record's end:
+	 * inside a later record, the runtime's part goes on after it. */
+	struct {
+		uint8_t len, seen;
+		char s[FRAG_MAX];
+	} frags[FRAG_SLOTS];
+	int nfrags;
 
 	/* A runtime line cut short by a gc line or by the program's text:
 	 * its head, waiting for the rest. */
@@ -931,6 +943,11 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 #endif
 	if (prev && r->gc > prev + 1 && r->gc - prev <= most)
 		count_gap(p, prev, r->gc, since);
+	/* The stream's first record, a few numbers in, after records were
+	 * torn: those before it were lost (some never read as records:
+	 * "gc " then the program's fragment). */
+	if (!p->emitted && p->tears && r->gc > 1 && r->gc - 1 <= GAP_NEAR)
+		count_gap(p, 0, r->gc, 0);
 	if (p->emitted && r->gc < p->last_gc && !p->new_run) {
 		p->rev_old = p->rev_new;
 		p->rev_new = p->emitted;
@@ -1050,6 +1067,72 @@ static int has_runtime_text(const char *s, size_t n)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Newline-less fragments of the program's.  Only text that cannot be
+ * part of a gc line and cannot run into the runtime's numbers: it starts
+ * with a letter or a bracket, ends with neither a digit nor a '.', and
+ * holds no runtime literal.  Then where it starts at a cut, the runtime's
+ * part can only go on right after it.
+ */
+static int frag_ok(const char *s, size_t n)
+{
+	unsigned char c0 = n ? (unsigned char)s[0] : 0, c1 = n ? (unsigned char)s[n - 1] : 0;
+
+	if (n < 3 || n >= FRAG_MAX)
+		return 0;
+	if (!(((c0 | 32) >= 'a' && (c0 | 32) <= 'z') || c0 == '[' || c0 == '{' || c0 == '<' ||
+	      c0 == '"'))
+		return 0;
+	if ((c1 >= '0' && c1 <= '9') || c1 == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return 0;
+	if (fragment_like(s, n) || has_runtime_text(s, n) || gcl_looks_continued(s, n) ||
+	    memmem(s, n, "gc", 2) || memmem(s, n, " P", 2) || memmem(s, n, "(forced)", 8) ||
+	    memmem(s, n, " MB", 3) || memmem(s, n, " ms", 3) || memmem(s, n, "->", 2) ||
+	    memchr(s, '%', n) || memchr(s, '@', n))
+		return 0;
+	return 1;
+}
+
+/* w: 2 where the text is surely a fragment (the runtime's newline ended
+ * it), 1 where it only reads as one (frag_discover). */
+static void frag_learn(struct gctrace *p, const char *s, size_t n, int w)
+{
+	int i;
+
+	if (!frag_ok(s, n))
+		return;
+	for (i = 0; i < p->nfrags; i++)
+		if (p->frags[i].len == n && memcmp(p->frags[i].s, s, n) == 0)
+			break;
+	if (i == p->nfrags) {
+		if (p->nfrags < FRAG_SLOTS)
+			p->nfrags++;
+		else /* the one seen least goes */
+			for (int j = i = 0; j < FRAG_SLOTS; j++)
+				if (p->frags[j].seen < p->frags[i].seen)
+					i = j;
+		p->frags[i].len = (uint8_t)n;
+		p->frags[i].seen = 0;
+		memcpy(p->frags[i].s, s, n);
+	}
+	p->frags[i].seen = (uint8_t)(p->frags[i].seen + w > 255 ? 255 : p->frags[i].seen + w);
+}
+
+/* The length of a known fragment s[0..n) starts with (the longest), or 0. */
+static size_t frag_at(const struct gctrace *p, const char *s, size_t n)
+{
+	size_t best = 0;
+
+	for (int i = 0; i < p->nfrags; i++)
+		if (p->frags[i].seen >= 2 && p->frags[i].len <= n && p->frags[i].len > best &&
+		    memcmp(p->frags[i].s, s, p->frags[i].len) == 0)
+			best = p->frags[i].len;
+	return best;
 }
 
 /*
@@ -1276,9 +1359,8 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 	int k = 0;
 
 	gcl_to_record(&h->st, &r);
-	for (int i = 0; i < h->npieces; i++)
-		if (forced_in(p, &h->pieces[i]))
-			r.forced = true;
+	if (forced_in(p, &h->pieces[h->npieces - 1]))
+		r.forced = true;
 	memcpy(r.source, p->source, sizeof r.source);
 	int lane = lane_pick(p, &r, 0);
 	if (lane < 0) {
@@ -1295,19 +1377,40 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 		const char *s = held_text(p, i);
 		const struct held *l = &p->held[i];
 		if (k < h->npieces && h->pieces[k].line == i) {
-			const struct piece *pc = &h->pieces[k++];
-			size_t f = forced_in(p, pc);
+			int k0 = k;
+			while (k < h->npieces && h->pieces[k].line == i)
+				k++;
+			const struct piece *pc = &h->pieces[k0], *pe = &h->pieces[k - 1];
+			int last = k == h->npieces;
+			size_t f = last ? forced_in(p, pe) : 0;
 			/* Elsewhere the newline ends the program's line glued
 			 * after the runtime's part. */
-			size_t end = k == h->npieces ? l->plen : l->len + l->nl;
+			size_t end = last ? l->plen : l->len + l->nl;
 			/* What the line holds before the runtime's part: the
 			 * collector's prefix, on the first line perhaps text
 			 * the program wrote just before. */
-			size_t pre = k == 1 ? logprefix_skip(s, pc->from) : pc->from;
-			if (f)
-				deliver_parts(p, s, pc->from, pre, pc->to, f, f + 9, end);
-			else
-				deliver_parts(p, s, pc->from, pre, pc->to, end, end, end);
+			size_t pre = k0 == 0 ? logprefix_skip(s, pc->from) : pc->from;
+			/* The program's fragments between the runtime's pieces
+			 * of this line, then its text after them. */
+			size_t n = pc->from, extra = 0;
+			memcpy(p->scratch, s, n);
+			for (int j = k0 + 1; j < k; j++) {
+				size_t a = h->pieces[j - 1].to, b = h->pieces[j].from;
+				frag_learn(p, s + a, b - a, 2);
+				memcpy(p->scratch + n, s + a, b - a);
+				n += b - a, extra += b - a;
+			}
+			size_t c = f ? f : end;
+			if (last && c > pe->to)
+				frag_learn(p, s + pe->to, c - pe->to, 2);
+			memcpy(p->scratch + n, s + pe->to, c - pe->to);
+			n += c - pe->to, extra += c - pe->to;
+			if (f) {
+				memcpy(p->scratch + n, s + f + 9, end - f - 9);
+				n += end - f - 9, extra += end - f - 9;
+			}
+			if (pc->from > pre || extra)
+				deliver_foreign(p, p->scratch, n);
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
@@ -1345,6 +1448,92 @@ static void hyp_add(struct gctrace *p, struct hyp *set, int *nset,
 	h->st = *st;
 	h->last = line;
 	h->pieces[h->npieces++] = (struct piece){line, a, b};
+}
+
+/*
+ * A known fragment of the program's at a cut of line li (the runtime's
+ * part from q): the runtime's part goes on after it, on the same line.
+ * Complete readings go to done, partial ones to set.  h: the hypothesis
+ * continued (NULL on the record's first line).
+ */
+static void frag_continue(struct gctrace *p, struct hyp *set, int *nset, const struct hyp *h,
+                          int li, const char *s, size_t n, size_t q,
+                          const struct gcl_state *cst, size_t cpos, int depth)
+{
+	size_t at = q + cpos, fl;
+	struct hyp t;
+	struct gcl_state st = *cst;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc, keep[GCL_MAX_CUTS];
+
+	if (depth >= FRAG_DEPTH || !p->nfrags || !(fl = frag_at(p, s + at, n - at)) ||
+	    at + fl >= n)
+		return;
+	t.npieces = 0;
+	if (h) {
+		t.npieces = h->npieces;
+		memcpy(t.pieces, h->pieces, h->npieces * sizeof t.pieces[0]);
+	}
+	if (t.npieces >= MAX_PIECES - 1)
+		return;
+	t.pieces[t.npieces++] = (struct piece){(uint16_t)li, (uint32_t)q, (uint32_t)at};
+	t.st = st;
+	t.last = (uint16_t)li;
+	size_t off = at + fl;
+	switch (gcl_match(&st, s + off, n - off, cuts, &nc)) {
+	case GCL_COMPLETE:
+		hyp_add(p, p->done, &p->ndone, &t, &st, (uint16_t)li, (uint32_t)off, (uint32_t)n);
+		return;
+	case GCL_PARTIAL:
+		choose_cuts(p, s, n, off, cuts, nc, keep);
+		for (int i = 0; i < nc; i++) {
+			if (cuts[i].pos == 0)
+				continue;
+			if (keep[i])
+				hyp_add(p, set, nset, &t, &cuts[i].st, (uint16_t)li, (uint32_t)off,
+				        (uint32_t)(off + cuts[i].pos));
+			frag_continue(p, set, nset, &t, li, s, n, off, &cuts[i].st, cuts[i].pos,
+			              depth + 1);
+		}
+		return;
+	case GCL_NONE:
+		return;
+	}
+}
+
+/*
+ * Where the runtime's part of a line stops at s[at] (state cst) and text
+ * follows that may be a fragment of the program's with the runtime's
+ * part going on after it: if exactly one such split reads on (to the end
+ * of the record, or at least a few bytes further), note the fragment as
+ * seen once.  Nothing is emitted on it: a fragment seen twice this way
+ * is used for later records (frag_at).
+ */
+static void frag_discover(struct gctrace *p, const char *s, size_t n, size_t at,
+                          const struct gcl_state *cst)
+{
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	size_t e = at, found = 0;
+	int nfound = 0, nc;
+
+	if (at >= n || !(((unsigned char)s[at] | 32) >= 'a' && ((unsigned char)s[at] | 32) <= 'z'))
+		return;
+	while (e < n && e - at < FRAG_MAX && !(s[e] >= '0' && s[e] <= '9'))
+		e++;
+	for (size_t j = at + 3; j <= e && j < n && nfound < 2; j++) {
+		if (!frag_ok(s + at, j - at))
+			continue;
+		struct gcl_state st = *cst;
+		enum gcl_result r = gcl_match(&st, s + j, n - j, cuts, &nc);
+		size_t far = 0;
+		for (int i = 0; r == GCL_PARTIAL && i < nc; i++)
+			if (cuts[i].pos > far)
+				far = cuts[i].pos;
+		if (r == GCL_COMPLETE || far >= 4)
+			found = j, nfound++;
+	}
+	if (nfound == 1)
+		frag_learn(p, s + at, found - at, 1);
 }
 
 /* A put-together record must fit the numbering: the next numbers of a
@@ -1437,6 +1626,8 @@ static int continue_hyp(struct gctrace *p, const struct hyp *h, int li, size_t q
 	int nc, keep[GCL_MAX_CUTS];
 	int skip = 1;
 
+	/* A fragment of the program's first, the runtime's part after it. */
+	frag_continue(p, p->next, &p->nnext, h, li, s, n, q, &h->st, 0, 0);
 	switch (gcl_match(&st, s + q, n - q, cuts, &nc)) {
 	case GCL_COMPLETE:
 		hyp_add(p, p->done, &p->ndone, h, &st, (uint16_t)li, (uint32_t)q,
@@ -1445,7 +1636,17 @@ static int continue_hyp(struct gctrace *p, const struct hyp *h, int li, size_t q
 	case GCL_PARTIAL:
 		choose_cuts(p, s, n, q, cuts, nc, keep);
 		skip = 0;
-		for (int i = 0; i < nc; i++) {
+		for (int i = 0, best = -1; i <= nc; i++) {
+			if (i == nc) {
+				if (best >= 0)
+					frag_discover(p, s, n, q + cuts[best].pos, &cuts[best].st);
+				break;
+			}
+			if (best < 0 || cuts[i].pos > cuts[best].pos)
+				best = i;
+			if (cuts[i].pos > 0)
+				frag_continue(p, p->next, &p->nnext, h, li, s, n, q,
+				              &cuts[i].st, cuts[i].pos, 0);
 			if (!keep[i])
 				continue;
 			if (cuts[i].pos == 0)
@@ -1457,6 +1658,7 @@ static int continue_hyp(struct gctrace *p, const struct hyp *h, int li, size_t q
 		}
 		return skip;
 	case GCL_NONE:
+		frag_discover(p, s, n, q, &h->st);
 		break;
 	}
 	return 1;
@@ -1831,10 +2033,29 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		p->tears++;
 		p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
 		logprefix_source(s, at, p->source, sizeof p->source);
-		for (int i = 0; i < nc; i++)
+		p->ndone = 0;
+		int best = 0;
+		for (int i = 1; i < nc; i++)
+			if (cuts[i].pos > cuts[best].pos)
+				best = i;
+		frag_discover(p, s, m, at + cuts[best].pos, &cuts[best].st);
+		for (int i = 0; i < nc; i++) {
 			if (keep[i] && cuts[i].pos > 0)
 				hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0,
 				        (uint32_t)at, (uint32_t)(at + cuts[i].pos));
+			if (cuts[i].pos > 0)
+				frag_continue(p, p->hyp, &p->nhyp, NULL, 0, s, m, at,
+				              &cuts[i].st, cuts[i].pos, 0);
+		}
+		if (p->ndone) {
+			/* Whole but for fragments of the program's. */
+			const struct hyp *h = pick(p);
+			if (h)
+				pending_resolve(p, h);
+			else
+				pending_drop(p);
+			return;
+		}
 		if (p->nhyp == 0)
 			pending_drop(p);
 		else
