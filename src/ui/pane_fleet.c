@@ -180,7 +180,12 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 	char v[FMT_MAX + 8];
 	enum role base = selected ? ROLE_SELECT : ROLE_NORMAL;
 	int x = r->x + 1;
-	bool ended = f->m->input == MODEL_EOF || f->m->input == MODEL_EXITED;
+	/* The feed's own input when there are several: one may have ended
+	 * (with its status, for a command) while the others go on. */
+	const struct model_src *in = f->m->ninputs > 1 && row->input < f->m->ninputs
+	                             ? &f->m->inputs[row->input] : NULL;
+	enum model_input st = in ? in->state : f->m->input;
+	bool ended = st == MODEL_EOF || st == MODEL_EXITED;
 
 	if (selected)
 		grid_fill(g, r->x, y, r->w, 1, " ", ROLE_SELECT);
@@ -204,6 +209,14 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 		case C_STATE:
 			if (pooled) {
 				v[0] = 0;
+			} else if (in && in->exited && in->term_signal > 0) {
+				snprintf(v, sizeof v, "sig %d", in->term_signal);
+				role = selected ? base : ROLE_ALERT;
+			} else if (in && in->exited && in->exit_status != 0) {
+				/* Six columns: "exit 3", "ex 143". */
+				snprintf(v, sizeof v, in->exit_status < 10 ? "exit %lld" : "ex %lld",
+				         (long long)in->exit_status);
+				role = selected ? base : ROLE_ALERT;
 			} else if (ended) {
 				snprintf(v, sizeof v, "ended");
 			} else if (f->now_ms > row->last_ms + QUIET_MS) {
