@@ -105,12 +105,56 @@ static void test_unprefixed(void **state)
 	model_free(x.m);
 }
 
+/* Two inputs into one model: each its own feeds, named after the input
+ * ("n2: pod/a-1/app" for a prefixed process), told their input; the same
+ * pod name on two inputs is two feeds, and a line goes to its own input's. */
+static void test_named_inputs(void **state)
+{
+	(void)state;
+	struct model *m = model_new(0, 0, true);
+	struct run a = {.m = m}, b = {.m = m};
+	char name[FEED_NAME_MAX];
+	assert_int_equal(demux_init_named(&a.d, m, "n1", 0), 0);
+	assert_int_equal(demux_init_named(&b.d, m, "n2", 1), 0);
+	feed_text(&a, GC(1, "0.100") "plain\n");
+	feed_text(&b, "[pod/a-1/app] " GC(1, "0.100") "[pod/a-1/app] hi\n" GC(2, "0.200"));
+	feed_text(&a, "[pod/a-1/app] " GC(5, "0.500"));
+	assert_int_equal(m->nfeeds, 4);
+	assert_string_equal(m->feeds[0]->name, "n1");
+	assert_string_equal(m->feeds[1]->name, "n2");
+	assert_string_equal(m->feeds[2]->name, "n2: pod/a-1/app");
+	assert_string_equal(m->feeds[3]->name, "n1: pod/a-1/app");
+	assert_int_equal(m->feeds[0]->input, 0);
+	assert_int_equal(m->feeds[1]->input, 1);
+	assert_int_equal(m->feeds[2]->input, 1);
+	assert_int_equal(m->feeds[3]->input, 0);
+	assert_int_equal(m->feeds[0]->stats.count, 1);
+	assert_int_equal(m->feeds[1]->stats.count, 1);
+	assert_int_equal(m->feeds[2]->stats.count, 1);
+	assert_int_equal(m->feeds[3]->stats.count, 1);
+	assert_int_equal(m->feeds[0]->nlines, 1);
+	assert_int_equal(m->feeds[2]->nlines, 1);
+	demux_name(&b.d, "pod/a-1/app", name, sizeof name);
+	assert_string_equal(name, "n2: pod/a-1/app");
+	demux_name(&b.d, "", name, sizeof name);
+	assert_string_equal(name, "n2");
+	/* Without a prefix: as demux_init. */
+	struct run c = {.m = model_new(0, 0, true)};
+	assert_int_equal(demux_init_named(&c.d, c.m, NULL, 0), 0);
+	demux_name(&c.d, "etcd[1]", name, sizeof name);
+	assert_string_equal(name, "etcd[1]");
+	assert_string_equal(c.m->feeds[0]->name, "");
+	model_free(c.m);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kubectl_pods),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_unprefixed),
+		cmocka_unit_test(test_named_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
