@@ -13,7 +13,6 @@
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
 command -v python3 >/dev/null 2>&1 || fail "the inputs test needs python3 (make deps)"
-command -v tmux >/dev/null 2>&1 || fail "the inputs test needs tmux (make deps)"
 C="$ROOT/tests/data/corpus"
 A="$C/stream-go1.18-goal-below-heap.log"
 B="$C/go1.6-1.17.txt"
@@ -97,28 +96,14 @@ note "two -c: exit 3 from the first, each one's records and exit said"
 
 # The dashboard: the first ended with 3 in the fleet table, the second
 # still live; q ends the second (its shell and its sleep).
-SOCK=gcwatch-inputs-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server >/dev/null 2>&1 || :; cleanup' EXIT
-cap() { tm capture-pane -p -t "$1"; }
-wait_for() { # SECS NAME ERE
-	_n=$(($1 * 10))
-	while :; do
-		cap "$2" >"$T/$2.txt" 2>/dev/null || :
-		grep -Eq -- "$3" "$T/$2.txt" && return 0
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || { sed 's/^/    | /' "$T/$2.txt" >&2; fail "$2: no line matching '$3'"; }
-		sleep 0.1
-	done
-}
+. "$ROOT/tests/tools/tmux.sh"
 cat >"$T/dash.sh" <<EOF
 #!/bin/sh
 echo \$\$ >'$T/dash.pid'
 exec env TERM=xterm-256color LANG=C.UTF-8 '$GCWATCH' -q -n one -c "cat '$B'; exit 3" \
 	-n two -c "cat '$S'; echo \\\$\\\$ >'$T/two.pid'; exec sleep 300"
 EOF
-tm -f /dev/null new-session -d -s dash -x 120 -y 30 "sh '$T/dash.sh'; echo status=\$? >'$T/dash.status'; exec sleep 600" ||
-	fail "tmux new-session failed"
+start dash 120 30 "sh '$T/dash.sh'; echo status=\$? >'$T/dash.status'; exec sleep 600"
 wait_for 30 dash '^ *one +exit 3 +17 '
 wait_for 30 dash '^ *two +live +143 '
 [ -s "$T/two.pid" ] || fail "the second command did not start its sleep"

@@ -31,7 +31,7 @@ if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null 2>&1; then
 		exit 0
 	fi
 fi
-command -v tmux >/dev/null 2>&1 || fail "the ssh test needs tmux (make deps)"
+. "$ROOT/tests/tools/tmux.sh"
 command -v python3 >/dev/null 2>&1 || fail "the ssh test needs python3 (make deps)"
 
 # --- sshd on 127.0.0.1:PORT, keys of the test's own ---------------------------
@@ -58,10 +58,8 @@ EOF
 # sshd's privilege separation directory (Debian's is made by its service).
 [ -d /run/sshd ] || mkdir -p /run/sshd
 SSHD_PID=
-SOCK=gcwatch-ssh-$$
-tm() { tmux -L "$SOCK" "$@"; }
 stop_all() {
-	tm kill-server >/dev/null 2>&1 || :
+	reap
 	# The remote tail started below, by its pid (it would wait forever).
 	[ -s "$T/tail.pid" ] && kill "$(cat "$T/tail.pid")" 2>/dev/null || :
 	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null || :
@@ -70,6 +68,8 @@ stop_all() {
 }
 GCW_PID=
 trap stop_all EXIT
+trap 'stop_all; trap - EXIT; exit 130' INT
+trap 'stop_all; trap - EXIT; exit 143' TERM
 /usr/sbin/sshd -D -f "$K/sshd_config" -p "$PORT" -E "$K/sshd.log" &
 SSHD_PID=$!
 SSH="ssh -F /dev/null -p $PORT -i $K/user -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
@@ -175,24 +175,12 @@ note "three ssh inputs: every record in its own feed, exactly; SIGTERM ended the
 
 # --- ssh -t HOST gcwatch -- prog, in tmux ---------------------------------------
 SIG=$(build_go signals)
-cap() { tm capture-pane -p -t "$1"; }
-wait_for() { # SECS NAME ERE
-	_n=$(($1 * 10))
-	while :; do
-		cap "$2" >"$T/$2.txt" 2>/dev/null || :
-		grep -Eq -- "$3" "$T/$2.txt" && return 0
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || { sed 's/^/    | /' "$T/$2.txt" >&2; fail "$2: no line matching '$3'"; }
-		sleep 0.1
-	done
-}
 cat >"$T/sshT.sh" <<EOF
 #!/bin/sh
 $SSH -t 127.0.0.1 env SIGNALS_LOG=$T/sig.log LANG=C.UTF-8 $GCWATCH -- $SIG 7 300
 echo status=\$? >$T/sshT.status
 EOF
-tm -f /dev/null new-session -d -s remote -x 100 -y 30 "sh $T/sshT.sh; exec sleep 600" ||
-	fail "tmux new-session failed"
+start remote 100 30 "sh $T/sshT.sh; exec sleep 600"
 wait_for 30 remote 'gcwatch .*signals 7 300.*running'
 wait_for 30 remote 'pause'
 n=300
