@@ -736,9 +736,18 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 			in->sctx[k] = (struct stream_ctx){in, k};
 			in->parser[k] = gctrace_new(&psink, &in->sctx[k]);
 		}
-		if (!in->parser[0] || !in->parser[1] ||
-		    demux_init_named(&in->demux, e->live, e->nin > 1 ? in->name : NULL, i) != 0) {
+		if (!in->parser[0] || !in->parser[1]) {
 			fputs("gcwatch: out of memory\n", stderr);
+			goto fail;
+		}
+		if (demux_init_named(&in->demux, e->live, e->nin > 1 ? in->name : NULL, i) != 0) {
+			if (e->live->nfeeds == e->live->max_feeds) {
+				fprintf(stderr, "gcwatch: %u inputs and --max-feeds %u: each input "
+				        "needs a feed\n", e->nin, e->live->max_feeds);
+				*status = 2;
+			} else {
+				fputs("gcwatch: out of memory\n", stderr);
+			}
 			goto fail;
 		}
 	}

@@ -52,6 +52,12 @@ static void print_feeds(struct engine *e, FILE *out)
 	struct stats all;
 
 	if (n <= 1) {
+		/* One feed of several inputs: named all the same. */
+		if (n && fs[0]->name[0]) {
+			char line[FEED_NAME_MAX + 32], safe[4 * sizeof line];
+			snprintf(line, sizeof line, "feed         %s\n", fs[0]->name);
+			fputs(sanitize_for_fd(fileno(out), line, safe, sizeof safe), out);
+		}
 		if (n)
 			print_feed(e, fs[0], out);
 		free(fs);
@@ -186,8 +192,9 @@ static int apply_gates(const struct options *o, struct engine *e, int status)
 			char msg[512 + FEED_NAME_MAX];
 			snprintf(msg, sizeof msg, "--fail-if '%s' holds: %s is %g%s%s%s",
 			         o->gates[i].text, o->gates[i].metric, v,
-			         gate_unit(&o->gates[i]), n > 1 && !input_wide ? " in feed " : "",
-			         n > 1 && !input_wide ? fs[k]->name : "");
+			         gate_unit(&o->gates[i]),
+			         !input_wide && (n > 1 || fs[k]->name[0]) ? " in feed " : "",
+			         !input_wide && (n > 1 || fs[k]->name[0]) ? fs[k]->name : "");
 			engine_say(stderr, msg);
 			held = 1;
 		}

@@ -99,9 +99,18 @@ static int cmp_rows(const void *pa, const void *pb)
 }
 
 /* A feed the table lists: it has collections and was heard from within
- * the retention. */
-static bool listed(const struct feed_row *r, const struct view_opts *o, uint64_t now_ms)
+ * the retention (or its failed input has nothing else to show). */
+static bool listed(const struct model *m, const struct feed_row *r, const struct view_opts *o,
+                   uint64_t now_ms)
 {
+	/* One of several inputs whose command failed before any collection
+	 * (an ssh that could not connect) is listed too: its row says how
+	 * it ended, and Enter shows what it printed. */
+	if (r->count == 0 && m->ninputs > 1 && r->input < m->ninputs) {
+		const struct model_src *in = &m->inputs[r->input];
+		return in->exited && (in->exit_status != 0 || in->term_signal > 0) &&
+		       !strcmp(r->name, in->name);
+	}
 	return r->count > 0 && (!o->retention_ms || r->last_ms + o->retention_ms >= now_ms);
 }
 
@@ -117,7 +126,7 @@ static unsigned make_rows(const struct model *m, const struct view_opts *o,
 	if (!rows)
 		return 0;
 	for (unsigned i = 0; i < m->nfeeds; i++)
-		if (listed(&m->rows[i], o, now_ms))
+		if (listed(m, &m->rows[i], o, now_ms))
 			rows[n++] = m->rows[i];
 	sort_by = o->sort;
 	qsort(rows, n, sizeof *rows, cmp_rows);
@@ -130,7 +139,7 @@ unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
 	unsigned n = 0;
 
 	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
-		n += listed(&m->rows[i], o, now_ms);
+		n += listed(m, &m->rows[i], o, now_ms);
 	return n;
 }
 

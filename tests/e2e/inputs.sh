@@ -9,7 +9,8 @@
 #    batch exits 3, names each command's exit, keeps each one's records
 #    and text; the dashboard in tmux shows the first as "exit 3" in the
 #    fleet table and the other still live, and q ends the one still
-#    running (its whole process group).
+#    running (its whole process group); a third that fails at once (an
+#    ssh that cannot connect) is listed with its status and no collection.
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
 command -v python3 >/dev/null 2>&1 || fail "the inputs test needs python3 (make deps)"
@@ -101,11 +102,14 @@ cat >"$T/dash.sh" <<EOF
 #!/bin/sh
 echo \$\$ >'$T/dash.pid'
 exec env TERM=xterm-256color LANG=C.UTF-8 '$GCWATCH' -q -n one -c "cat '$B'; exit 3" \
-	-n two -c "cat '$S'; echo \\\$\\\$ >'$T/two.pid'; exec sleep 300"
+	-n two -c "cat '$S'; echo \\\$\\\$ >'$T/two.pid'; exec sleep 300" \
+	-n bad -c "echo 'ssh: connect to host n3: Connection refused' >&2; exit 255"
 EOF
 start dash 120 30 "sh '$T/dash.sh'; echo status=\$? >'$T/dash.status'; exec sleep 600"
 wait_for 30 dash '^ *one +exit 3 +17 '
 wait_for 30 dash '^ *two +live +143 '
+# A command that failed before any collection is listed with its status.
+wait_for 30 dash '^ *bad +ex 255 +0 '
 [ -s "$T/two.pid" ] || fail "the second command did not start its sleep"
 two=$(cat "$T/two.pid")
 kill -0 "$two" 2>/dev/null || fail "the second command's sleep is gone before q"
