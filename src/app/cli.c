@@ -287,8 +287,8 @@ static int set_linger(struct options *o, const char *a, char *msg, size_t cap)
 #define LONG_ONLY 256
 
 static const struct cli_opt opts[] = {
-	{ "command", 'c', required_argument, "'SHELL COMMAND'",
-	  "also watch what /bin/sh -c runs (its stdout and stderr);\n"
+	{ "command", 'c', required_argument, "CMD",
+	  "watch what /bin/sh -c CMD prints (stdout and stderr);\n"
 	  "repeatable, and goes with PATHs", set_shell },
 	{ "name", 'n', required_argument, "NAME",
 	  "the name of the next PATH or -c (its feeds' source)", set_name },
