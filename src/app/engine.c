@@ -854,7 +854,8 @@ static int input_status(const struct input *in, bool *has_ended)
 	if (in->spawned)
 		return !in->exited ? 1 : in->term_signal > 0 ? 128 + in->term_signal
 		                                            : (int)in->exit_status;
-	return in->src && src_read_error(in->src) ? 1 : 0;
+	/* Read once the source is closed: it no longer writes it then. */
+	return in->closed && in->src && src_read_error(in->src) ? 1 : 0;
 }
 
 /* The run's end as it stands: the status of the first input (in order)
