@@ -171,28 +171,44 @@ static void feed_analyse(struct engine *e, const struct feed *f, const struct gc
 		e->analyses_refused++;
 }
 
+/* A record the demultiplexer placed (demux.h: maybe a little after it
+ * came, with its source named), under the lock.  With several inputs its
+ * source in the outputs is its feed's name (the input's, and the
+ * process's); past --max-feeds, the name it would have had. */
+static void on_placed(void *ctx, struct feed *f, const struct gc_record *r, uint64_t now_ms)
+{
+	struct input *in = ctx;
+	struct engine *e = in->e;
+	char name[FEED_NAME_MAX];
+	const char *source = NULL;
+
+	if (f) {
+		model_add_record(e->live, f, r, now_ms);
+		feed_analyse(e, f, r);
+	}
+	e->live->version++;
+	if (e->nin > 1) {
+		if (f)
+			snprintf(name, sizeof name, "%s", f->name);
+		else
+			demux_name(&in->demux, r->source, name, sizeof name);
+		source = name;
+	}
+	/* Past --max-feeds the metrics count it too (the same bound). */
+	if (e->o.metrics)
+		metrics_record(e->o.metrics, source ? source : f ? f->name : r->source, r, now_ms);
+	recsinks_record_as(e->outs, r, source);
+}
+
 static void on_record(void *ctx, const struct gc_record *r)
 {
 	struct input *in = ((struct stream_ctx *)ctx)->in;
 	struct engine *e = in->e;
-	char name[FEED_NAME_MAX];
 
 	lock(e);
-	struct feed *f = demux_record(&in->demux, r);
-	if (f) {
-		model_add_record(e->live, f, r, clock_now_ms());
-		feed_analyse(e, f, r);
-	}
-	e->live->version++;
+	demux_record(&in->demux, r, clock_now_ms());
 	unlock(e);
-	/* The feed's name is the record's source; past --max-feeds, the name
-	 * it would have had.  Past it the metrics count it too (the same
-	 * bound). */
-	demux_name(&in->demux, r->source, name, sizeof name);
-	if (e->o.metrics)
-		metrics_record(e->o.metrics, name, r, clock_now_ms());
 	changed(e);
-	recsinks_record_as(e->outs, r, e->nin > 1 ? name : NULL);
 }
 
 /* An output's problem, said at once whatever -q says: on stderr in batch
@@ -294,6 +310,10 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	struct engine *e = sc->in->e;
 	unsigned st = sc->stream;
 
+	/* The go command's "# PKG" names the run after it (demux.h). */
+	lock(e);
+	demux_text(&sc->in->demux, s, n);
+	unlock(e);
 	if (e->live->keep_lines) {
 		uv_mutex_lock(&e->mu);
 		feed_add_text(demux_line(&sc->in->demux, s, n), st, s, n, clock_now_ms());
@@ -431,6 +451,14 @@ static void on_idle(uv_timer_t *t)
 			gctrace_idle(in->parser[1]);
 			flush = true;
 		}
+		/* A run held to tell a restart from a new process (demux.h)
+		 * is decided in bounded time, quiet input or not. */
+		if (demux_held(&in->demux)) {
+			lock(e);
+			demux_tick(&in->demux, clock_now_ms());
+			unlock(e);
+			changed(e);
+		}
 	}
 	if (flush) {
 		text_flush(e, 0);
@@ -467,6 +495,9 @@ static void on_src_closed(void *ctx)
 	 * the other inputs end. */
 	gctrace_finish(in->parser[0]);
 	gctrace_finish(in->parser[1]);
+	lock(e);
+	demux_flush(&in->demux);
+	unlock(e);
 	text_flush(e, 0);
 	text_flush(e, 1);
 	uv_mutex_lock(&e->mu);
@@ -740,7 +771,8 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 			fputs("gcwatch: out of memory\n", stderr);
 			goto fail;
 		}
-		if (demux_init_named(&in->demux, e->live, e->nin > 1 ? in->name : NULL, i) != 0) {
+		if (demux_init_named(&in->demux, e->live, on_placed, in, e->nin > 1 ? in->name : NULL,
+		                     i) != 0) {
 			if (e->live->nfeeds == e->live->max_feeds) {
 				fprintf(stderr, "gcwatch: %u inputs and --max-feeds %u: each input "
 				        "needs a feed\n", e->nin, e->live->max_feeds);
@@ -887,7 +919,11 @@ int engine_run(struct engine *e)
 	for (unsigned i = 0; i < e->nin; i++) {
 		gctrace_finish(e->in[i].parser[0]);
 		gctrace_finish(e->in[i].parser[1]);
+		lock(e);
+		demux_flush(&e->in[i].demux);
+		unlock(e);
 	}
+	changed(e);
 	text_flush(e, 0);
 	text_flush(e, 1);
 	say_output_news(e);
@@ -1147,6 +1183,7 @@ void engine_free(struct engine *e)
 		src_free(e->in[i].src);
 		gctrace_free(e->in[i].parser[0]);
 		gctrace_free(e->in[i].parser[1]);
+		demux_free(&e->in[i].demux);
 	}
 	free(e->in);
 	for (unsigned i = 0; i < 2; i++)
