@@ -12,19 +12,29 @@ int demux_init(struct demux *d, struct model *m, demux_deliver_fn deliver, void 
 	return demux_init_named(d, m, deliver, ctx, NULL, 0);
 }
 
+/* Append s to out (of cap bytes, holding *k), cut to fit. */
+static void put(char *out, size_t cap, size_t *k, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > cap - 1 - *k)
+		n = cap - 1 - *k;
+	memcpy(out + *k, s, n);
+	*k += n;
+	out[*k] = 0;
+}
+
 void demux_name(const struct demux *d, const char *key, char *out, size_t cap)
 {
-	int n;
+	size_t k = 0;
 
-	/* Cut to cap: a name is at most FEED_NAME_MAX (the input's prefix is
-	 * shorter, ENGINE_INPUT_NAME_MAX). */
-	if (!d->prefix[0])
-		n = snprintf(out, cap, "%s", key);
-	else if (!key[0])
-		n = snprintf(out, cap, "%s", d->prefix);
-	else
-		n = snprintf(out, cap, "%s: %s", d->prefix, key);
-	(void)n;
+	if (!cap)
+		return;
+	out[0] = 0;
+	put(out, cap, &k, d->prefix);
+	if (d->prefix[0] && key[0])
+		put(out, cap, &k, ": ");
+	put(out, cap, &k, key);
 }
 
 /* The feed of key in this input (demux_name), made when new and told its
