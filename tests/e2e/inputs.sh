@@ -16,21 +16,23 @@ need_gcwatch
 command -v python3 >/dev/null 2>&1 || fail "the inputs test needs python3 (make deps)"
 C="$ROOT/tests/data/corpus"
 A="$C/stream-go1.18-goal-below-heap.log"
-B="$C/go1.6-1.17.txt"
-S="$C/go1.5.txt"
+# One process each (a concatenation of samples from several Go versions,
+# as go1.5.txt, reads as several processes to the demultiplexer).
+B="$ROOT/tests/data/demux/saw.trace"
+S="$ROOT/tests/data/demux/service.trace"
 
-# same ALONE.jsonl MULTI.jsonl NAME: the records of NAME in MULTI are those
-# of ALONE (whose source is null), in order.
+# same ALONE.jsonl MULTI.jsonl NAME: the records of input NAME in MULTI are
+# those of ALONE, in order: a record's source there is NAME, or "NAME: KEY"
+# where alone it was KEY (a process the input's demultiplexer told apart).
 same() {
 	python3 - "$@" <<'PY' || fail "records of $3 differ (above)"
 import json, sys
 alone = [json.loads(l) for l in open(sys.argv[1])]
 multi = [json.loads(l) for l in open(sys.argv[2])]
 name = sys.argv[3]
-mine = [r for r in multi if r["source"] == name]
+mine = [r for r in multi if r["source"] == name or r["source"].startswith(name + ": ")]
 for r in alone:
-    assert r["source"] is None, r
-    r["source"] = name
+    r["source"] = name if r["source"] is None else name + ": " + r["source"]
 if mine != alone:
     print("%s: %d records, alone %d" % (name, len(mine), len(alone)))
     for a, b in zip(mine, alone):
@@ -106,8 +108,8 @@ exec env TERM=xterm-256color LANG=C.UTF-8 '$GCWATCH' -q -n one -c "cat '$B'; exi
 	-n bad -c "echo 'ssh: connect to host n3: Connection refused' >&2; exit 255"
 EOF
 start dash 120 30 "sh '$T/dash.sh'; echo status=\$? >'$T/dash.status'; exec sleep 600"
-wait_for 30 dash '^ *one +exit 3 +17 '
-wait_for 30 dash '^ *two +live +143 '
+wait_for 30 dash '^ *one +exit 3 +35 '
+wait_for 30 dash '^ *two +live +104 '
 # A command that failed before any collection is listed with its status.
 wait_for 30 dash '^ *bad +ex 255 +0 '
 [ -s "$T/two.pid" ] || fail "the second command did not start its sleep"

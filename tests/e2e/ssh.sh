@@ -85,7 +85,7 @@ note "sshd on 127.0.0.1:$PORT, keys in $K"
 # --- batch: two cat and one tail -f over ssh ------------------------------------
 C="$ROOT/tests/data/corpus"
 A="$C/stream-go1.18-goal-below-heap.log"
-B="$C/go1.5.txt"
+B="$ROOT/tests/data/demux/service.trace"
 L="$ROOT/data/demo.trace"
 for f in A B L; do
 	eval p=\$$f
@@ -99,14 +99,17 @@ CL="$SSH 127.0.0.1 'echo \$\$ >$T/tail.pid; exec tail -n +1 -f $T/live.log'"
 	-n live -c "$CL" >"$T/ssh.out" 2>"$T/ssh.err" &
 GCW_PID=$!
 
-# count NAME: records of source NAME so far
+# count NAME: records of input NAME so far (source NAME, or "NAME: KEY"
+# for a process its demultiplexer told apart)
 count() {
 	python3 - "$T/ssh.jsonl" "$1" <<'PY'
 import json, sys
 n = 0
 for l in open(sys.argv[1]):
-    if l.endswith("\n") and json.loads(l)["source"] == sys.argv[2]:
-        n += 1
+    if l.endswith("\n"):
+        s = json.loads(l)["source"]
+        if s == sys.argv[2] or s.startswith(sys.argv[2] + ": "):
+            n += 1
 print(n)
 PY
 }
@@ -154,12 +157,13 @@ for name, path in zip(args[0::2], args[1::2]):
     names.add(name)
     alone = [json.loads(l) for l in open(path)]
     for r in alone:
-        r["source"] = name
-    mine = [r for r in multi if r["source"] == name]
+        r["source"] = name if r["source"] is None else name + ": " + r["source"]
+    mine = [r for r in multi if r["source"] == name or r["source"].startswith(name + ": ")]
     if mine != alone:
         print("%s: %d records, %d read alone" % (name, len(mine), len(alone)))
         bad += 1
-other = [r for r in multi if r["source"] not in names]
+other = [r for r in multi if not any(r["source"] == n or r["source"].startswith(n + ": ")
+                                     for n in names)]
 if other:
     print("records of no input:", other[:3]); bad += 1
 sys.exit(1 if bad else 0)
