@@ -43,7 +43,7 @@ struct options {
 	unsigned interval_ms;    /* -i, --interval MS (default 250) */
 	bool ascii, no_color;    /* --ascii, --no-color */
 	double assist_warn;      /* --assist-warn PCT, as a share (0.25) */
-	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
+	unsigned max_frames;     /* --max-frames N (tests): quit after N frames, the last drawn once the input was read */
 	unsigned max_feeds;      /* --max-feeds N (default 1024) */
 	uint64_t feed_retention_ms; /* --feed-retention DURATION (default 1 h) */
 	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */

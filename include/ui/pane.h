@@ -57,6 +57,10 @@ extern const struct pane_ops pane_mark;
 extern const struct pane_ops pane_output;
 extern const struct pane_ops pane_footer;
 extern const struct pane_ops pane_fleet;
+/* The findings line (pane_diag.c), drawn when the view has a digest. */
+extern const struct pane_ops pane_diag;
+/* The d key's overlay: findings with evidence, MMU, what-if. */
+void pane_diag_overlay(struct grid *g, const struct frame *f);
 
 /* ---- helpers the panes share (pane.c) ---- */
 

@@ -34,6 +34,12 @@ const struct key_def keys_table[] = {
 	/* Raw mode makes Ctrl-C a key; the program gets SIGINT. */
 	{ .action = KEYS_INTERRUPT, .codes = { 3 }, .label = "^C", .help_label = "^C",
 	  .footer = "interrupt", .help = "interrupt the program (SIGINT)", .program_only = true },
+	/* Last: the footer shows it when the line has room; the findings
+	 * line names it too. */
+	{ .action = KEYS_DIAG, .codes = { 'd', 'D' }, .label = "d", .help_label = "d",
+	  .footer = "diagnosis", .footer_on = "close diagnosis",
+	  .help = "diagnosis: findings with evidence, MMU, what-if GOGC/limit",
+	  .where = KEYS_PANES },
 	{ .action = KEYS_REDRAW, .codes = { 12 } },
 };
 

@@ -10,10 +10,10 @@
 #include "ui/chartwin.h"
 
 /* The panes, top to bottom. */
-enum slot { S_HEADER, S_PAUSE, S_HEAP, S_MARK, S_OUTPUT, S_FOOTER, S_COUNT };
+enum slot { S_HEADER, S_DIAG, S_PAUSE, S_HEAP, S_MARK, S_OUTPUT, S_FOOTER, S_COUNT };
 
 static const struct pane_ops *const panes[S_COUNT] = {
-	[S_HEADER] = &pane_header, [S_PAUSE] = &pane_pause,
+	[S_HEADER] = &pane_header, [S_DIAG] = &pane_diag, [S_PAUSE] = &pane_pause,
 	[S_HEAP] = &pane_heap,     [S_MARK] = &pane_mark,
 	[S_OUTPUT] = &pane_output, [S_FOOTER] = &pane_footer,
 };
@@ -49,13 +49,14 @@ unsigned view_window_smaller(unsigned window)
  * Rows: header 2, footer 1, the output pane a quarter of the rest (at
  * least 3: its title and two lines), the charts share what is left by
  * weight, the remainder going to the heap, then the pause.  At 80x24:
- * header 2, pause 5, heap 6, mark 5, output 5, footer 1.
+ * header 2, pause 5, heap 6, mark 5, output 5, footer 1.  With the
+ * findings line (a digest to show) it takes a row under the header.
  */
-static void layout(struct rect *r, int w, int h, bool output)
+static void layout(struct rect *r, int w, int h, bool output, bool diag)
 {
 	static const enum slot chart[] = { S_PAUSE, S_HEAP, S_MARK };
 	static const enum slot extra[] = { S_HEAP, S_PAUSE, S_MARK };
-	int rest = h - 3, out = 0, y, sum = 0, total = 0, i;
+	int rest = h - 3 - diag, out = 0, y, sum = 0, total = 0, i;
 
 	memset(r, 0, sizeof *r * S_COUNT);
 	if (output) {
@@ -73,6 +74,7 @@ static void layout(struct rect *r, int w, int h, bool output)
 	for (i = 0; sum < rest; i = (i + 1) % 3, sum++)
 		r[extra[i]].h++;
 	r[S_HEADER].h = 2;
+	r[S_DIAG].h = diag;
 	r[S_OUTPUT].h = out;
 	r[S_FOOTER].h = 1;
 	for (y = 0, i = 0; i < S_COUNT; i++) {
@@ -124,7 +126,10 @@ static void help(struct grid *g, const struct frame *f)
 	for (unsigned k = 0; k < keys_count; k++)
 		nkeys += keys_table[k].help_label != NULL &&
 		         (!keys_table[k].fleet_key || view_fleet_count(f->m, f->o, f->now_ms) > 1);
-	bh = 2 + 2 + nkeys + 1 + 1 + 5 + 1 + 3;
+	int npanes = 0;
+	for (i = 0; i < S_COUNT; i++)
+		npanes += panes[i]->help != NULL;
+	bh = 2 + 2 + nkeys + 1 + npanes + 1 + 3;
 	if (bh > g->h)
 		bh = g->h;
 	bx = (g->w - bw) / 2;
@@ -268,11 +273,13 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 		pane_fleet.draw(g, &table, &f);
 		pane_footer.draw(g, &foot, &f);
 	} else {
-		layout(r, g->w, g->h, o->show_output);
+		layout(r, g->w, g->h, o->show_output, o->digest != NULL);
 		for (i = 0; i < S_COUNT; i++)
 			if (r[i].h > 0)
 				panes[i]->draw(g, &r[i], &f);
 	}
+	if (o->diag && !f.fleet)
+		pane_diag_overlay(g, &f);
 	if (o->help)
 		help(g, &f);
 	free(win);
