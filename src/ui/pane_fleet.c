@@ -149,6 +149,25 @@ unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
 	return n;
 }
 
+/* Listed feeds that are not tools the go command ran (a compile's '# PKG'
+ * block): `go run ./prog` is the program and its build, one process that
+ * the user watches, not a fleet. */
+static unsigned fleet_processes(const struct model *m, const struct view_opts *o,
+                                uint64_t now_ms)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
+		n += listed(m, &m->rows[i], o, now_ms) && !m->rows[i].ended;
+	return n;
+}
+
+bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms)
+{
+	return o->fleet && view_fleet_count(m, o, now_ms) > 1 &&
+	       (o->fleet_chosen || fleet_processes(m, o, now_ms) > 1);
+}
+
 unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta,
                          uint64_t now_ms)
 {
