@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/history.h"
 #include "model/stats.h"
 #include "trace/gcrecord.h"
 
@@ -77,6 +78,11 @@ struct feed {
 	unsigned lines_cap, lines_alloc, lines_head, nlines;
 	bool keep_lines;
 	struct feed_line partial[2]; /* the line being assembled, per stream */
+
+	/* Every collection on a time axis (history.h): wide tiers from
+	 * feed_new; a fleet feed's narrower ones are set (feed_set_narrow)
+	 * before its first record. */
+	struct history hist;
 };
 
 /* A new feed keeping at most records_cap (<= FEED_RECORDS, 0 for the
@@ -84,6 +90,9 @@ struct feed {
  * NULL when out of memory. */
 struct feed *feed_new(const char *name, unsigned records_cap, bool keep_lines);
 void feed_free(struct feed *f);
+
+/* Keep the fleet feeds' narrower history tiers (before any record). */
+void feed_set_narrow(struct feed *f);
 
 /* Count a record and keep it among the recent ones.  Returns true when it
  * starts a run (see stats_add).  now_ms is the arrival time. */
@@ -105,7 +114,7 @@ const struct feed_line *feed_line(const struct feed *f, unsigned i);
  */
 size_t feed_copy(struct feed *dst, const struct feed *src);
 
-/* Bytes a feed uses now, and at most (full rings). */
+/* Bytes a feed uses now, and at most (full rings and history). */
 size_t feed_bytes(const struct feed *f);
 size_t feed_bytes_max(unsigned records_cap, bool keep_lines);
 

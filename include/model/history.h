@@ -123,7 +123,8 @@ unsigned history_tier_for(const struct history *h, int64_t span_ms, int64_t col_
 void hist_merge(struct hist_bucket *dst, const struct hist_bucket *src);
 
 /* Make dst (history_init'ed, or a previous copy of src) a copy of src,
- * copying only the chunks that changed.  Returns the bytes copied. */
+ * copying only the chunks that changed.  Returns the chunks' bytes copied
+ * (the struct itself is part of its feed's). */
 size_t history_copy(struct history *dst, const struct history *src);
 
 /* Bytes beyond the struct allocated now. */

@@ -48,7 +48,14 @@ struct feed *feed_new(const char *name, unsigned records_cap, bool keep_lines)
 	f->keep_lines = keep_lines;
 	f->lines_cap = FEED_LINES;
 	stats_init(&f->stats);
+	history_init(&f->hist, true);
 	return f;
+}
+
+void feed_set_narrow(struct feed *f)
+{
+	history_free(&f->hist);
+	history_init(&f->hist, false);
 }
 
 void feed_free(struct feed *f)
@@ -57,6 +64,7 @@ void feed_free(struct feed *f)
 		return;
 	free(f->rec);
 	free(f->lines);
+	history_free(&f->hist);
 	free(f);
 }
 
@@ -79,6 +87,7 @@ bool feed_add_record(struct feed *f, const struct gc_record *r, uint64_t now_ms)
 			f->nrecent++;
 	}
 	f->total_records++;
+	history_add(&f->hist, r, starts && f->stats.runs > 1, now_ms);
 	seen(f, now_ms);
 	return starts;
 }
@@ -165,6 +174,7 @@ size_t feed_copy(struct feed *dst, const struct feed *src)
 	struct feed_line *lines = dst->lines;
 	unsigned rec_alloc = dst->rec_alloc, lines_alloc = dst->lines_alloc;
 	uint64_t dtot = dst->total_records, dlines = dst->total_lines;
+	struct history hist = dst->hist;
 	/* A different feed in the same slot: start from nothing. */
 	if (strcmp(dst->name, src->name) || dtot > src->total_records ||
 	    dlines > src->total_lines)
@@ -173,7 +183,15 @@ size_t feed_copy(struct feed *dst, const struct feed *src)
 	                         sizeof *rec, dtot, src->total_records, src->nrecent);
 	bytes += copy_ring((void **)&lines, &lines_alloc, src->lines, src->lines_alloc,
 	                   sizeof *lines, dlines, src->total_lines, src->nlines);
+	/* The history's chunks that changed only: a frame of a live feed
+	 * brings over one chunk a tier. */
+	if (strcmp(dst->name, src->name)) {
+		history_free(&hist);
+		history_init(&hist, src->hist.tier[0].width_ms == 1000);
+	}
+	bytes += history_copy(&hist, &src->hist);
 	*dst = *src;
+	dst->hist = hist;
 	dst->rec = rec;
 	dst->rec_alloc = rec_alloc;
 	dst->lines = lines;
@@ -189,7 +207,7 @@ size_t feed_copy(struct feed *dst, const struct feed *src)
 size_t feed_bytes(const struct feed *f)
 {
 	return sizeof *f + (size_t)f->rec_alloc * sizeof *f->rec +
-	       (size_t)f->lines_alloc * sizeof *f->lines;
+	       (size_t)f->lines_alloc * sizeof *f->lines + history_bytes(&f->hist);
 }
 
 size_t feed_bytes_max(unsigned records_cap, bool keep_lines)
@@ -197,7 +215,7 @@ size_t feed_bytes_max(unsigned records_cap, bool keep_lines)
 	if (!records_cap || records_cap > FEED_RECORDS)
 		records_cap = FEED_RECORDS;
 	return sizeof(struct feed) + (size_t)records_cap * sizeof(struct gc_record) +
-	       (keep_lines ? FEED_LINES * sizeof(struct feed_line) : 0);
+	       (keep_lines ? FEED_LINES * sizeof(struct feed_line) : 0) + HIST_WIDE_BYTES;
 }
 
 /* An "@" time above this (about 31 years) is a runtime printing bug (see

@@ -337,7 +337,7 @@ size_t history_copy(struct history *dst, const struct history *src)
 	for (unsigned i = 0; i < HIST_TIERS; i++)
 		dst->tier[i] = keep[i];
 	dst->bytes = had;
-	return bytes + sizeof *dst;
+	return bytes;
 }
 
 size_t history_bytes(const struct history *h)

@@ -54,8 +54,10 @@ struct feed *model_feed(struct model *m, const char *name)
 	if (m->nfeeds >= MODEL_WIDE_FEEDS && cap > MODEL_FLEET_RECORDS)
 		cap = MODEL_FLEET_RECORDS;
 	f = feed_new(name, cap, m->keep_lines);
-	if (f && m->nfeeds >= MODEL_WIDE_FEEDS)
+	if (f && m->nfeeds >= MODEL_WIDE_FEEDS) {
 		f->lines_cap = MODEL_FLEET_LINES;
+		feed_set_narrow(f);
+	}
 	if (f) {
 		m->feeds[m->nfeeds++] = f;
 		m->version++;
