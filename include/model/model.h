@@ -56,6 +56,8 @@ struct model {
 	int term_signal;
 	uint64_t start_ms; /* when watching began (monotonic clock, ms) */
 	uint64_t end_ms;   /* when the input ended or the program exited, or 0 */
+	int64_t wall_offset_ms; /* wall clock (Unix ms) minus the monotonic
+	                           one, to name times on the axis; 0 unknown */
 	char alert[512];   /* an output's first failure, or "": raw, sanitise */
 	struct gctrace_counts counts;
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -506,7 +507,13 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	uv_loop_init(&e->loop);
 	e->live = model_new(o->max_feeds, o->records_cap, o->dashboard);
 	if (e->live && demux_init(&e->demux, e->live) == 0) {
+		struct timespec ts;
 		e->live->start_ms = clock_now_ms();
+		/* To name the time axis's times by the wall clock. */
+		if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+			e->live->wall_offset_ms = (int64_t)ts.tv_sec * 1000 +
+			                          ts.tv_nsec / 1000000 -
+			                          (int64_t)e->live->start_ms;
 		snprintf(e->live->name, sizeof e->live->name, "%s", e->name);
 	}
 	for (unsigned i = 0; i < 2; i++) {
