@@ -24,7 +24,8 @@ struct options {
 	char **command;          /* COMMAND [ARG...] after "--", or NULL */
 	bool follow;             /* -f, --follow */
 	const char *record;      /* -r, --record FILE */
-	double replay;           /* --replay[=SPEED]: 0 none */
+	double replay;           /* --replay[=SPEED]: 0 none; INFINITY for
+	                            --replay=0 (as fast as possible) */
 	int gctrace;             /* --gctrace N (default 1) */
 	unsigned interval_ms;    /* -i, --interval MS (default 250) */
 	bool ascii, no_color;    /* --ascii, --no-color */

@@ -94,8 +94,12 @@ static int set_replay(struct options *o, const char *a, char *msg, size_t cap)
 
 	errno = 0;
 	o->replay = a ? strtod(a, &end) : 1.0;
-	if (a && (errno || end == a || *end || !(o->replay > 0) || isinf(o->replay)))
-		return MSG("--replay: '%s' is not a speed (a number above 0)", a);
+	if (a && (errno || end == a || *end || !(o->replay >= 0) || isinf(o->replay)))
+		return MSG("--replay: '%s' is not a speed (a number above 0, or 0: "
+		           "as fast as possible)", a);
+	/* 0: no pacing at all, the history filled at once. */
+	if (o->replay == 0)
+		o->replay = INFINITY;
 	return 0;
 }
 
@@ -270,7 +274,7 @@ static const struct cli_opt opts[] = {
 	{ "record", 'r', required_argument, "FILE",
 	  "save every byte read to FILE, for --replay", set_record },
 	{ "replay", 0, optional_argument, "SPEED",
-	  "read PATH at the pace of its own @ times (x SPEED)", set_replay },
+	  "read PATH at the pace of its own @ times (x SPEED; 0: at once)", set_replay },
 	{ "gctrace", 0, required_argument, "N",
 	  "the gctrace value given to COMMAND (default 1)", set_gctrace },
 	{ "interval", 'i', required_argument, "MS",
