@@ -18,16 +18,15 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-/* The axis time column c covers, clipped to the feed's first collection
- * and to now. */
+/* The axis time column c covers, from the feed's first collection on.
+ * The right column counts whole, as it fills: a few collections in its
+ * first second are not a rate. */
 static int64_t col_len(const struct chartwin *w, int c)
 {
 	int64_t kleft = w->kright - w->ncols + 1;
 	int64_t a = floordiv((kleft + c) * w->span_ms + w->ncols - 1, w->ncols);
 	int64_t b = floordiv((kleft + c + 1) * w->span_ms + w->ncols - 1, w->ncols);
 
-	if (b > w->right_t + 1)
-		b = w->right_t + 1;
 	if (a < w->start_t)
 		a = w->start_t;
 	return b > a ? b - a : 0;
@@ -126,7 +125,10 @@ static void gccpu_draw(struct grid *g, const struct rect *r, const struct frame 
 				row = 0;
 			if (row >= rows)
 				row = rows - 1;
-			grid_put(g, x + f->col_w - 1, ybot - row, f->gl->start, ROLE_START);
+			/* Over the bars' blank only: a bar stays whole. */
+			int dx = x + f->col_w - 1;
+			if (!strcmp(grid_at(g, dx, ybot - row)->ch, " "))
+				grid_put(g, dx, ybot - row, f->gl->start, ROLE_START);
 		}
 	}
 	covered = w->right_t - w->start_t;
@@ -192,9 +194,12 @@ static void axis_draw(struct grid *g, const struct rect *r, const struct frame *
 		grid_text(g, lx, y, len, buf, ROLE_NORMAL);
 		used = lx - 1;
 	}
-	for (c = 0; c < w->ncols; c++)
-		if (w->col[c].restart)
-			grid_put(g, pane_col_x(f, c) + f->col_w - 1, y, f->gl->restart, ROLE_MARK);
+	/* Restarts where no label is. */
+	for (c = 0; c < w->ncols; c++) {
+		int x = pane_col_x(f, c) + f->col_w - 1;
+		if (w->col[c].restart && grid_at(g, x, y)->role != ROLE_NORMAL)
+			grid_put(g, x, y, f->gl->restart, ROLE_MARK);
+	}
 	/* The zoom at the left; the right edge's clock in the figures. */
 	snprintf(buf, sizeof buf, "%s", view_zoom_label(f->o->zoom));
 	grid_text(g, 0, y, f->axis_w - 1, buf, ROLE_KEY);
@@ -202,13 +207,15 @@ static void axis_draw(struct grid *g, const struct rect *r, const struct frame *
 	if (f->m->wall_offset_ms && history_mono(&f->feed->hist, w->right_t, &mono)) {
 		time_t t = (time_t)(((int64_t)mono + f->m->wall_offset_ms) / 1000);
 		struct tm tm;
-		char clock[16];
+		char clock[24];
 		localtime_r(&t, &tm);
-		strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-		snprintf(buf, sizeof buf, "now %s", clock);
+		/* Right after the chart's "now". */
+		strftime(clock, sizeof clock, "%H:%M:%S %Z", &tm);
+		snprintf(buf, sizeof buf, "%s", clock);
 	} else if (f->feed->hist.any) {
-		/* Read faster than its clock: the trace's own time. */
-		snprintf(buf, sizeof buf, "trace @%.0fs", (double)w->right_t / 1000);
+		/* Read faster than its clock: the latest run's own time. */
+		snprintf(buf, sizeof buf, "trace @%.1fs",
+		         (double)(w->right_t - f->feed->hist.run_offset) / 1000);
 	} else {
 		buf[0] = '\0';
 	}
