@@ -28,7 +28,7 @@ const struct key_def keys_table[] = {
 	  .footer = "window", .help = "zoom out or in (1m..24h; t: collections)", .window = true },
 	{ .action = KEYS_SMALLER, .codes = { '-', '_' } },
 	{ .action = KEYS_TIME, .codes = { 't', 'T' }, .label = "t", .help_label = "t",
-	  .footer = "axis", .help = "time axis, or one column a collection",
+	  .footer = "axis", .help = "time axis (blank: no collections), or a column a collection",
 	  .where = KEYS_PANES },
 	{ .action = KEYS_OUTPUT, .codes = { 'l', 'L' }, .label = "l", .help_label = "l",
 	  .footer = "output", .help = "show or hide the program's output", .where = KEYS_PANES },

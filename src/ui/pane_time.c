@@ -224,12 +224,12 @@ static void axis_draw(struct grid *g, const struct rect *r, const struct frame *
 
 const struct pane_ops pane_gccpu = {
 	.name = "gc cpu",
-	.help = "GC CPU % per column (idle workers free), dots: collections/s",
+	.help = "GC CPU % per column (idle workers free); dots: collections/s",
 	.draw = gccpu_draw,
 };
 
 const struct pane_ops pane_timeaxis = {
 	.name = "axis",
-	.help = "time before now; blank: no collections; t: per collection",
+	.help = NULL, /* the t key's line and the notes say it */
 	.draw = axis_draw,
 };

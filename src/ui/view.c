@@ -156,8 +156,9 @@ static void help(struct grid *g, const struct frame *f)
 	for (i = 0; i < S_COUNT; i++)
 		npanes += panes[i]->help && !(f->o->per_gc && (i == S_CPU || i == S_AXIS));
 	bh = 2 + 2 + nkeys + 1 + 1 + npanes + 1 + 3;
-	if (bh > g->h)
-		bh = g->h;
+	/* The footer stays in sight: it says how to close the help. */
+	if (bh > g->h - 1)
+		bh = g->h - 1;
 	bx = (g->w - bw) / 2;
 	by = (g->h - bh) / 2;
 	inner = bw - 4;
