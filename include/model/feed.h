@@ -49,6 +49,9 @@ struct feed_line {
  * the last FEED_ROW_WINDOW collections.
  */
 #define FEED_ROW_WINDOW 60
+/* The trend of a row: a point a minute over the 15 minutes up to the
+ * feed's latest collection (its history). */
+#define FEED_TREND 15
 
 struct feed_row {
 	char name[FEED_NAME_MAX];
@@ -60,6 +63,10 @@ struct feed_row {
 	int64_t p99, max;          /* pause over the window, us; GC_NULL */
 	int64_t live, goal;        /* MB of the last collection; GC_NULL */
 	int64_t assist_us, mark_us; /* mark CPU: assist, and all three (run) */
+	/* Sparklines, oldest first: 0 no collection in that minute, else 1..8
+	 * of the row's own range (live heap: its most, min..max of the 15;
+	 * GC CPU: 0..its highest). */
+	uint8_t trend_live[FEED_TREND], trend_cpu[FEED_TREND];
 };
 
 struct feed {

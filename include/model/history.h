@@ -20,8 +20,10 @@
  *
  * Tiers (history_init): a wide feed (one whose charts are shown whole)
  * keeps 1 s buckets for 64 min and 1 min buckets for 25.6 h, at most
- * HIST_WIDE_BYTES; a fleet feed 10 s buckets for 16 min and 20 min buckets
- * for 26.7 h, at most HIST_FLEET_BYTES.  Nothing here depends on libuv or
+ * HIST_WIDE_BYTES (323 KB); a fleet feed (past MODEL_WIDE_FEEDS: a
+ * thousand of them must fit in a few MB) 1 min buckets for 32 min and
+ * 30 min buckets for 32 h, at most HIST_FLEET_BYTES (5.9 KB).  The reach
+ * of a tier is one chunk less than its ring (the newest chunk fills).  Nothing here depends on libuv or
  * ncurses.
  */
 #ifndef GCWATCH_HISTORY_H
@@ -85,7 +87,7 @@ struct history {
  * struct history itself, which lives in the feed). */
 #define HIST_WIDE_BYTES ((size_t)(3840 + 1536) / HIST_CHUNK * \
                          (sizeof(struct hist_chunk) + sizeof(void *)))
-#define HIST_FLEET_BYTES ((size_t)(96 + 80) / HIST_CHUNK * \
+#define HIST_FLEET_BYTES ((size_t)(32 + 64) / HIST_CHUNK * \
                           (sizeof(struct hist_chunk) + sizeof(void *)))
 
 /* An empty history with the wide or the fleet tiers; allocates nothing. */

@@ -282,6 +282,50 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The trend: from the coarsest tier with buckets of a minute or less
+ * (a few buckets a point, so that a thousand rows stay cheap). */
+static void trend(const struct history *h, struct feed_row *row)
+{
+	const int64_t point = 60000;
+	double live[FEED_TREND], cpu[FEED_TREND], lo = -1, hi = -1, top = 0;
+	unsigned tier = 0;
+
+	if (!h->any)
+		return;
+	for (unsigned i = 0; i < h->ntiers; i++)
+		if (h->tier[i].width_ms <= point && history_span(h, i) >= FEED_TREND * point)
+			tier = i;
+	int64_t w = h->tier[tier].width_ms, per = point / w;
+	int64_t last = h->last_t / point; /* the minute of the latest */
+	for (int p = 0; p < FEED_TREND; p++) {
+		struct hist_bucket k;
+		memset(&k, 0, sizeof k);
+		int64_t b0 = (last - (FEED_TREND - 1) + p) * per;
+		for (int64_t b = b0; b < b0 + per; b++) {
+			const struct hist_bucket *x = history_bucket(h, tier, b);
+			if (x)
+				hist_merge(&k, x);
+		}
+		live[p] = k.count && k.live_max >= 0 ? k.live_max : -1;
+		cpu[p] = k.count && k.cap_us > 0 ? k.cpu_us / k.cap_us : -1;
+		if (live[p] >= 0) {
+			if (lo < 0 || live[p] < lo)
+				lo = live[p];
+			if (live[p] > hi)
+				hi = live[p];
+		}
+		if (cpu[p] > top)
+			top = cpu[p];
+	}
+	for (int p = 0; p < FEED_TREND; p++) {
+		if (live[p] >= 0)
+			row->trend_live[p] = (uint8_t)(hi > lo ? 1 + (int)((live[p] - lo) / (hi - lo) * 7 + 0.5)
+			                                       : 4);
+		if (cpu[p] >= 0)
+			row->trend_cpu[p] = (uint8_t)(top > 0 ? 1 + (int)(cpu[p] / top * 7 + 0.5) : 1);
+	}
+}
+
 void feed_row(const struct feed *f, unsigned index, struct feed_row *row)
 {
 	const struct stats *s = &f->stats;
@@ -306,6 +350,7 @@ void feed_row(const struct feed *f, unsigned index, struct feed_row *row)
 		row->goal = GC_NULL;
 	row->p99 = row->max = GC_NULL;
 	row->cpu = n ? feed_cpu_pct(f, f->nrecent - n, f->nrecent - 1) : -1;
+	trend(&f->hist, row);
 	for (unsigned i = f->nrecent - n; i < f->nrecent; i++) {
 		int64_t p = gcrecord_pause_us(feed_record(f, i));
 		if (p >= 0)

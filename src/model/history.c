@@ -14,7 +14,7 @@ static const struct {
 	int64_t width_ms;
 	unsigned buckets;
 } tiers[2][HIST_TIERS] = {
-	{ { 10000, 96 }, { 1200000, 80 } },   /* fleet: 16 min, 26.7 h */
+	{ { 60000, 32 }, { 1800000, 64 } },   /* fleet: 32 min, 32 h */
 	{ { 1000, 3840 }, { 60000, 1536 } },  /* wide: 64 min, 25.6 h */
 };
 

@@ -206,8 +206,10 @@ static void test_bounded(void **state)
 		assert_true(history_bytes(&h) <= (wide ? HIST_WIDE_BYTES : HIST_FLEET_BYTES));
 		assert_int_equal(history_bytes(&h), wide ? HIST_WIDE_BYTES : HIST_FLEET_BYTES);
 		assert_null(history_bucket(&h, 0, 0));
-		int64_t last_min = (26LL * 3600 * 1000 - 10) / h.tier[1].width_ms;
-		assert_non_null(history_bucket(&h, 1, last_min - 70));
+		/* Seventy minutes ago: past the finest tier's reach, in the
+		 * coarser's. */
+		int64_t ago = 26LL * 3600 * 1000 - 70 * 60000;
+		assert_non_null(history_bucket(&h, 1, ago / h.tier[1].width_ms));
 		/* An hour of the finest tier for a wide feed. */
 		if (wide)
 			assert_true(history_span(&h, 0) >= 3600 * 1000);
