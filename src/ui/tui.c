@@ -461,7 +461,8 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->vo.retention_ms = o->feed_retention_ms;
 	t->vo.fleet = true;
 	t->vo.window = view_window_smaller(view_window_bigger(0));
-	t->vo.zoom = VIEW_ZOOM_DEFAULT;
+	t->vo.zoom = o->zoom && o->zoom <= VIEW_ZOOMS ? o->zoom - 1 : VIEW_ZOOM_DEFAULT;
+	t->vo.per_gc = o->zoom == VIEW_ZOOMS + 1;
 	t->vo.assist_warn = o->assist_warn;
 	/* The engine first: whatever the terminal does from now on (a
 	 * frozen terminal blocks newterm's first writes), the program's
