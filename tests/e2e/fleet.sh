@@ -59,28 +59,13 @@ big=$(sort -k2 -n "$T/kubectl3.truth" | tail -n1 | cut -d' ' -f1)
 grep -q "in feed $big\$" "$T/gate.err" || { cat "$T/gate.err" >&2; fail "--fail-if did not name feed $big"; }
 
 # --- the dashboard -------------------------------------------------------
-SOCK=gcwatch-fleet-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server >/dev/null 2>&1 || :; cleanup' EXIT
-cap() { tm capture-pane -p -t "$1"; }
-# wait_for SECS NAME ERE: until the screen shows a line matching ERE.
-wait_for() {
-	_n=$(($1 * 10))
-	while :; do
-		cap "$2" >"$T/$2.txt" 2>/dev/null || :
-		grep -Eq -- "$3" "$T/$2.txt" && return 0
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || { sed 's/^/    | /' "$T/$2.txt" >&2; fail "$2: no line matching '$3'"; }
-		sleep 0.1
-	done
-}
-start() { # NAME W H LOG
-	tm -f /dev/null new-session -d -s "$1" -x "$2" -y "$3" \
-		"env TERM=xterm-256color LANG=C.UTF-8 '$GCWATCH' '$4'; exec sleep 600" ||
-		fail "tmux new-session $1 failed"
+. "$ROOT/tests/tools/tmux.sh"
+# watch NAME W H LOG: the dashboard on LOG in a WxH session.
+watch() {
+	start "$1" "$2" "$3" "env TERM=xterm-256color LANG=C.UTF-8 '$GCWATCH' '$4'; exec sleep 600"
 }
 
-start F3 80 24 "$T/kubectl3.log"
+watch F3 80 24 "$T/kubectl3.log"
 wait_for 10 F3 '^ 3 feeds +60 gcs'
 # Every process's row with its true count.
 while read -r name n runs; do
@@ -103,7 +88,7 @@ wait_for 5 F3 '^ 3 feeds'
 note "dashboard 80x24, 3 feeds: rows, sorting, Enter and Esc"
 
 # 60 feeds at 80x24: the table scrolls to the selection.
-start F60 80 24 "$T/kubectl60.log"
+watch F60 80 24 "$T/kubectl60.log"
 wait_for 10 F60 '^ 60 feeds'
 rows=$(grep -cE '^.pod/' "$T/F60.txt")
 [ "$rows" = 19 ] || { cat "$T/F60.txt" >&2; fail "F60: $rows feed rows on 24 lines, want 19"; }
@@ -124,7 +109,7 @@ wait_for 5 F60 "› $(printf %.10s "$want")"
 note "dashboard 80x24, 60 feeds: scrolls to the selection, opens the 41st"
 
 # 200x60: full names, every column.
-start W60 200 60 "$T/journald60.log"
+watch W60 200 60 "$T/journald60.log"
 wait_for 10 W60 '^ 60 feeds'
 grep -q 'GC/s' "$T/W60.txt" && grep -q 'goal' "$T/W60.txt" && grep -q 'runs' "$T/W60.txt" ||
 	{ cat "$T/W60.txt" >&2; fail "W60: columns missing at 200 wide"; }

@@ -53,104 +53,12 @@
 #            terminal (tmux pipe-pane) draws the header.
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
-command -v tmux >/dev/null 2>&1 || fail "the dashboard tests need tmux (make deps)"
+. "$ROOT/tests/tools/tmux.sh"
 
 prog=$(build_go tuiprog)
 exitprog=$(build_go exitcode)
 CORPUS=$ROOT/tests/data/corpus/stream-go1.18-goal-below-heap.log
 UTF8="LC_ALL=C.UTF-8"
-SOCK=gcwatch-test-$$
-tm() { tmux -L "$SOCK" "$@"; }
-# Everything started in the panes carries GCWATCH_TEST_TAG=$SOCK in its
-# environment; on the way out, whatever of it is left (a gcwatch that
-# hangs, its program) is killed by pid.
-SOCK_PATH=
-reap() {
-	tm kill-server >/dev/null 2>&1 || :
-	[ -z "$SOCK_PATH" ] || rm -f "$SOCK_PATH"
-	for _d in /proc/[0-9]*; do
-		if grep -qzx "GCWATCH_TEST_TAG=$SOCK" "$_d/environ" 2>/dev/null; then
-			kill -9 "${_d#/proc/}" 2>/dev/null || :
-		fi
-	done
-}
-trap 'reap; cleanup' EXIT
-trap 'reap; cleanup; trap - EXIT; exit 130' INT
-trap 'reap; cleanup; trap - EXIT; exit 143' TERM
-
-cat >"$T/tmux.conf" <<'EOF'
-set -g default-shell /bin/sh
-set -g status off
-set -g history-limit 100
-EOF
-
-# start NAME W H CMD: a detached session running CMD (through /bin/sh).
-start() {
-	env GCWATCH_TEST_TAG="$SOCK" tmux -L "$SOCK" -f "$T/tmux.conf" \
-		new-session -d -s "$1" -x "$2" -y "$3" "$4" ||
-		fail "tmux new-session $1 failed"
-	[ -n "$SOCK_PATH" ] || SOCK_PATH=$(tm display-message -p '#{socket_path}')
-}
-
-# shell NAME W H: a session running an interactive /bin/sh, prompt "$ ".
-shell() {
-	start "$1" "$2" "$3" "unset ENV; PS1='\$ ' exec /bin/sh -i"
-	wait_for 5 "$1" '^\$'
-}
-
-# type NAME TEXT: TEXT typed into the pane, then Enter.
-type_in() {
-	tm send-keys -t "$1" -l "$2"
-	tm send-keys -t "$1" Enter
-}
-
-cap() { tm capture-pane -p -t "$1"; }
-# With the scrollback: a summary taller than the pane starts above it.
-cap_all() { tm capture-pane -p -S - -t "$1"; }
-
-# wait_for SECS NAME ERE: until the pane shows a line matching ERE; the
-# screen is left in $T/NAME.txt.  wait_gone: until no line matches.  A
-# failure names $HINT, when set, as the likely cause.
-wait_for() { _wait "$1" "$2" "$3" 0; }
-wait_gone() { _wait "$1" "$2" "$3" 1; }
-_wait() {
-	_n=$(($1 * 10))
-	while :; do
-		cap "$2" >"$T/$2.txt" 2>/dev/null || :
-		if grep -Eq -- "$3" "$T/$2.txt"; then
-			[ "$4" = 0 ] && return 0
-		else
-			[ "$4" = 1 ] && return 0
-		fi
-		_n=$((_n - 1))
-		if [ $_n -le 0 ]; then
-			sed 's/^/    | /' "$T/$2.txt" >&2
-			if [ "$4" = 0 ]; then
-				fail "$2: after $1 s the screen (above) still shows no line matching '$3'${HINT:+ ($HINT)}"
-			else
-				fail "$2: after $1 s the screen (above) still shows a line matching '$3'${HINT:+ ($HINT)}"
-			fi
-		fi
-		sleep 0.1
-	done
-}
-
-# settle NAME: until two captures 0.4 s apart are the same (5 s at most);
-# the screen is left in $T/NAME.txt.
-settle() {
-	_n=12
-	cap "$1" >"$T/$1.txt"
-	while [ $_n -gt 0 ]; do
-		sleep 0.4
-		cap "$1" >"$T/$1.next"
-		cmp -s "$T/$1.txt" "$T/$1.next" && return 0
-		mv "$T/$1.next" "$T/$1.txt"
-		_n=$((_n - 1))
-	done
-}
-
-# fmt NAME: one tmux format of pane NAME.
-fmt() { tm display-message -p -t "$1" "$2"; }
 
 # restored NAME BEFORE AFTER: the terminal of pane NAME is as it was.
 restored() {
