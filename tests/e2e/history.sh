@@ -26,50 +26,9 @@
 #            HISTORY_DAY_N overrides.
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
-command -v tmux >/dev/null 2>&1 || fail "needs tmux (make deps)"
+. "$ROOT/tests/tools/tmux.sh"
 
 prog=$(build_go tuiprog)
-SOCK=gcwatch-hist-$$
-tm() { tmux -L "$SOCK" "$@"; }
-reap() {
-	tm kill-server >/dev/null 2>&1 || :
-	for _d in /proc/[0-9]*; do
-		if grep -qzx "GCWATCH_TEST_TAG=$SOCK" "$_d/environ" 2>/dev/null; then
-			kill -9 "${_d#/proc/}" 2>/dev/null || :
-		fi
-	done
-}
-trap 'reap; cleanup' EXIT
-trap 'reap; cleanup; trap - EXIT; exit 130' INT
-trap 'reap; cleanup; trap - EXIT; exit 143' TERM
-cat >"$T/tmux.conf" <<'EOF'
-set -g default-shell /bin/sh
-set -g status off
-EOF
-start() {
-	env GCWATCH_TEST_TAG="$SOCK" tmux -L "$SOCK" -f "$T/tmux.conf" \
-		new-session -d -s "$1" -x "$2" -y "$3" "$4" || fail "tmux new-session $1 failed"
-}
-cap() { tm capture-pane -p -t "$1"; }
-wait_for() { _wait "$1" "$2" "$3" 0; }
-wait_gone() { _wait "$1" "$2" "$3" 1; }
-_wait() {
-	_n=$(($1 * 10))
-	while :; do
-		cap "$2" >"$T/$2.txt" 2>/dev/null || :
-		if grep -Eq -- "$3" "$T/$2.txt"; then
-			[ "$4" = 0 ] && return 0
-		else
-			[ "$4" = 1 ] && return 0
-		fi
-		_n=$((_n - 1))
-		if [ $_n -le 0 ]; then
-			sed 's/^/    | /' "$T/$2.txt" >&2
-			fail "$2: after $1 s the screen (above) $([ "$4" = 0 ] && echo "still shows no" || echo "still shows a") line matching '$3'"
-		fi
-		sleep 0.1
-	done
-}
 key() { tm send-keys -t "$1" "$2"; }
 
 # zoom SESSION: the zoom keys and t, as the header says.
@@ -77,7 +36,7 @@ zoom() {
 	wait_for 10 "$1" '^ [1-9][0-9]* gcs'
 	wait_for 5 "$1" ' \+/- window 5m '
 	wait_for 5 "$1" '^GC CPU '
-	wait_for 5 "$1" '^5m .* now [0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
+	wait_for 5 "$1" '^5m .*now [0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
 	wait_for 5 "$1" '^5m .*-[1-4]m '
 	for step in +:15m +:1h +:6h +:24h +:24h -:6h -:1h -:15m -:5m -:1m -:1m; do
 		key "$1" "${step%%:*}"
