@@ -87,8 +87,8 @@ struct feed {
 	struct feed_line partial[2]; /* the line being assembled, per stream */
 
 	/* Every collection on a time axis (history.h): wide tiers from
-	 * feed_new; a fleet feed's narrower ones are set (feed_set_narrow)
-	 * before its first record. */
+	 * feed_new; a fleet feed's narrower ones, or none without a
+	 * dashboard, are set (feed_set_history) before its first record. */
 	struct history hist;
 };
 
@@ -98,8 +98,9 @@ struct feed {
 struct feed *feed_new(const char *name, unsigned records_cap, bool keep_lines);
 void feed_free(struct feed *f);
 
-/* Keep the fleet feeds' narrower history tiers (before any record). */
-void feed_set_narrow(struct feed *f);
+/* Which history tiers to keep (before any record): none (!keep), the
+ * fleet feeds' narrow ones, or the wide ones (feed_new's). */
+void feed_set_history(struct feed *f, bool keep, bool wide);
 
 /* Count a record and keep it among the recent ones.  Returns true when it
  * starts a run (see stats_add).  now_ms is the arrival time. */

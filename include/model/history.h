@@ -92,6 +92,10 @@ struct history {
 
 /* An empty history with the wide or the fleet tiers; allocates nothing. */
 void history_init(struct history *h, bool wide);
+
+/* An empty history that keeps no buckets (no dashboard to draw them):
+ * history_add only follows the axis. */
+void history_init_off(struct history *h);
 void history_free(struct history *h);
 
 /* Add a record that arrived at now_ms (monotonic); restart: it begins a

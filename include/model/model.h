@@ -80,8 +80,9 @@ struct model {
 #define MODEL_FOCUS_AUTO 0xffffffffu
 
 /* A model for at most max_feeds feeds (0: MODEL_FEEDS_DEFAULT), each
- * keeping records_cap recent records and, when keep_lines, its output
- * lines.  NULL when out of memory. */
+ * keeping records_cap recent records and, when keep_lines (a dashboard),
+ * its output lines and its history (history.h).  NULL when out of
+ * memory. */
 struct model *model_new(unsigned max_feeds, unsigned records_cap, bool keep_lines);
 void model_free(struct model *m);
 

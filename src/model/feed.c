@@ -52,10 +52,13 @@ struct feed *feed_new(const char *name, unsigned records_cap, bool keep_lines)
 	return f;
 }
 
-void feed_set_narrow(struct feed *f)
+void feed_set_history(struct feed *f, bool keep, bool wide)
 {
 	history_free(&f->hist);
-	history_init(&f->hist, false);
+	if (keep)
+		history_init(&f->hist, wide);
+	else
+		history_init_off(&f->hist);
 }
 
 void feed_free(struct feed *f)
@@ -187,7 +190,7 @@ size_t feed_copy(struct feed *dst, const struct feed *src)
 	 * brings over one chunk a tier. */
 	if (strcmp(dst->name, src->name)) {
 		history_free(&hist);
-		history_init(&hist, src->hist.tier[0].width_ms == 1000);
+		history_init_off(&hist); /* history_copy takes src's tiers */
 	}
 	bytes += history_copy(&hist, &src->hist);
 	*dst = *src;
@@ -290,8 +293,8 @@ static void trend(const struct history *h, struct feed_row *row)
 	double live[FEED_TREND], cpu[FEED_TREND], lo = -1, hi = -1, top = 0;
 	unsigned tier = 0;
 
-	if (!h->any)
-		return;
+	if (!h->any || !h->ntiers)
+		return; /* nothing kept (no dashboard) */
 	for (unsigned i = 0; i < h->ntiers; i++)
 		if (h->tier[i].width_ms <= point && history_span(h, i) >= FEED_TREND * point)
 			tier = i;

@@ -28,6 +28,11 @@ void history_init(struct history *h, bool wide)
 	}
 }
 
+void history_init_off(struct history *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
 void history_free(struct history *h)
 {
 	for (unsigned i = 0; i < h->ntiers; i++) {

@@ -54,10 +54,11 @@ struct feed *model_feed(struct model *m, const char *name)
 	if (m->nfeeds >= MODEL_WIDE_FEEDS && cap > MODEL_FLEET_RECORDS)
 		cap = MODEL_FLEET_RECORDS;
 	f = feed_new(name, cap, m->keep_lines);
-	if (f && m->nfeeds >= MODEL_WIDE_FEEDS) {
+	if (f && m->nfeeds >= MODEL_WIDE_FEEDS)
 		f->lines_cap = MODEL_FLEET_LINES;
-		feed_set_narrow(f);
-	}
+	/* The history is for the dashboard (which keeps the lines too). */
+	if (f)
+		feed_set_history(f, m->keep_lines, m->nfeeds < MODEL_WIDE_FEEDS);
 	if (f) {
 		m->feeds[m->nfeeds++] = f;
 		m->version++;

@@ -143,6 +143,9 @@ int chartwin_time_cols(const struct feed *fd, int64_t span_ms, int ncols)
 		ncols = CHARTWIN_COLS_MAX;
 	if (ncols < 1 || span_ms <= 0)
 		return ncols < 1 ? 0 : ncols;
+	/* No history (the stand-in feed before any data): any columns. */
+	if (!fd->hist.ntiers)
+		return ncols;
 	t = history_tier_for(&fd->hist, span_ms, span_ms / ncols);
 	width = fd->hist.tier[t].width_ms;
 	if (span_ms / width < ncols)
@@ -183,7 +186,7 @@ void chartwin_plan_time(struct chartwin *w, const struct feed *fd, int64_t span_
 	memset(w->agg, 0, sizeof w->agg[0] * (size_t)w->ncols);
 	w->right_t = history_now(h, now_ms);
 	w->start_t = h->first_t;
-	if (w->ncols == 0 || !h->any)
+	if (w->ncols == 0 || !h->any || !h->ntiers)
 		return;
 	unsigned tier = history_tier_for(h, w->span_ms, w->span_ms / w->ncols);
 	w->width_ms = h->tier[tier].width_ms;

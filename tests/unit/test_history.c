@@ -249,6 +249,22 @@ static void test_copy(void **state)
 	history_free(&dst);
 }
 
+/* Off (batch mode: no dashboard): the axis is followed, nothing kept. */
+static void test_off(void **state)
+{
+	(void)state;
+	struct history h;
+	history_init_off(&h);
+	for (uint64_t g = 1; g <= 1000; g++) {
+		struct gc_record r = rec(g, (int64_t)g * 1000, 10, 1);
+		history_add(&h, &r, false, 0);
+	}
+	assert_int_equal(history_bytes(&h), 0);
+	assert_null(history_bucket(&h, 0, 5));
+	assert_int_equal(history_now(&h, 0), 1000000);
+	history_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

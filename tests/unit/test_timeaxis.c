@@ -305,6 +305,31 @@ static void test_read_at_once(void **state)
 	model_free(m);
 }
 
+/* Nothing yet, no feed at all, and a feed without collections: the time
+ * axis draws without a fault and says there is nothing yet. */
+static void test_empty(void **state)
+{
+	(void)state;
+	struct model *m = model_new(0, FEED_RECORDS, true);
+	struct view_opts o = opts(1, false);
+	struct grid *g = grid_new(80, 24);
+	char *t;
+
+	assert_non_null(m);
+	assert_non_null(g);
+	view_render(g, m, &o, START_MS);
+	t = text_of(g);
+	assert_non_null(strstr(t, "waiting for the first collection"));
+	free(t);
+	assert_non_null(model_feed(m, ""));
+	view_render(g, m, &o, START_MS);
+	t = text_of(g);
+	assert_non_null(strstr(t, "waiting for the first collection"));
+	free(t);
+	grid_free(g);
+	model_free(m);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -313,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_zooms),
 		cmocka_unit_test(test_gaps_and_restart),
 		cmocka_unit_test(test_read_at_once),
+		cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
