@@ -63,6 +63,7 @@ struct feed_row {
 	int64_t p99, max;          /* pause over the window, us; GC_NULL */
 	int64_t live, goal;        /* MB of the last collection; GC_NULL */
 	int64_t assist_us, mark_us; /* mark CPU: assist, and all three (run) */
+	bool ended;                /* the feed's */
 	/* Sparklines, oldest first: 0 no collection in that minute, else 1..8
 	 * of the row's own range (live heap: its most, min..max of the 15;
 	 * GC CPU: 0..its highest). */
@@ -73,6 +74,8 @@ struct feed {
 	char name[FEED_NAME_MAX];
 	uint64_t version;          /* changes whenever anything below does */
 	uint64_t first_ms, last_ms; /* arrival of its first and latest data */
+	bool ended;                /* its process is known to have exited (a
+	                              tool whose output the go command printed) */
 
 	struct stats stats;        /* the whole run */
 	uint64_t total_records;

@@ -157,23 +157,31 @@ static void feed_analyse(struct engine *e, const struct feed *f, const struct gc
 		e->analyses_refused++;
 }
 
+/* A record the demultiplexer placed (demux.h: maybe a little after it
+ * came, with its source named), under the lock. */
+static void on_placed(void *ctx, struct feed *f, const struct gc_record *r, uint64_t now_ms)
+{
+	struct engine *e = ctx;
+
+	if (f) {
+		model_add_record(e->live, f, r, now_ms);
+		feed_analyse(e, f, r);
+	}
+	e->live->version++;
+	/* Past --max-feeds the metrics count it too (the same bound). */
+	if (e->o.metrics)
+		metrics_record(e->o.metrics, f ? f->name : r->source, r, now_ms);
+	recsinks_record(e->outs, r);
+}
+
 static void on_record(void *ctx, const struct gc_record *r)
 {
 	struct engine *e = ((struct stream_ctx *)ctx)->e;
 
 	lock(e);
-	struct feed *f = demux_record(&e->demux, r);
-	if (f) {
-		model_add_record(e->live, f, r, clock_now_ms());
-		feed_analyse(e, f, r);
-	}
-	e->live->version++;
+	demux_record(&e->demux, r, clock_now_ms());
 	unlock(e);
-	/* Past --max-feeds the metrics count it too (the same bound). */
-	if (e->o.metrics)
-		metrics_record(e->o.metrics, f ? f->name : r->source, r, clock_now_ms());
 	changed(e);
-	recsinks_record(e->outs, r);
 }
 
 /* An output's problem, said at once whatever -q says: on stderr in batch
@@ -260,6 +268,10 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 	struct engine *e = sc->e;
 	unsigned st = sc->stream;
 
+	/* The go command's "# PKG" names the run after it (demux.h). */
+	lock(e);
+	demux_text(&e->demux, s, n);
+	unlock(e);
 	if (e->live->keep_lines) {
 		uv_mutex_lock(&e->mu);
 		feed_add_text(demux_line(&e->demux, s, n), st, s, n, clock_now_ms());
@@ -355,6 +367,16 @@ static void on_idle(uv_timer_t *t)
 	if (uv_now(&e->loop) - e->last_data_ms >= IDLE_MS) {
 		gctrace_idle(e->parser[0]);
 		gctrace_idle(e->parser[1]);
+	}
+	/* A run held to tell a restart from a new process (demux.h) is
+	 * decided in bounded time, quiet input or not. */
+	if (demux_held(&e->demux)) {
+		lock(e);
+		demux_tick(&e->demux, clock_now_ms());
+		unlock(e);
+		changed(e);
+	}
+	if (uv_now(&e->loop) - e->last_data_ms >= IDLE_MS) {
 		text_flush(e, 0);
 		text_flush(e, 1);
 	}
@@ -506,7 +528,7 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	uv_mutex_init(&e->mu);
 	uv_loop_init(&e->loop);
 	e->live = model_new(o->max_feeds, o->records_cap, o->dashboard);
-	if (e->live && demux_init(&e->demux, e->live) == 0) {
+	if (e->live && demux_init(&e->demux, e->live, on_placed, e) == 0) {
 		struct timespec ts;
 		e->live->start_ms = clock_now_ms();
 		/* To name the time axis's times by the wall clock. */
@@ -627,6 +649,10 @@ int engine_run(struct engine *e)
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	gctrace_finish(e->parser[0]);
 	gctrace_finish(e->parser[1]);
+	lock(e);
+	demux_flush(&e->demux);
+	unlock(e);
+	changed(e);
 	text_flush(e, 0);
 	text_flush(e, 1);
 	say_output_news(e);
@@ -816,6 +842,7 @@ void engine_free(struct engine *e)
 		gctrace_free(e->parser[i]);
 		free(e->textbuf[i]);
 	}
+	demux_free(&e->demux);
 	model_free(e->live);
 	for (unsigned i = 0; i < e->nanalyses; i++)
 		free(e->analyses[i].a);

@@ -35,6 +35,17 @@ static unsigned summary_feeds(const struct model *m, const struct feed **out)
 }
 
 /* A feed's figures, then its analysis (when it has one). */
+/* Pool a feed into all: a process known to have exited (demux.h: a tool
+ * the go command printed) adds no heap to the pooled "last". */
+static void merge_feed(struct stats *all, const struct feed *f)
+{
+	struct stats s = f->stats;
+
+	if (f->ended)
+		s.live_last = GC_NULL;
+	stats_merge(all, &s);
+}
+
 static void print_feed(struct engine *e, const struct feed *f, FILE *out)
 {
 	const struct analysis *a = engine_analysis(e, f);
@@ -65,7 +76,7 @@ static void print_feeds(struct engine *e, FILE *out)
 		         fs[i]->name[0] ? fs[i]->name : "(unprefixed lines)");
 		fputs(sanitize_for_fd(fileno(out), line, safe, sizeof safe), out);
 		print_feed(e, fs[i], out);
-		stats_merge(&all, &fs[i]->stats);
+		merge_feed(&all, fs[i]);
 	}
 	fprintf(out, "feed         all: %u feeds pooled", n);
 	if (m->feeds_refused)
@@ -208,7 +219,7 @@ static void write_feeds_json(FILE *f, struct engine *e)
 			fputc(',', f);
 		sumjson_block(f, n > 1 || fs[i]->name[0] ? fs[i]->name : NULL, &fs[i]->stats,
 		              engine_analysis(e, fs[i]));
-		stats_merge(&all, &fs[i]->stats);
+		merge_feed(&all, fs[i]);
 	}
 	fputs("],\"all\":", f);
 	sumjson_block(f, "all", &all, n == 1 ? engine_analysis(e, fs[0]) : NULL);

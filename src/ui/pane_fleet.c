@@ -57,14 +57,20 @@ static void fill_all(struct feed_row *r, const struct model *m, const struct fee
 	for (unsigned i = 0; i < n; i++) {
 		r->count += rows[i].count;
 		r->runs += rows[i].runs;
+		if (rows[i].last_ms > r->last_ms)
+			r->last_ms = rows[i].last_ms;
+		if (rows[i].ended) {
+			/* A process gone holds no heap and collects no more. */
+			assist += (double)rows[i].assist_us;
+			mark += (double)rows[i].mark_us;
+			continue;
+		}
 		if (rows[i].rate >= 0)
 			r->rate = (r->rate < 0 ? 0 : r->rate) + rows[i].rate;
 		if (rows[i].live >= 0)
 			r->live = (r->live < 0 ? 0 : r->live) + rows[i].live;
 		if (rows[i].goal >= 0)
 			r->goal = (r->goal < 0 ? 0 : r->goal) + rows[i].goal;
-		if (rows[i].last_ms > r->last_ms)
-			r->last_ms = rows[i].last_ms;
 		assist += (double)rows[i].assist_us;
 		mark += (double)rows[i].mark_us;
 	}
@@ -207,7 +213,7 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 		case C_STATE:
 			if (pooled) {
 				v[0] = 0;
-			} else if (ended) {
+			} else if (ended || row->ended) {
 				snprintf(v, sizeof v, "ended");
 			} else if (f->now_ms > row->last_ms + QUIET_MS) {
 				snprintf(v, sizeof v, "quiet");
