@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """gen_day.py N SECONDS OUT: N collections of one Go process spread evenly
 over SECONDS of its own clock ("@" times), from the corpus's real Go
-1.6-1.17 lines (their CPU figures and P, in turn), with a live heap that
+1.6-1.17 lines (their CPU figures in turn; P the first line's for all, as
+one process has one: the demultiplexer tells runtimes apart by it), with a
+live heap that
 rises and falls once over the run (100 MB at the ends, 1100 MB in the
 middle: 100 + 1000 sin(pi t / SECONDS)), and one 50 ms pause (mark
 termination) at the middle among pauses of a few tens of microseconds.
@@ -23,6 +25,7 @@ assert tmpl, "no usable corpus lines"
 spike = n // 2
 step = secs / n
 k = len(tmpl)
+procs0 = tmpl[0][5]
 # The heap moves slowly: one value for each block of BLOCK collections,
 # so that a block's lines are the corpus's tails with a new number and
 # time (10 million lines in seconds rather than a minute).
@@ -34,7 +37,7 @@ with open(out, 'w', buffering=1 << 22) as f:
         heap = '%d->%d->%d MB, %d MB goal, ' % (live + live // 2, live + live // 2 + 1,
                                                   live, 2 * live)
         tails = ['%s%%: 0.010+%s+0.012 ms clock, %s+%s+%s ms cpu, %s%s P' % (
-            pct, mark, st, mid, mt, heap, procs) for pct, mark, st, mid, mt, procs in tmpl]
+            pct, mark, st, mid, mt, heap, procs0) for pct, mark, st, mid, mt, _ in tmpl]
         b1 = min(n, b0 + BLOCK)
         lines = ['gc %d @%.3fs %s' % (i + 1, (i + 1) * step, tails[i % k])
                  for i in range(b0, b1)]
