@@ -2,7 +2,9 @@
  * analysis.h - one feed's diagnosis: MMU, findings and what-if, together.
  *
  * A feed owns one struct analysis and feeds it every record (next to
- * stats_add).  Memory is fixed (about 220 KB, inside the struct).  The
+ * stats_add).  Memory is bounded: about 17 KB in the struct, and the
+ * MMU's ring of the last second's collections (48 bytes each, 16 at
+ * first, growing as needed; see analysis_bytes).  The
  * summary's lines, its JSON and the --fail-if metrics mmu.* and finding.*
  * all read the same state.  Nothing here depends on libuv or ncurses.
  */
@@ -15,6 +17,7 @@
 #include "analysis/findings.h"
 #include "analysis/mmu.h"
 #include "analysis/whatif.h"
+#include "model/feed.h"
 #include "model/stats.h"
 
 /* What the trace does not say, when gcwatch knows it otherwise. */
@@ -25,7 +28,8 @@ struct analysis_opts {
 	double whatif_limit_mb; /* --what-if-limit, 0 none */
 };
 
-/* The MMU figures over the feed's latest seconds, in the summary's JSON. */
+/* The MMU figures over the feed's latest seconds (as far as the feed
+ * keeps its records), in the summary's JSON. */
 #define ANALYSIS_RECENT_S 60
 
 struct analysis {
@@ -37,6 +41,21 @@ struct analysis {
 
 void analysis_init(struct analysis *a, const struct analysis_opts *o);
 void analysis_add(struct analysis *a, const struct gc_record *r);
+/* Free what analysis_init and analysis_add allocated (not a itself). */
+void analysis_free(struct analysis *a);
+/* Bytes a uses now. */
+size_t analysis_bytes(const struct analysis *a);
+
+/*
+ * MMU over the records first .. first+n-1 that feed f keeps (the charts'
+ * window), computed afresh: util[i] for window i, or -1 when no window of
+ * that length fits.  False when none does.
+ */
+bool analysis_mmu_of(const struct feed *f, unsigned first, unsigned n,
+                     double util[MMU_WINDOWS]);
+/* The first of f's kept records of its latest run within the last
+ * seconds of "@" time (f->nrecent when none is timed). */
+unsigned analysis_recent_first(const struct feed *f, int64_t seconds);
 
 /* The findings that hold (out is FIND_COUNT long); returns how many. */
 int analysis_findings(const struct analysis *a, const struct stats *s,
@@ -56,12 +75,44 @@ bool analysis_metric_is_finding(const char *name);
 /* The names, NULL-terminated. */
 const char *const *analysis_metric_names(void);
 
+/*
+ * What the dashboard shows of a feed's analysis, copied out under the
+ * engine's lock (plain data, no pointers into the engine except the
+ * findings' static names).
+ */
+struct analysis_digest {
+	bool have;               /* the feed has an analysis */
+	uint64_t cycles;         /* records it placed on the MMU timeline */
+	double mmu[MMU_WINDOWS]; /* over the run, -1: no window fits */
+	int nfind;
+	struct finding find[FIND_COUNT]; /* in table order */
+	bool have_est;
+	struct whatif_est est;
+	int npred;               /* GOGC 50..400, then the limit's row */
+	struct whatif_pred pred[WHATIF_NGOGC + 1];
+	double gogc;             /* in force: given, else inferred; -2 unknown */
+	bool gogc_given;
+};
+
+/* Fill d from a (NULL: d->have false) and the feed's statistics. */
+void analysis_digest(const struct analysis *a, const struct stats *s,
+                     struct analysis_digest *d);
+/* The same in two steps, so that a copy can do the costly one: the MMU
+ * figures (which read the ring a owns), then the rest (findings and
+ * what-if, from a's fixed-size members alone: a may be a copy whose ring
+ * is gone). */
+void analysis_digest_mmu(const struct analysis *a, struct analysis_digest *d);
+void analysis_digest_rest(const struct analysis *a, const struct stats *s,
+                          struct analysis_digest *d);
+
 /* The summary's lines: mmu, finding NAME: ...; try ..., what-if. */
 void analysis_print(const struct analysis *a, const struct stats *s, FILE *out);
 
 /* The "mmu", "findings", "what_if" and "what_if_inputs" members of a
- * feed's JSON summary block, each preceded by a comma. */
-void analysis_json(const struct analysis *a, const struct stats *s, FILE *out);
+ * feed's JSON summary block, each preceded by a comma; the MMU's "recent"
+ * member is over f's kept records (null when f is NULL). */
+void analysis_json(const struct analysis *a, const struct stats *s,
+                   const struct feed *f, FILE *out);
 
 /*
  * GOGC as the runtime reads it: a number (>= 0), "off" (-1); NULL or ""

@@ -89,6 +89,9 @@ struct finding {
 
 /* The names, in table order ("assist", "memory-limit", ...). */
 const char *finding_name(enum finding_id id);
+/* How much a finding matters, for the one the dashboard names (higher
+ * first; harmless ones lowest). */
+int finding_rank(enum finding_id id);
 /* The id of a name, or -1. */
 int finding_lookup(const char *name);
 

@@ -14,14 +14,19 @@
  * do.  This is the model of aclements/go-gcstats and of `go tool trace`'s
  * MMU with STW, background workers and assists included (no sweep).
  *
- * Exact over the run in bounded memory: the busy time in a sliding window
- * is piecewise linear in the window's start, so its maximum sits where
- * an edge of the window meets a phase boundary (or the run's ends).  Each
- * such window is measured once, as soon as the data under it is known,
- * and only the collections of the last second (the widest window) are
- * kept.  The result is exact unless more than MMU_RING collections fall
- * in one widest window; the windows that could not be measured then are
- * counted in `lost` (and the figure may read too high).
+ * Exact over the run, streamed, in amortised O(1) per record and window:
+ * the busy time in a sliding window is piecewise linear in the window's
+ * start x, and its slope only drops where x enters a busier phase (the
+ * start of a collection or of mark termination) or where x + w leaves one
+ * (the end of sweep termination or of the collection).  So its maximum
+ * sits at a window starting on the first kind of boundary, ending on the
+ * second, or at the timeline's ends.  Each such window is measured once,
+ * as soon as the data under it is known, through cursors that only move
+ * forward; only the collections of the last second (the widest window)
+ * are kept, in a ring that grows as needed (16 collections at first, at
+ * most MMU_RING).  The result is exact unless more than MMU_RING
+ * collections fall in one widest window; the windows that could not be
+ * measured then are counted in `lost` (and the figure may read too high).
  *
  * A run's timeline starts at 0 when its first record is gc 1 (nothing
  * collected before), else at that record's start; it ends where the last
@@ -38,24 +43,27 @@
 #define GCWATCH_MMU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "trace/gcrecord.h"
 
 /* The windows: 10 ms, 50 ms, 100 ms, 1 s. */
 #define MMU_WINDOWS 4
-/* Collections kept: the widest window's worth (and the charts'). */
+/* Collections kept at most: more than a widest window's worth. */
 #define MMU_RING 4096
 
 struct mmu_cycle {
 	int64_t t0;              /* start, microseconds on the timeline */
-	int64_t st, mark, mt;    /* phase wall times, microseconds */
+	int32_t st, mark, mt;    /* phase wall times, microseconds */
 	double frac;             /* share of the P busy during the mark */
 	double cum;              /* busy P-share-microseconds before t0 */
+	double cum_mt;           /* ... and before mark termination */
 };
 
 struct mmu {
-	struct mmu_cycle ring[MMU_RING]; /* by serial % MMU_RING */
+	struct mmu_cycle *ring;  /* by serial % cap; NULL until the first */
+	uint32_t cap;            /* a power of two, <= MMU_RING */
 	uint64_t serial;         /* collections on the current timeline */
 	uint64_t first;          /* serial of the oldest kept */
 	bool open;               /* a timeline has begun */
@@ -64,15 +72,19 @@ struct mmu {
 	int64_t horizon;         /* end of the latest collection */
 	double busy_end;         /* busy time up to horizon */
 	/* Per window: the most busy time in a window measured so far on
-	 * this timeline (-1: none), the next phase boundary whose window
-	 * starting there waits for data, whether the window at d0 is done. */
+	 * any timeline (-1: no window fitted yet); the collection under the start of the
+	 * latest window ending on a boundary, and under the end of the
+	 * latest starting on one (cursors, which may lag behind the places
+	 * asked of them when a bound made the search needless); the next boundary (4 a
+	 * collection) whose window starting there waits for data; whether
+	 * the window at d0 is done. */
 	double worst[MMU_WINDOWS];
+	uint64_t end_cur[MMU_WINDOWS], start_cur[MMU_WINDOWS];
+	int64_t end_x[MMU_WINDOWS], start_x[MMU_WINDOWS]; /* asked of them */
 	uint64_t next_left[MMU_WINDOWS];
 	bool d0_done[MMU_WINDOWS];
-	/* The least utilisation over closed timelines (-1: none). */
-	double closed[MMU_WINDOWS];
 	uint64_t cycles;         /* records placed */
-	uint64_t skipped;        /* records without an "@" time */
+	uint64_t skipped;        /* records without an "@" time (or no memory) */
 	uint64_t lost;           /* windows not measured (ring overflow) */
 };
 
@@ -81,6 +93,8 @@ int64_t mmu_window_us(int i);
 const char *mmu_window_name(int i);
 
 void mmu_init(struct mmu *m);
+/* Free the ring (mmu_init again to reuse). */
+void mmu_free(struct mmu *m);
 
 /* Place one record on the timeline. */
 void mmu_add(struct mmu *m, const struct gc_record *r);
@@ -92,17 +106,8 @@ void mmu_add(struct mmu *m, const struct gc_record *r);
  */
 bool mmu_get(const struct mmu *m, int i, double *util);
 
-/*
- * The same over the current timeline's collections that start at or
- * after from_us (and the time from from_us to them), as far as they are
- * kept: the charts' window.  False when no window fits.
- */
-bool mmu_since(const struct mmu *m, int64_t from_us, int i, double *util);
-
-/* Start of the current timeline's latest kept collections: the start of
- * the collection n back from the newest (n >= 1), or of the oldest kept;
- * -1 when there are none.  For mmu_since over the last n collections. */
-int64_t mmu_start_of_last(const struct mmu *m, uint64_t n);
+/* Bytes the ring holds now. */
+size_t mmu_bytes(const struct mmu *m);
 
 /* End of the latest collection on the current timeline, or -1. */
 int64_t mmu_horizon(const struct mmu *m);

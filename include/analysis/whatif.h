@@ -48,14 +48,15 @@
 /* The GC CPU limiter's cap, in % of wall time x P. */
 #define WHATIF_LIMITER_PCT 50.0
 
+/* One kept collection (48 bytes: MB and CPU microseconds fit 32 bits;
+ * larger figures are clamped). */
 struct whatif_cycle {
-	int64_t end_us;          /* end of the collection */
 	int64_t interval_us;     /* since the previous one's end, or -1 */
-	int64_t alloc_mb;        /* allocated since the previous one's end */
-	int64_t live, roots, heap_end, goal; /* MB */
-	int64_t prev_live, prev_roots;        /* MB, or -1 */
-	int64_t mark_cpu_us, stw_cpu_us;
+	int32_t alloc_mb;        /* allocated since the previous one's end */
+	int32_t live, roots, heap_end, goal; /* MB */
+	int32_t prev_live, prev_roots;       /* MB, or -1 */
 	int32_t procs;
+	uint32_t mark_cpu_us, stw_cpu_us;
 };
 
 struct whatif {

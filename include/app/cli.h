@@ -32,7 +32,7 @@ struct options {
 	double assist_warn;      /* --assist-warn PCT, as a share (0.25) */
 	unsigned zoom;           /* --zoom: 1 + view_zoom index, VIEW_ZOOMS + 1
 	                            per collection, 0 the default */
-	unsigned max_frames;     /* --max-frames N (tests): quit after N frames */
+	unsigned max_frames;     /* --max-frames N (tests): quit after N frames, the last drawn once the input was read */
 	unsigned max_feeds;      /* --max-feeds N (default 1024) */
 	uint64_t feed_retention_ms; /* --feed-retention DURATION (default 1 h) */
 	struct gate gates[CLI_GATES_MAX]; /* --fail-if EXPR, repeatable */

@@ -93,6 +93,9 @@ int engine_start(struct engine *e, engine_notify_cb notify, engine_signal_cb on_
  * (MODEL_FOCUS_AUTO: the first with collections) whole; returns the bytes
  * copied (model_copy). */
 size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus);
+/* The diagnosis of feed number index (as in the model), into *d (from any
+ * thread, under the lock): d->have false when the feed has no analysis. */
+void engine_digest(struct engine *e, unsigned index, struct analysis_digest *d);
 /* A model of the engine's settings, for engine_snapshot. */
 struct model *engine_model_new(const struct engine *e);
 /* True once the input has ended and the source is closed. */

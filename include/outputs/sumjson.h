@@ -19,11 +19,13 @@
 #include <stdio.h>
 
 #include "analysis/analysis.h"
+#include "model/feed.h"
 #include "model/stats.h"
 
 /* One feed's block; source NULL writes null; a NULL a (no analysis, as
- * for several feeds pooled) writes null for its four members. */
+ * for several feeds pooled) writes null for its four members; f (or
+ * NULL) is the feed whose kept records give the MMU's "recent" member. */
 void sumjson_block(FILE *out, const char *source, const struct stats *s,
-                   const struct analysis *a);
+                   const struct analysis *a, const struct feed *f);
 
 #endif

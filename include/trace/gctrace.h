@@ -42,7 +42,11 @@
  * struct gc_record): a record that follows no open run starts a new run,
  * in a free lane or in the one unused longest.  A demultiplexer splits
  * feeds by run; a restart of one process (numbers from 1 again) is a new
- * run too.
+ * run too.  Where two runtimes' writes are seen landing in one line, their
+ * tokens can mix into what reads as a valid record; then a record is
+ * emitted only if it continues an open run exactly (number, P, era, "@")
+ * with every time in the runtime's own format, or starts one from a clean
+ * line of its own; anything else is dropped and counted.
  */
 #define GCTRACE_LANES 4
 
@@ -80,7 +84,11 @@ struct gctrace_counts {
 	uint64_t runtime_lines;  /* other runtime lines delivered */
 	uint64_t foreign_lines;  /* foreign lines or pieces delivered */
 	uint64_t torn_recovered; /* records put back together across lines */
-	uint64_t torn_dropped;   /* torn records that could not be recovered */
+	uint64_t torn_dropped;   /* torn records that could not be recovered:
+	                          * those dropped, those a gap in a runtime's
+	                          * numbers shows lost since a tear, and,
+	                          * where two runtimes print, each record's
+	                          * "gc " that went out as text */
 	uint64_t long_pieces;    /* pieces cut from lines over GCTRACE_LINE_MAX */
 };
 

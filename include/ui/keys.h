@@ -25,6 +25,7 @@ enum key_action {
 	KEYS_OPEN,
 	KEYS_SORT,
 	KEYS_TIME,
+	KEYS_DIAG,
 };
 
 /* Where a key is shown in the footer. */

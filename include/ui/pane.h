@@ -61,6 +61,10 @@ extern const struct pane_ops pane_footer;
 extern const struct pane_ops pane_fleet;
 extern const struct pane_ops pane_gccpu;
 extern const struct pane_ops pane_timeaxis;
+/* The findings line (pane_diag.c), drawn when the view has a digest. */
+extern const struct pane_ops pane_diag;
+/* The d key's overlay: findings with evidence, MMU, what-if. */
+void pane_diag_overlay(struct grid *g, const struct frame *f);
 
 /* ---- helpers the panes share (pane.c) ---- */
 

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "ui/grid.h"
+#include "analysis/analysis.h"
 #include "model/model.h"
 
 /* Smallest terminal the dashboard draws in; below, it says so. */
@@ -38,6 +39,10 @@ struct view_opts {
 	bool ascii;            /* ASCII glyphs only (no UTF-8 locale, --ascii) */
 	bool show_output;      /* the output pane (key l) */
 	bool help;             /* the help overlay (keys ? h) */
+	bool diag;             /* the diagnosis overlay (key d) */
+	/* The shown feed's diagnosis (engine_digest), or NULL: then neither
+	 * the findings line nor the overlay is drawn (golden tests). */
+	const struct analysis_digest *digest;
 	bool frozen;           /* the display is paused (space): say so */
 	unsigned window;       /* collections shown in the charts (keys + -) */
 	bool per_gc;           /* the charts' axis is per collection (key t),

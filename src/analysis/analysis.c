@@ -48,6 +48,53 @@ void analysis_init(struct analysis *a, const struct analysis_opts *o)
 	findings_init(&a->findings, o->gogc, o->limit_mb);
 }
 
+void analysis_free(struct analysis *a)
+{
+	if (a)
+		mmu_free(&a->mmu);
+}
+
+size_t analysis_bytes(const struct analysis *a)
+{
+	return sizeof *a + mmu_bytes(&a->mmu);
+}
+
+bool analysis_mmu_of(const struct feed *f, unsigned first, unsigned n,
+                     double util[MMU_WINDOWS])
+{
+	struct mmu m;
+	bool any = false;
+
+	mmu_init(&m);
+	for (unsigned i = first; i < first + n && i < f->nrecent; i++)
+		mmu_add(&m, feed_record(f, i));
+	for (int i = 0; i < MMU_WINDOWS; i++) {
+		if (!mmu_get(&m, i, &util[i]))
+			util[i] = -1;
+		else
+			any = true;
+	}
+	mmu_free(&m);
+	return any;
+}
+
+unsigned analysis_recent_first(const struct feed *f, int64_t seconds)
+{
+	unsigned i = f->nrecent;
+	int64_t last;
+
+	while (i > 0 && feed_record(f, i - 1)->at_ms < 0)
+		i--;
+	if (i == 0)
+		return f->nrecent;
+	last = feed_record(f, i - 1)->at_ms;
+	/* Back to the first record of the latest run inside the span. */
+	while (i > 1 && !feed_is_restart(f, i - 1) &&
+	       feed_record(f, i - 2)->at_ms >= last - seconds * 1000)
+		i--;
+	return i - 1;
+}
+
 void analysis_add(struct analysis *a, const struct gc_record *r)
 {
 	mmu_add(&a->mmu, r);
@@ -110,6 +157,50 @@ int analysis_metric(const struct analysis *a, const struct stats *s,
 	return -1;
 }
 
+static double gogc_for_limit(const struct analysis *a, const struct whatif_est *e);
+
+void analysis_digest_mmu(const struct analysis *a, struct analysis_digest *d)
+{
+	memset(d, 0, sizeof *d);
+	d->gogc = -2;
+	if (!a)
+		return;
+	d->have = true;
+	d->cycles = a->mmu.cycles;
+	for (int i = 0; i < MMU_WINDOWS; i++)
+		if (!mmu_get(&a->mmu, i, &d->mmu[i]))
+			d->mmu[i] = -1;
+}
+
+void analysis_digest_rest(const struct analysis *a, const struct stats *s,
+                          struct analysis_digest *d)
+{
+	if (!a || !d->have)
+		return;
+	d->nfind = analysis_findings(a, s, d->find);
+	d->have_est = whatif_estimate(&a->whatif, &d->est);
+	if (a->o.gogc > -2) {
+		d->gogc = a->o.gogc;
+		d->gogc_given = true;
+	} else if (d->have_est && d->est.gogc >= 0) {
+		d->gogc = floor(d->est.gogc + 0.5);
+	}
+	if (!d->have_est)
+		return;
+	for (int i = 0; i < WHATIF_NGOGC; i++)
+		whatif_predict(&a->whatif, &d->est, whatif_gogc(i), 0, &d->pred[d->npred++]);
+	if (a->o.whatif_limit_mb > 0)
+		whatif_predict(&a->whatif, &d->est, gogc_for_limit(a, &d->est),
+		               a->o.whatif_limit_mb, &d->pred[d->npred++]);
+}
+
+void analysis_digest(const struct analysis *a, const struct stats *s,
+                     struct analysis_digest *d)
+{
+	analysis_digest_mmu(a, d);
+	analysis_digest_rest(a, s, d);
+}
+
 /* ---- the text summary ---- */
 
 static void print_mmu(const struct analysis *a, FILE *out)
@@ -144,23 +235,6 @@ static const char *gogc_text(double g, char *buf, size_t len)
 	return buf;
 }
 
-static void print_pred(const struct whatif_pred *p, FILE *out)
-{
-	char g[16], cpu[FMT_MAX], rate[FMT_MAX], peak[FMT_MAX], lim[48] = "";
-
-	gogc_text(p->gogc, g, sizeof g);
-	if (p->limit_mb > 0)
-		snprintf(lim, sizeof lim, " limit %s", fmt_mb(peak, (int64_t)p->limit_mb));
-	fmt_pct(cpu, p->gc_cpu_pct);
-	fmt_rate(rate, p->rate);
-	fmt_mb(peak, (int64_t)(p->peak_mb + 0.5));
-	fprintf(out, "  GOGC=%s%-*s GC CPU %-6s %-9s peak heap %s%s\n", g,
-	        (int)(strlen(g) < 4 ? 4 - strlen(g) : 0) + 14, lim, cpu, rate, peak,
-	        p->limiter ? " (CPU limiter at 50%)"
-	        : p->at_limit ? " (goal at the limit)"
-	        : p->at_minimum ? " (minimum heap)" : "");
-}
-
 /* GOGC that a limit row uses: the one in force, else the inferred one. */
 static double gogc_for_limit(const struct analysis *a, const struct whatif_est *e)
 {
@@ -169,51 +243,80 @@ static double gogc_for_limit(const struct analysis *a, const struct whatif_est *
 	return e->gogc >= 0 ? floor(e->gogc + 0.5) : 100;
 }
 
+/*
+ * The what-if as a small table, a column per GOGC (and the limit's), the
+ * measured figures first: five or six lines however many rows.
+ */
 static void print_whatif(const struct analysis *a, FILE *out)
 {
 	struct whatif_est e;
-	struct whatif_pred p;
-	char al[FMT_MAX], lv[FMT_MAX], rt[FMT_MAX], cpu[FMT_MAX], rate[FMT_MAX],
-	        pk[FMT_MAX], g[16];
+	struct whatif_pred p[WHATIF_NGOGC + 1];
+	char lv[FMT_MAX], rt[FMT_MAX], v[FMT_MAX], g[16], notes[256] = "";
+	int n = 0;
 
 	fprintf(out, LABEL, "what-if");
 	if (!whatif_estimate(&a->whatif, &e)) {
 		fputs("n/a (needs two timed collections with allocation between)\n", out);
 		return;
 	}
-	fmt_rate(al, e.alloc_mb_s);
-	/* fmt_rate says "/s": the allocation rate is MB per second. */
 	fmt_mb(lv, (int64_t)(e.live_mb + 0.5));
 	fmt_mb(rt, (int64_t)(e.roots_mb + 0.5));
-	fmt_pct(cpu, e.gc_cpu_pct);
-	fmt_rate(rate, e.rate);
-	fmt_mb(pk, (int64_t)(e.peak_mb + 0.5));
-	fprintf(out, "from %llu collections over %.1fs: alloc %.1f MB/s, live %s, "
-	        "roots %s%s, mark %.2f ms CPU per MB, STW %.2f ms CPU per GC, %.0f P\n",
+	fprintf(out, "from %llu collections over %.1fs: alloc %.1f MB/s, live %s, roots %s%s; GOGC ",
 	        (unsigned long long)e.cycles, e.span_s, e.alloc_mb_s, lv, rt,
-	        e.roots_known ? "" : " (not in this Go's trace)",
-	        e.mark_us_per_mb / 1000.0, e.stw_us / 1000.0, e.procs);
-	fprintf(out, LABEL "GC CPU %s, %s, peak heap %s (p95 at cycle end); GOGC ",
-	        "", cpu, rate, pk);
+	        e.roots_known ? "" : " (not in this Go's trace)");
 	if (a->o.gogc > -2)
 		fprintf(out, "%s (%s)\n", gogc_text(a->o.gogc, g, sizeof g),
 		        a->o.gogc_from ? a->o.gogc_from : "given");
 	else if (e.gogc >= 0)
-		fprintf(out, "%.0f (inferred from goal and live)\n", e.gogc);
+		fprintf(out, "%.0f (inferred)\n", floor(e.gogc + 0.5));
 	else
 		fputs("unknown\n", out);
-	for (int i = 0; i < WHATIF_NGOGC; i++) {
-		whatif_predict(&a->whatif, &e, whatif_gogc(i), 0, &p);
-		print_pred(&p, out);
+	for (int i = 0; i < WHATIF_NGOGC; i++)
+		whatif_predict(&a->whatif, &e, whatif_gogc(i), 0, &p[n++]);
+	if (a->o.whatif_limit_mb > 0)
+		whatif_predict(&a->whatif, &e, gogc_for_limit(a, &e), a->o.whatif_limit_mb, &p[n++]);
+
+	fprintf(out, LABEL "%-10s %7s", "", "GOGC", "now");
+	for (int i = 0; i < n; i++)
+		fprintf(out, " %7s", p[i].limit_mb > 0 ? "+limit" : gogc_text(p[i].gogc, g, sizeof g));
+	fprintf(out, "\n" LABEL "%-10s %7s", "", "GC CPU", fmt_pct(v, e.gc_cpu_pct));
+	for (int i = 0; i < n; i++)
+		fprintf(out, " %7s", fmt_pct(v, p[i].gc_cpu_pct));
+	fprintf(out, "\n" LABEL "%-10s %7s", "", "GC/s", fmt_rate(v, e.rate));
+	for (int i = 0; i < n; i++)
+		fprintf(out, " %7s", fmt_rate(v, p[i].rate));
+	fprintf(out, "\n" LABEL "%-10s %7s", "", "peak heap", fmt_mb(v, (int64_t)(e.peak_mb + 0.5)));
+	for (int i = 0; i < n; i++)
+		fprintf(out, " %7s", fmt_mb(v, (int64_t)(p[i].peak_mb + 0.5)));
+	fputc('\n', out);
+
+	/* What the columns do not say: the limit's GOGC, the flags, and the
+	 * inputs the trace lacks. */
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(notes);
+		if (p[i].limit_mb > 0) {
+			const char *flag = p[i].limiter ? ", CPU limiter at 50%"
+			                   : p[i].at_limit ? ", goal at the limit" : "";
+			snprintf(notes + len, sizeof notes - len, "%s+limit = GOGC %s, limit %s%s",
+			         len ? "; " : "", gogc_text(p[i].gogc, g, sizeof g),
+			         fmt_mb(v, (int64_t)p[i].limit_mb), flag);
+		} else if (p[i].at_minimum) {
+			/* "minimum heap at GOGC 50, 100" */
+			bool first = i == 0 || !p[i - 1].at_minimum || p[i - 1].limit_mb > 0;
+			snprintf(notes + len, sizeof notes - len, "%s%s", first ?
+			         (len ? "; minimum heap at GOGC " : "minimum heap at GOGC ") : ", ",
+			         gogc_text(p[i].gogc, g, sizeof g));
+		}
 	}
-	if (a->o.whatif_limit_mb > 0) {
-		whatif_predict(&a->whatif, &e, gogc_for_limit(a, &e), a->o.whatif_limit_mb, &p);
-		print_pred(&p, out);
+	if (n > WHATIF_NGOGC) {
+		size_t len = strlen(notes);
+		fmt_mb(v, (int64_t)(e.nonheap_mb + 0.5));
+		snprintf(notes + len, sizeof notes - len,
+		         " (non-heap memory, not in the trace: %s + %.0f%% assumed)", v,
+		         100.0 * WHATIF_NONHEAP_SHARE);
 	}
-	fmt_mb(rt, (int64_t)(e.nonheap_mb + 0.5));
-	fprintf(out, LABEL "the trace lacks the non-heap memory a limit counts "
-	        "(assumed %s + %.0f%% of the limit)%s\n", "", rt,
-	        100.0 * WHATIF_NONHEAP_SHARE, a->o.gogc > -2 ? "" : " and the GOGC in force");
+	if (notes[0])
+		fprintf(out, LABEL "%s\n", "", notes);
 }
 
 void analysis_print(const struct analysis *a, const struct stats *s, FILE *out)
@@ -233,16 +336,12 @@ void analysis_print(const struct analysis *a, const struct stats *s, FILE *out)
 
 /* ---- JSON ---- */
 
-static void json_mmu_set(const struct analysis *a, FILE *out, int64_t from,
-                         bool recent)
+static void json_mmu_set(FILE *out, const double util[MMU_WINDOWS])
 {
-	double u;
-
 	for (int i = 0; i < MMU_WINDOWS; i++) {
-		bool ok = recent ? mmu_since(&a->mmu, from, i, &u) : mmu_get(&a->mmu, i, &u);
 		fprintf(out, "%s\"%s\":", i ? "," : "", mmu_window_name(i));
-		if (ok)
-			json_num(out, floor(u * 10000.0 + 0.5) / 10000.0);
+		if (util[i] >= 0)
+			json_num(out, floor(util[i] * 10000.0 + 0.5) / 10000.0);
 		else
 			fputs("null", out);
 	}
@@ -279,22 +378,34 @@ static void json_field(FILE *out, const char *name, double v, double scale)
 	json_num(out, floor(v * scale + 0.5) / scale);
 }
 
-void analysis_json(const struct analysis *a, const struct stats *s, FILE *out)
+void analysis_json(const struct analysis *a, const struct stats *s,
+                   const struct feed *fd, FILE *out)
 {
+	double util[MMU_WINDOWS];
 	struct finding f[FIND_COUNT];
 	struct whatif_est e;
 	struct whatif_pred p;
-	int64_t h = mmu_horizon(&a->mmu);
 	int n;
 	bool have;
 
 	fputs(",\"mmu\":{", out);
-	json_mmu_set(a, out, 0, false);
-	fprintf(out, ",\"exact\":%s,\"lost_windows\":%llu,\"recent\":{\"seconds\":%d,",
-	        a->mmu.lost ? "false" : "true", (unsigned long long)a->mmu.lost,
-	        ANALYSIS_RECENT_S);
-	json_mmu_set(a, out, h < 0 ? 0 : h - (int64_t)ANALYSIS_RECENT_S * 1000000, true);
-	fputs("}}", out);
+	for (int i = 0; i < MMU_WINDOWS; i++)
+		if (!mmu_get(&a->mmu, i, &util[i]))
+			util[i] = -1;
+	json_mmu_set(out, util);
+	fprintf(out, ",\"exact\":%s,\"lost_windows\":%llu,\"recent\":",
+	        a->mmu.lost ? "false" : "true", (unsigned long long)a->mmu.lost);
+	if (fd) {
+		unsigned first = analysis_recent_first(fd, ANALYSIS_RECENT_S);
+		analysis_mmu_of(fd, first, fd->nrecent - first, util);
+		fprintf(out, "{\"seconds\":%d,\"collections\":%u,", ANALYSIS_RECENT_S,
+		        fd->nrecent - first);
+		json_mmu_set(out, util);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
+	fputc('}', out);
 
 	n = analysis_findings(a, s, f);
 	fputs(",\"findings\":[", out);

@@ -64,6 +64,19 @@ const char *finding_name(enum finding_id id)
 	return table[id].name;
 }
 
+int finding_rank(enum finding_id id)
+{
+	/* What costs the program most: a spiral toward the CPU limiter,
+	 * goroutines slowed by assists, threads starved of CPU, long
+	 * pauses; then what only costs collections or memory. */
+	static const int rank[FIND_COUNT] = {
+		[FIND_MEMORY_LIMIT] = 8, [FIND_ASSIST] = 7, [FIND_CPU_CONTENTION] = 6,
+		[FIND_LONG_STW] = 5, [FIND_TINY_HEAP] = 4, [FIND_LIVE_GROWTH] = 3,
+		[FIND_BIG_ROOTS] = 2, [FIND_PERIODIC_FORCED] = 0,
+	};
+	return rank[id];
+}
+
 int finding_lookup(const char *name)
 {
 	for (int i = 0; i < FIND_COUNT; i++)

@@ -1,5 +1,6 @@
 #include "analysis/mmu.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const int64_t window_us[MMU_WINDOWS] = { 10000, 50000, 100000, 1000000 };
@@ -10,6 +11,9 @@ static const char *const window_name[MMU_WINDOWS] = { "10ms", "50ms", "100ms", "
 /* A start this far inside the previous collection is not rounding (the
  * "@" time's millisecond and the phases' two digits): a new timeline. */
 #define BACK_US 5000
+/* The ring's first size; phase times are clamped to fit an int32_t. */
+#define RING_START 16
+#define PHASE_MAX 2000000000LL
 
 int64_t mmu_window_us(int i)
 {
@@ -28,7 +32,8 @@ static void reset_timeline(struct mmu *m)
 	m->open = false;
 	m->busy_end = 0;
 	for (int i = 0; i < MMU_WINDOWS; i++) {
-		m->worst[i] = -1;
+		m->end_cur[i] = m->start_cur[i] = 0;
+		m->end_x[i] = m->start_x[i] = INT64_MIN;
 		m->next_left[i] = 0;
 		m->d0_done[i] = false;
 	}
@@ -39,12 +44,24 @@ void mmu_init(struct mmu *m)
 	memset(m, 0, sizeof *m);
 	reset_timeline(m);
 	for (int i = 0; i < MMU_WINDOWS; i++)
-		m->closed[i] = -1;
+		m->worst[i] = -1;
 }
 
-static const struct mmu_cycle *cyc(const struct mmu *m, uint64_t s)
+void mmu_free(struct mmu *m)
 {
-	return &m->ring[s % MMU_RING];
+	free(m->ring);
+	m->ring = NULL;
+	m->cap = 0;
+}
+
+size_t mmu_bytes(const struct mmu *m)
+{
+	return (size_t)m->cap * sizeof m->ring[0];
+}
+
+static inline const struct mmu_cycle *cyc(const struct mmu *m, uint64_t s)
+{
+	return &m->ring[s & (m->cap - 1)];
 }
 
 static int64_t cyc_end(const struct mmu_cycle *c)
@@ -52,155 +69,240 @@ static int64_t cyc_end(const struct mmu_cycle *c)
 	return c->t0 + c->st + c->mark + c->mt;
 }
 
-/* Phase boundary b (4 a collection: start, mark start, mark end, end). */
-static int64_t boundary(const struct mmu *m, uint64_t b)
+static inline int64_t clamp(int64_t v, int64_t hi)
+{
+	return v < 0 ? 0 : v > hi ? hi : v;
+}
+
+/* Busy time of collection c in its first d microseconds (branch-light:
+ * the phases are clamped, not tested). */
+static inline double partial(const struct mmu_cycle *c, int64_t d)
+{
+	int64_t a = clamp(d, c->st), b = clamp(d - c->st, c->mark),
+	        e = clamp(d - c->st - c->mark, c->mt);
+
+	return (double)(a + e) + c->frac * (double)b;
+}
+
+/* Where a window may start: boundary b (4 a collection: start, mark
+ * start, mark end, end; only the even ones are asked) and the busy time up
+ * to it. */
+static inline int64_t start_point(const struct mmu *m, uint64_t b, double *busy)
 {
 	const struct mmu_cycle *c = cyc(m, b / 4);
 
-	switch (b % 4) {
-	case 0: return c->t0;
-	case 1: return c->t0 + c->st;
-	case 2: return c->t0 + c->st + c->mark;
-	default: return cyc_end(c);
+	if (b & 2) {
+		*busy = c->cum_mt;
+		return c->t0 + c->st + c->mark;
 	}
-}
-
-/* Busy time of collection c in its first d microseconds. */
-static double partial(const struct mmu_cycle *c, int64_t d)
-{
-	double b = 0;
-
-	if (d <= 0)
-		return 0;
-	b += (double)(d < c->st ? d : c->st);
-	d -= c->st;
-	if (d <= 0)
-		return b;
-	b += c->frac * (double)(d < c->mark ? d : c->mark);
-	d -= c->mark;
-	if (d <= 0)
-		return b;
-	return b + (double)(d < c->mt ? d : c->mt);
+	*busy = c->cum;
+	return c->t0;
 }
 
 /*
- * Busy time from the timeline's start up to x, into *b.  False when x lies
- * before the kept collections and the data there is gone.
+ * Busy time from the timeline's start up to x, into *b, through a cursor:
+ * *cur is a kept collection starting at or before every x asked so far
+ * (or the timeline's first), and x never goes back, so the cursor only
+ * moves forward: amortised O(1).  False when the cursor's collection was
+ * evicted and x lies before the kept ones.
  */
-static bool busy_to(const struct mmu *m, int64_t x, double *b)
+static inline bool busy_at(const struct mmu *m, uint64_t *cur, int64_t x, double *b)
 {
-	uint64_t lo = m->first, hi = m->serial;
+	const struct mmu_cycle *c;
 
-	if (x >= m->horizon) {
-		*b = m->busy_end;
-		return true;
+	if (*cur < m->first) {
+		/* Its collection was evicted (ring overflow). */
+		*cur = m->first;
+		if (x < cyc(m, m->first)->t0)
+			return false;
 	}
-	if (lo == hi || x < cyc(m, lo)->t0) {
-		*b = 0;
-		return m->first == 0;
-	}
-	/* The last kept collection starting at or before x.  Windows are
-	 * measured near the horizon, so gallop back from the newest first
-	 * (O(log d) for a collection d from the end), then bisect. */
-	for (uint64_t step = 1, top = hi; top - lo > 1; step *= 2) {
-		uint64_t probe = top - lo > step ? top - step : lo;
-		if (cyc(m, probe)->t0 <= x) {
-			lo = probe;
-			hi = top;
-			break;
-		}
-		top = hi = probe;
-	}
-	while (hi - lo > 1) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		if (cyc(m, mid)->t0 <= x)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*b = cyc(m, lo)->cum + partial(cyc(m, lo), x - cyc(m, lo)->t0);
+	while (*cur + 1 < m->serial && cyc(m, *cur + 1)->t0 <= x)
+		(*cur)++;
+	c = cyc(m, *cur);
+	*b = c->cum + partial(c, x - c->t0);
 	return true;
 }
 
-/* Busy time in [x, x + w] when it lies within [lo, horizon]; false if it
- * does not fit, or its data is gone. */
-static bool window_busy(const struct mmu *m, int64_t lo, int64_t x, int64_t w,
-                        double *busy)
+static inline void note_busy(struct mmu *m, int i, double busy)
 {
-	double a, b;
-
-	if (x < lo || x + w > m->horizon)
-		return false;
-	if (!busy_to(m, x, &a) || !busy_to(m, x + w, &b))
-		return false;
-	*busy = b - a;
-	return true;
-}
-
-/* Measure the window [x, x + w] for window i into worst[i]. */
-static void measure(struct mmu *m, int i, int64_t x)
-{
-	double busy;
-	int64_t w = window_us[i];
-
-	if (x < m->d0 || x + w > m->horizon)
-		return;
-	if (!window_busy(m, m->d0, x, w, &busy)) {
-		m->lost++;
-		return;
-	}
 	if (busy > m->worst[i])
 		m->worst[i] = busy;
 }
 
-/* Utilisation from the most busy time; the window at the timeline's end
- * is still to be measured (it moves while the timeline grows). */
-static bool timeline_util(const struct mmu *m, int i, int64_t lo, double worst,
-                          double *util)
+/* The window at the timeline's end, still to be measured while the
+ * timeline grows (skipped when the whole timeline's busy time cannot beat
+ * the worst); false when none fits. */
+static bool end_window(const struct mmu *m, int i, double *busy)
 {
-	int64_t w = window_us[i];
-	double busy;
+	int64_t x = m->horizon - window_us[i];
+	/* The cursor of the windows ending on a boundary: none asked past
+	 * this one (the latest ended at the horizon). */
+	uint64_t cur = m->end_cur[i];
+	double a;
 
-	if (window_busy(m, lo, m->horizon - w, w, &busy) && busy > worst)
-		worst = busy;
-	if (worst < 0)
+	*busy = -1;
+	if (!m->open || x < m->d0)
 		return false;
-	*util = 1.0 - worst / (double)w;
-	if (*util < 0)
-		*util = 0;
+	if (m->busy_end > m->worst[i] && busy_at(m, &cur, x, &a))
+		*busy = m->busy_end - a;
 	return true;
 }
 
 static void close_timeline(struct mmu *m)
 {
-	double u;
+	double busy;
 
 	if (!m->open)
 		return;
 	for (int i = 0; i < MMU_WINDOWS; i++)
-		if (timeline_util(m, i, m->d0, m->worst[i], &u) &&
-		    (m->closed[i] < 0 || u < m->closed[i]))
-			m->closed[i] = u;
+		if (end_window(m, i, &busy))
+			note_busy(m, i, busy);
 	reset_timeline(m);
 }
 
-static int64_t nonneg(int64_t v)
+static int64_t phase(int64_t v)
 {
-	return v > 0 ? v : 0;
+	return v <= 0 ? 0 : v > PHASE_MAX ? PHASE_MAX : v;
 }
 
-/* Evict the oldest kept collection: windows that start on its phase
- * boundaries and still wait for data can no longer be measured. */
-static void evict(struct mmu *m)
+/* The oldest collection any cursor or waiting window still needs. */
+static uint64_t needed(const struct mmu *m)
 {
-	uint64_t past = (m->first + 1) * 4;
+	uint64_t n = m->serial;
 
-	for (int i = 0; i < MMU_WINDOWS; i++)
-		if (m->next_left[i] < past) {
-			m->lost += past - m->next_left[i];
-			m->next_left[i] = past;
-		}
+	for (int i = 0; i < MMU_WINDOWS; i++) {
+		if (m->end_cur[i] < n)
+			n = m->end_cur[i];
+		if (m->start_cur[i] < n)
+			n = m->start_cur[i];
+		if (m->next_left[i] / 4 < n)
+			n = m->next_left[i] / 4;
+	}
+	return n;
+}
+
+/* Move a cursor forward over collections that start at or before x, the
+ * latest place asked of it. */
+static void catch_up(const struct mmu *m, uint64_t *cur, int64_t x)
+{
+	if (*cur < m->first)
+		return;
+	while (*cur + 1 < m->serial && cyc(m, *cur + 1)->t0 <= x)
+		(*cur)++;
+}
+
+/* Double the ring, keeping every collection at its serial. */
+static bool grow(struct mmu *m)
+{
+	uint32_t cap = m->cap ? m->cap * 2 : RING_START;
+	struct mmu_cycle *r;
+
+	if (cap > MMU_RING || !(r = malloc((size_t)cap * sizeof *r)))
+		return false;
+	for (uint64_t s = m->first; s < m->serial; s++)
+		r[s & (cap - 1)] = *cyc(m, s);
+	free(m->ring);
+	m->ring = r;
+	m->cap = cap;
+	return true;
+}
+
+/* Make room for one more collection: drop what nothing needs, else grow,
+ * else evict the oldest and count the windows that can no longer be
+ * measured (those that start on its boundaries and still wait for data;
+ * a cursor left behind counts its window in busy_at's caller). */
+static bool make_room(struct mmu *m)
+{
+	uint64_t n;
+
+	if (m->serial - m->first < m->cap)
+		return true;
+	/* Full: move the cursors that skipped their searches up to where
+	 * they may be, and look again. */
+	for (int i = 0; i < MMU_WINDOWS; i++) {
+		catch_up(m, &m->end_cur[i], m->end_x[i]);
+		catch_up(m, &m->start_cur[i], m->start_x[i]);
+	}
+	n = needed(m);
+	if (n > m->first)
+		m->first = n;
+	if (m->serial - m->first < m->cap || grow(m))
+		return true;
+	if (!m->cap)
+		return false;
 	m->first++;
+	for (int i = 0; i < MMU_WINDOWS; i++)
+		if (m->next_left[i] < m->first * 4) {
+			m->lost += (m->first * 4 - m->next_left[i] + 1) / 2;
+			m->next_left[i] = m->first * 4;
+		}
+	return true;
+}
+
+/*
+ * The window of length w[i] that ends at p, a boundary of the newest
+ * collection where a busy phase ends, with busy time at_end up to there.
+ * Most windows are not the worst: a bound that needs no search (the busy
+ * time since the cursor's collection began) skips them, and the cursor
+ * only records how far it could go (caught up in make_room).
+ */
+static inline void measure_end(struct mmu *m, int i, int64_t p, double at_end)
+{
+	int64_t x = p - window_us[i];
+	double at_start;
+
+	if (x < m->d0)
+		return;
+	m->end_x[i] = x;
+	if (m->end_cur[i] >= m->first &&
+	    at_end - cyc(m, m->end_cur[i])->cum <= m->worst[i])
+		return;
+	if (!busy_at(m, &m->end_cur[i], x, &at_start)) {
+		m->lost++;
+		return;
+	}
+	note_busy(m, i, at_end - at_start);
+}
+
+/* The windows that start where busy phases start (a collection's start,
+ * and mark termination's) and that the data now covers; skipped when all
+ * the busy time from their start on cannot beat the worst. */
+static inline void measure_starts(struct mmu *m, int i)
+{
+	int64_t w = window_us[i];
+	uint64_t lim = m->serial * 4;
+
+	while (m->next_left[i] < lim) {
+		double at_start, at_end;
+		int64_t p = start_point(m, m->next_left[i], &at_start);
+		if (p + w > m->horizon)
+			break;
+		m->next_left[i] += 2;
+		m->start_x[i] = p + w;
+		if (m->busy_end - at_start <= m->worst[i])
+			continue;
+		if (busy_at(m, &m->start_cur[i], p + w, &at_end))
+			note_busy(m, i, at_end - at_start);
+		else
+			m->lost++;
+	}
+}
+
+/* The windows starting on boundaries that the data now covers, passed
+ * over without a measure (none can beat the worst). */
+static inline void skip_starts(struct mmu *m, int i)
+{
+	int64_t w = window_us[i];
+	uint64_t lim = m->serial * 4;
+	double at_start;
+
+	while (m->next_left[i] < lim) {
+		int64_t p = start_point(m, m->next_left[i], &at_start);
+		if (p + w > m->horizon)
+			break;
+		m->next_left[i] += 2;
+		m->start_x[i] = p + w;
+	}
 }
 
 void mmu_add(struct mmu *m, const struct gc_record *r)
@@ -215,6 +317,10 @@ void mmu_add(struct mmu *m, const struct gc_record *r)
 	t0 = r->at_ms * 1000;
 	if (m->open && (r->gc <= m->last_gc || t0 + BACK_US < m->horizon))
 		close_timeline(m);
+	if (!make_room(m)) {
+		m->skipped++;
+		return;
+	}
 	m->last_gc = r->gc;
 	if (!m->open) {
 		m->open = true;
@@ -228,99 +334,70 @@ void mmu_add(struct mmu *m, const struct gc_record *r)
 	if (t0 < m->horizon)
 		t0 = m->horizon;
 	c.t0 = t0;
-	c.st = nonneg(r->clock_sweep_term_us);
-	c.mark = nonneg(r->clock_mark_us);
-	c.mt = nonneg(r->clock_mark_term_us);
+	c.st = (int32_t)phase(r->clock_sweep_term_us);
+	c.mark = (int32_t)phase(r->clock_mark_us);
+	c.mt = (int32_t)phase(r->clock_mark_term_us);
 	c.frac = 0;
 	if (c.mark > 0 && r->procs > 0) {
-		double cpu = (double)nonneg(r->cpu_assist_us) +
-		             (double)nonneg(r->cpu_background_us);
+		double cpu = (double)(r->cpu_assist_us > 0 ? r->cpu_assist_us : 0) +
+		             (double)(r->cpu_background_us > 0 ? r->cpu_background_us : 0);
 		c.frac = cpu / ((double)c.mark * (double)r->procs);
 		if (c.frac > 1)
 			c.frac = 1;
 	}
 	c.cum = m->busy_end;
-	if (m->serial - m->first == MMU_RING)
-		evict(m);
-	m->ring[m->serial % MMU_RING] = c;
+	c.cum_mt = c.cum + c.st + c.frac * c.mark;
+	m->ring[m->serial & (m->cap - 1)] = c;
 	m->serial++;
 	m->cycles++;
 	m->horizon = cyc_end(&c);
-	m->busy_end = c.cum + partial(&c, m->horizon - c.t0);
+	m->busy_end = c.cum_mt + c.mt;
 
 	for (int i = 0; i < MMU_WINDOWS; i++) {
 		int64_t w = window_us[i];
+		double busy;
 		if (!m->d0_done[i] && m->d0 + w <= m->horizon) {
-			measure(m, i, m->d0);
+			/* A window fits: the timeline has a value for w.  The
+			 * window at its start (bounded by all its busy time). */
+			if (m->worst[i] < 0)
+				m->worst[i] = 0;
+			if (m->busy_end > m->worst[i] &&
+			    busy_at(m, &m->start_cur[i], m->d0 + w, &busy))
+				note_busy(m, i, busy);
 			m->d0_done[i] = true;
 		}
-		/* Windows that end on the new boundaries. */
-		for (uint64_t b = (m->serial - 1) * 4; b < m->serial * 4; b++)
-			measure(m, i, boundary(m, b) - w);
-		/* Windows that start on a boundary and are now covered. */
-		while (m->next_left[i] < m->serial * 4) {
-			int64_t p = boundary(m, m->next_left[i]);
-			if (p + w > m->horizon)
-				break;
-			measure(m, i, p);
-			m->next_left[i]++;
+		/* Every window this collection adds (ending on its
+		 * boundaries, or starting where the data now covers) lies
+		 * after the start of the end cursor's collection: when all
+		 * the busy time since cannot beat the worst, none can, and
+		 * only the places asked move on. */
+		if (m->end_cur[i] >= m->first &&
+		    m->busy_end - cyc(m, m->end_cur[i])->cum <= m->worst[i]) {
+			if (m->horizon - w >= m->d0)
+				m->end_x[i] = m->horizon - w;
+			skip_starts(m, i);
+			continue;
 		}
+		/* The windows ending where the newest collection's busy
+		 * phases end: sweep termination, and the collection. */
+		measure_end(m, i, c.t0 + c.st, c.cum + c.st);
+		measure_end(m, i, m->horizon, m->busy_end);
+		measure_starts(m, i);
 	}
 }
 
 bool mmu_get(const struct mmu *m, int i, double *util)
 {
-	double u;
-	bool have = m->closed[i] >= 0;
+	double worst = m->worst[i], busy;
 
-	*util = m->closed[i];
-	if (m->open && timeline_util(m, i, m->d0, m->worst[i], &u) &&
-	    (!have || u < *util)) {
-		*util = u;
-		have = true;
-	}
-	return have;
-}
-
-bool mmu_since(const struct mmu *m, int64_t from_us, int i, double *util)
-{
-	int64_t w = window_us[i], lo = from_us;
-	double worst = -1, busy;
-	uint64_t s;
-
-	if (!m->open || m->serial == m->first)
-		return false;
-	if (lo < m->d0)
-		lo = m->d0;
-	if (m->first > 0 && lo < cyc(m, m->first)->t0)
-		lo = cyc(m, m->first)->t0;
-	/* Every candidate: the ends of the range, and windows starting or
-	 * ending on a phase boundary inside it. */
-	if (window_busy(m, lo, lo, w, &busy))
+	if (end_window(m, i, &busy) && busy > worst)
 		worst = busy;
-	for (s = m->first; s < m->serial; s++) {
-		if (cyc_end(cyc(m, s)) < lo)
-			continue;
-		for (uint64_t b = s * 4; b < s * 4 + 4; b++) {
-			int64_t p = boundary(m, b);
-			if (window_busy(m, lo, p, w, &busy) && busy > worst)
-				worst = busy;
-			if (window_busy(m, lo, p - w, w, &busy) && busy > worst)
-				worst = busy;
-		}
-	}
-	return timeline_util(m, i, lo, worst, util);
-}
-
-int64_t mmu_start_of_last(const struct mmu *m, uint64_t n)
-{
-	uint64_t kept = m->serial - m->first;
-
-	if (!m->open || kept == 0 || n == 0)
-		return -1;
-	if (n > kept)
-		n = kept;
-	return cyc(m, m->serial - n)->t0;
+	if (worst < 0)
+		return false;
+	*util = 1.0 - worst / (double)window_us[i];
+	if (*util < 0)
+		*util = 0;
+	return true;
 }
 
 int64_t mmu_horizon(const struct mmu *m)

@@ -23,6 +23,28 @@ void whatif_init(struct whatif *w)
 	memset(w, 0, sizeof *w);
 }
 
+/* A new run: forget the kept collections (the ring itself need not be
+ * cleared: n says what is in it). */
+static void whatif_reset(struct whatif *w)
+{
+	w->head = w->n = 0;
+	w->have_prev = false;
+	w->last_gc = 0;
+	w->prev_end_us = w->prev_live = w->prev_roots = 0;
+	w->roots_known = false;
+}
+
+/* MB and microseconds into the ring's 32 bits. */
+static int32_t mb32(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : v < -1 ? -1 : (int32_t)v;
+}
+
+static uint32_t us32(int64_t v)
+{
+	return v <= 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 static int64_t nn(int64_t v)
 {
 	return v > 0 ? v : 0;
@@ -45,20 +67,19 @@ void whatif_add(struct whatif *w, const struct gc_record *r)
 	      nn(r->clock_mark_term_us);
 	/* A new run (or time going back): the steady state starts again. */
 	if (w->have_prev && (r->gc <= w->last_gc || end < w->prev_end_us))
-		whatif_init(w);
-	c.end_us = end;
-	c.live = r->heap_live_mb;
-	c.roots = roots_of(r);
-	c.heap_end = r->heap_end_mb;
-	c.goal = r->heap_goal_mb;
-	c.mark_cpu_us = nn(r->cpu_assist_us) + nn(r->cpu_background_us);
-	c.stw_cpu_us = nn(r->cpu_sweep_term_us) + nn(r->cpu_mark_term_us);
-	c.procs = r->procs;
+		whatif_reset(w);
+	c.live = mb32(r->heap_live_mb);
+	c.roots = mb32(roots_of(r));
+	c.heap_end = mb32(r->heap_end_mb);
+	c.goal = mb32(r->heap_goal_mb);
+	c.mark_cpu_us = us32(nn(r->cpu_assist_us) + nn(r->cpu_background_us));
+	c.stw_cpu_us = us32(nn(r->cpu_sweep_term_us) + nn(r->cpu_mark_term_us));
+	c.procs = r->procs > INT32_MAX ? INT32_MAX : (int32_t)r->procs;
 	if (w->have_prev) {
 		c.interval_us = end - w->prev_end_us;
-		c.alloc_mb = nn(r->heap_end_mb - w->prev_live);
-		c.prev_live = w->prev_live;
-		c.prev_roots = w->prev_roots;
+		c.alloc_mb = mb32(nn(r->heap_end_mb - w->prev_live));
+		c.prev_live = mb32(w->prev_live);
+		c.prev_roots = mb32(w->prev_roots);
 	} else {
 		c.interval_us = -1;
 		c.alloc_mb = 0;

@@ -719,6 +719,36 @@ size_t engine_snapshot(struct engine *e, struct model *m, unsigned focus)
 	return bytes;
 }
 
+void engine_digest(struct engine *e, unsigned index, struct analysis_digest *d)
+{
+	/* Under the lock only the MMU figures and a copy; the findings and
+	 * the what-if (sorts of the kept collections) are worked out after,
+	 * so that ingest does not wait for them. */
+	struct analysis *copy = malloc(sizeof *copy);
+	struct stats *st = malloc(sizeof *st);
+	const struct analysis *a = NULL;
+
+	uv_mutex_lock(&e->mu);
+	if (index < e->live->nfeeds) {
+		const struct feed *f = e->live->feeds[index];
+		a = analysis_for(e, f, false);
+		if (a && copy && st) {
+			*copy = *a;
+			*st = f->stats;
+		}
+	}
+	analysis_digest_mmu(a, d);
+	uv_mutex_unlock(&e->mu);
+	if (a && copy && st) {
+		copy->mmu.ring = NULL; /* not the copy's: never read */
+		analysis_digest_rest(copy, st, d);
+	} else {
+		d->have = false;
+	}
+	free(copy);
+	free(st);
+}
+
 struct model *engine_model_new(const struct engine *e)
 {
 	return model_new(e->live->max_feeds, e->live->records_cap, e->live->keep_lines);
@@ -844,8 +874,10 @@ void engine_free(struct engine *e)
 	}
 	demux_free(&e->demux);
 	model_free(e->live);
-	for (unsigned i = 0; i < e->nanalyses; i++)
+	for (unsigned i = 0; i < e->nanalyses; i++) {
+		analysis_free(e->analyses[i].a);
 		free(e->analyses[i].a);
+	}
 	uv_mutex_destroy(&e->mu);
 	free(e);
 }

@@ -218,11 +218,12 @@ static void write_feeds_json(FILE *f, struct engine *e)
 		if (i)
 			fputc(',', f);
 		sumjson_block(f, n > 1 || fs[i]->name[0] ? fs[i]->name : NULL, &fs[i]->stats,
-		              engine_analysis(e, fs[i]));
+		              engine_analysis(e, fs[i]), fs[i]);
 		merge_feed(&all, fs[i]);
 	}
 	fputs("],\"all\":", f);
-	sumjson_block(f, "all", &all, n == 1 ? engine_analysis(e, fs[0]) : NULL);
+	sumjson_block(f, "all", &all, n == 1 ? engine_analysis(e, fs[0]) : NULL,
+	              n == 1 ? fs[0] : NULL);
 	fputs("}\n", f);
 	free(fs);
 }
@@ -316,6 +317,9 @@ static int run_with(const struct options *o, bool dashboard)
 			fputs("gcwatch: out of memory\n", stderr);
 			return 1;
 		}
+		/* A first (empty) snapshot before the port opens: a scrape is
+		 * never answered 503 while the engine starts. */
+		metrics_publish(m, clock_now_ms(), true);
 		if (!(h = promhttp_start(o->listen, m, err, sizeof err))) {
 			fprintf(stderr, "gcwatch: %s\n", err);
 			metrics_free(m);
@@ -332,8 +336,6 @@ static int run_with(const struct options *o, bool dashboard)
 		metrics_free(m);
 		return status;
 	}
-	if (m)
-		metrics_publish(m, clock_now_ms(), true);
 	status = dashboard ? dashboard_loop(o, e) : engine_run(e);
 	/* An output that failed or fell behind does not change the status (a
 	 * CI job that needs it complete adds --fail-if 'lost > 0'); -q keeps

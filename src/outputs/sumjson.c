@@ -40,13 +40,13 @@ static void stats_members(FILE *out, const struct stats *s)
 }
 
 void sumjson_block(FILE *out, const char *source, const struct stats *s,
-                   const struct analysis *a)
+                   const struct analysis *a, const struct feed *f)
 {
 	fputs("{\"source\":", out);
 	json_str(out, source);
 	stats_members(out, s);
 	if (a)
-		analysis_json(a, s, out);
+		analysis_json(a, s, f, out);
 	else
 		fputs(",\"mmu\":null,\"findings\":null,\"what_if\":null,"
 		      "\"what_if_inputs\":null", out);

@@ -43,6 +43,8 @@
                                  whose values are all known */
 #define KEY_SLOTS 16384
 #define NSKEL_MAX 8
+#define PROV_MAX 64
+#define GAP_NEAR 16
 #define RT_WAIT 8             /* lines to wait for the rest of a runtime line */
 
 struct held {
@@ -74,6 +76,8 @@ struct lane {
 	uint8_t era;
 	uint32_t run;
 	uint64_t used; /* emitted count when it was last used */
+	uint8_t tentative; /* one record seen, not emitted (lane_pick) */
+	uint64_t tears;    /* gctrace.tears when it was last used */
 };
 
 struct gctrace {
@@ -105,6 +109,25 @@ struct gctrace {
 	int nlanes, cur; /* cur: the lane of the last record */
 	uint32_t runs;
 	uint64_t emitted;
+	/* When the numbers last went back (emitted count, 0: never), and
+	 * the time before: see lanes_mixed. */
+	uint64_t rev_new, rev_old, last_gc;
+	uint64_t torn_at; /* emitted count + 1 at the last torn record */
+	int new_run;      /* lane_pick opened a run (a restart goes back too) */
+	uint64_t torn_line; /* counts.lines at the last torn record, 0: none */
+	uint64_t writers_line; /* the same when two runtimes showed (note_writers) */
+	int was_pending;  /* this line ended a record still waiting for its rest */
+	/* How many of the recent lines (about 64) showed two runtimes in one
+	 * line, as a moving sum (1024 a line); and the last line that held
+	 * runtime text no record was made of. */
+	uint32_t wdens;
+	uint64_t dirty_line;
+
+	/* Records counted as dropped, by number (0: not known), until a gap
+	 * in the numbers of a runtime accounts for them (see count_gap). */
+	uint64_t prov[PROV_MAX];
+	int nprov;
+	uint64_t tears; /* torn records begun or dropped, ever */
 
 	/* Shapes of the program's whole lines: how often each was seen
 	 * (saturating), by a hash of the shape. */
@@ -126,11 +149,19 @@ struct gctrace {
 
 /* ---------------------------------------------------------------- */
 
+static int two_writers(const struct gctrace *p);
+
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 {
 	if (!len)
 		return;
 	p->counts.foreign_lines++;
+	/* Where two runtimes print, a record's "gc " (one write(2), never
+	 * split) that goes out as text is a record lost: count those. */
+	if (two_writers(p))
+		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
+		     g += 3)
+			p->counts.torn_dropped++;
 	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }
@@ -588,18 +619,69 @@ static int runtime_kind(const char *s, size_t n, size_t *at)
 /* ---------------------------------------------------------------- */
 
 /*
+ * Counting losses.  A record dropped is counted at once, and noted with
+ * its number when known.  A record emitted after a gap in its runtime's
+ * numbers shows how many were lost in between, including those whose
+ * pieces were never told apart from the program's text or the other
+ * runtime's: the gap is counted, less the dropped ones it accounts for
+ * (those numbered inside it first, then those without a number).
+ */
+static void count_drop(struct gctrace *p, uint64_t gc)
+{
+	p->tears++;
+	if (two_writers(p))
+		return; /* counted by its "gc " (deliver_foreign) */
+	p->counts.torn_dropped++;
+	if (p->nprov == PROV_MAX) {
+		/* The oldest stays counted. */
+		memmove(p->prov, p->prov + 1, (PROV_MAX - 1) * sizeof p->prov[0]);
+		p->nprov--;
+	}
+	p->prov[p->nprov++] = gc;
+}
+
+static void prov_remove(struct gctrace *p, int i)
+{
+	p->prov[i] = p->prov[--p->nprov];
+}
+
+/* Numbers after lo and before hi were lost. */
+static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi)
+{
+	uint64_t g = hi - lo - 1, used = 0;
+
+	if (two_writers(p))
+		return; /* counted by their "gc " (deliver_foreign) */
+	for (int i = 0; i < p->nprov && used < g;) {
+		if (p->prov[i] > lo && p->prov[i] < hi)
+			prov_remove(p, i), used++;
+		else
+			i++;
+	}
+	for (int i = 0; i < p->nprov && used < g;) {
+		if (p->prov[i] == 0)
+			prov_remove(p, i), used++;
+		else
+			i++;
+	}
+	p->counts.torn_dropped += g - used;
+}
+
+/*
  * The lane a record continues: one of the same P and era whose number it
  * follows (some may have been lost), at the same "@" or later; the one it
- * follows most closely.  -1 when none.
+ * follows most closely.  -1 when none.  tent: tentative lanes only (1) or
+ * real ones only (0).
  */
-static int lane_of(const struct gctrace *p, uint64_t gc, int64_t at, int32_t procs,
-                   uint8_t era)
+static int lane_of_kind(const struct gctrace *p, uint64_t gc, int64_t at, int32_t procs,
+                        uint8_t era, int tent)
 {
 	int best = -1;
 
 	for (int i = 0; i < p->nlanes; i++) {
 		const struct lane *l = &p->lanes[i];
-		if (l->procs != procs || l->era != era || gc <= l->gc || gc > l->gc + 1000)
+		if (l->tentative != tent || l->procs != procs || l->era != era ||
+		    gc <= l->gc || gc > l->gc + 1000)
 			continue;
 		if (at != GC_NULL && l->at != GC_NULL && at < l->at)
 			continue;
@@ -609,45 +691,243 @@ static int lane_of(const struct gctrace *p, uint64_t gc, int64_t at, int32_t pro
 	return best;
 }
 
+static int lane_of(const struct gctrace *p, uint64_t gc, int64_t at, int32_t procs,
+                   uint8_t era)
+{
+	return lane_of_kind(p, gc, at, procs, era, 0);
+}
+
 /* Is gc the number a lane in use expects next?  (A lane not used for a
  * while may be a process long gone: its number says nothing.) */
 #define LANE_RECENT 64
 static int lane_expects(const struct gctrace *p, uint64_t gc)
 {
 	for (int i = 0; i < p->nlanes; i++)
-		if (p->lanes[i].gc + 1 == gc && p->lanes[i].used + LANE_RECENT > p->emitted)
+		if (!p->lanes[i].tentative && p->lanes[i].gc + 1 == gc &&
+		    p->lanes[i].used + LANE_RECENT > p->emitted)
 			return 1;
 	return 0;
 }
 
-static void emit(struct gctrace *p, struct gc_record *r)
+/* Two or more runtimes print lately, and their writes interleave token
+ * by token: the numbers went back twice within LANE_RECENT records, each
+ * time continuing a run already open (one process only counts up, and a
+ * restart opens a run), and records were torn lately. */
+static int lanes_mixed(const struct gctrace *p)
+{
+	return p->rev_old && p->rev_old + LANE_RECENT > p->emitted && p->torn_at &&
+	       p->torn_at + LANE_RECENT > p->emitted;
+}
+
+/* A time as fmtNSAsMS prints it, in microseconds: "0", two significant
+ * digits below 10 ms (0.001 .. 9.9), whole milliseconds from 10 on. */
+static int ms_exact(int64_t us)
+{
+	if (us == GC_NULL || us == 0 || (us >= 1 && us < 100))
+		return 1;
+	if (us < 1000)
+		return us % 10 == 0;
+	if (us < 10000)
+		return us % 100 == 0;
+	return us % 1000 == 0;
+}
+
+/* Every time of the record in the runtime's exact format.  A number of
+ * one runtime's glued onto another's ("235" + "0.31") reads loosely as
+ * 2350.31 ms; the runtime never prints that. */
+static int record_exact_format(const struct gc_record *r)
+{
+	return ms_exact(r->clock_sweep_term_us) && ms_exact(r->clock_mark_term_us) &&
+	       ms_exact(r->cpu_sweep_term_us) && ms_exact(r->cpu_assist_us) &&
+	       ms_exact(r->cpu_idle_us) && ms_exact(r->cpu_mark_term_us) &&
+	       (r->era == GC_ERA_15 || (ms_exact(r->clock_mark_us) &&
+	                                ms_exact(r->cpu_background_us)));
+}
+
+/* A free lane, or the tentative one, or the real one unused longest. */
+static int lane_slot(struct gctrace *p)
+{
+	if (p->nlanes < GCTRACE_LANES)
+		return p->nlanes++;
+	int i = 0;
+	for (int k = 1; k < p->nlanes; k++)
+		if (p->lanes[k].tentative > p->lanes[i].tentative ||
+		    (p->lanes[k].tentative == p->lanes[i].tentative &&
+		     p->lanes[k].used < p->lanes[i].used))
+			i = k;
+	return i;
+}
+
+/* Two runtimes' writes land in one line on more than one line in eight
+ * (a writer slowed down, by strace say): nearly every line holds tokens
+ * of both. */
+#define WDENS_HEAVY 4096
+#define DIRTY_NEAR 4
+static int writers_heavy(const struct gctrace *p)
+{
+	return p->wdens > WDENS_HEAVY;
+}
+
+/* Two runtimes' writes landed in one line lately (a few hundred lines,
+ * note_writers). */
+#define TORN_RECENT 256
+static int writers_lately(const struct gctrace *p)
+{
+	return p->writers_line && p->counts.lines - p->writers_line < TORN_RECENT;
+}
+
+static int two_writers(const struct gctrace *p)
+{
+	return lanes_mixed(p) || writers_lately(p);
+}
+
+/*
+ * The lane a record goes to, or -1 when it must not be emitted.
+ *
+ * While two runtimes' writes land in one line (note_writers), their
+ * tokens interleave: one's head and the other's tail can make a valid line
+ * ("gc 53 @23.271s 0%: 0.13" + "+6.7+0.17 ms clock, ... 2 P"), and a
+ * number of one glues onto a number of the other ("gc 132" + "31 @...",
+ * "235" + "0.31", "10" + "29->9->5 MB") inside what looks like a whole
+ * line.  Nothing in the line tells, so then a record is emitted only when
+ * all of these hold: it continues a run already open (its next numbers,
+ * at most LANE_GAP_MAX on, same P, same era, "@" not going back; put
+ * together or glued, no digits glued onto the number expected) or is a
+ * new process's first ("gc 1"), or a line on its own with nothing torn
+ * just before it; every time is in the runtime's exact format; the heap
+ * sizes are in the order the runtime's are (start and live not above
+ * end).  Where nearly every line holds both runtimes' tokens, only a line
+ * on its own with nothing torn just before it.  A record that starts no
+ * run opens a tentative lane instead, not emitted; the next record that
+ * follows it closely makes the lane real.
+ *
+ * Otherwise (one runtime, the program's text torn in) a record that
+ * follows no run starts one: a restart, a new process, or GOMAXPROCS
+ * changed.  whole: the record was one line on its own, not put together
+ * or glued.
+ */
+#define LANE_GAP_MAX 64
+
+/* Does x read as digits glued onto a number after last and below x: a
+ * head or a tail of its digits ("24": "4" after 3)? */
+static int glued_number(uint64_t x, uint64_t last)
+{
+	for (uint64_t d = 10; d <= x; d *= 10) {
+		uint64_t head = x / d, tail = x % d;
+		if ((head > last && head < x) ||
+		    (tail > last && tail < x && tail >= d / 10))
+			return 1;
+	}
+	return 0;
+}
+#define TENTATIVE_GAP_MAX 4
+static int lane_pick(struct gctrace *p, const struct gc_record *r, int whole)
 {
 	const struct lane *c = &p->lanes[p->cur];
+	int strict = lanes_mixed(p) || writers_lately(p);
 	/* The common case first: the next record of the last lane. */
-	int i = p->nlanes && r->gc == c->gc + 1 && r->procs == c->procs && r->era == c->era &&
+	int i = p->nlanes && !c->tentative && r->gc == c->gc + 1 && r->procs == c->procs &&
+	                r->era == c->era &&
 	                (r->at_ms == GC_NULL || c->at == GC_NULL || r->at_ms >= c->at)
 	            ? p->cur
 	            : lane_of(p, r->gc, r->at_ms, r->procs, r->era);
 
-	if (i < 0) {
-		/* A new runtime, or one that started again: a new run, in a
-		 * free lane or in the one unused longest. */
-		if (p->nlanes < GCTRACE_LANES) {
-			i = p->nlanes++;
-		} else {
-			i = 0;
-			for (int k = 1; k < p->nlanes; k++)
-				if (p->lanes[k].used < p->lanes[i].used)
-					i = k;
-		}
-		p->lanes[i].run = ++p->runs;
+	p->new_run = 0;
+#ifdef GCTRACE_DEBUG
+	fprintf(stderr, "pick gc %llu P %d whole %d strict %d heavy %d wd %u dirty %llu line %llu pend %d i %d\n", (unsigned long long)r->gc, r->procs, whole, strict, writers_heavy(p), p->wdens, (unsigned long long)p->dirty_line, (unsigned long long)p->counts.lines, p->was_pending, i);
+#endif
+	if ((!whole || strict) && r->era != GC_ERA_PRE15 && !record_exact_format(r))
+		return -1;
+	if (strict) {
+		if (r->heap_start_mb > r->heap_end_mb || r->heap_live_mb > r->heap_end_mb)
+			return -1;
+		/* A line on its own with pieces of records just before it:
+		 * another runtime's head may have its tail.  Where nearly
+		 * every line is both runtimes', only lines on their own. */
+		if (writers_heavy(p) &&
+		    (!whole || (p->dirty_line && p->counts.lines - p->dirty_line <= DIRTY_NEAR)))
+			return -1;
+		/* Put together or glued: not a number that a digit of the
+		 * other's glued onto ("gc " + "2" + "4 @1.832s ..." reads
+		 * 24 where 4 came next). */
+		if (i >= 0 && (r->gc > p->lanes[i].gc + LANE_GAP_MAX ||
+		               (!whole && glued_number(r->gc, p->lanes[i].gc))))
+			i = -1;
 	}
+	if (i >= 0)
+		return i;
+	p->new_run = 1;
+	/* (Where two runtimes print, only its very next numbers and from
+	 * a line with no pieces of records just before it: the same two
+	 * runtimes can make the same chimera again.) */
+	if ((i = lane_of_kind(p, r->gc, r->at_ms, r->procs, r->era, 1)) >= 0 &&
+	    (!strict || (r->gc <= p->lanes[i].gc + TENTATIVE_GAP_MAX && whole &&
+	                 !(p->dirty_line && p->counts.lines - p->dirty_line <= DIRTY_NEAR)))) {
+		/* It follows a tentative lane: a runtime after all. */
+		p->lanes[i].tentative = 0;
+		p->lanes[i].run = ++p->runs;
+		return i;
+	}
+	/* (A line on its own with nothing torn near it may start a run:
+	 * a runtime's first record seen.) */
+	int clean = whole && !p->was_pending &&
+	            !(p->dirty_line && p->counts.lines - p->dirty_line <= DIRTY_NEAR);
+	if (r->gc != 1 && strict && !clean) {
+		struct lane *l = &p->lanes[i = lane_slot(p)];
+		l->gc = r->gc;
+		l->at = r->at_ms;
+		l->procs = r->procs;
+		l->era = r->era;
+		l->used = p->emitted;
+		l->tentative = 1;
+		return -1;
+	}
+	/* A new runtime, or one that started again: a new run. */
+	i = lane_slot(p);
+	p->lanes[i].tentative = 0;
+	p->lanes[i].run = ++p->runs;
+	return i;
+}
+
+static void emit(struct gctrace *p, struct gc_record *r, int i)
+{
 	struct lane *l = &p->lanes[i];
+	/* The number before it: its own runtime's where two print and it
+	 * continued one; otherwise the nearest below it of its era (one
+	 * runtime whose P changed opens a lane for each P). */
+	uint64_t prev = 0, most = 1000, tears = l->tears;
+	if ((lanes_mixed(p) || writers_lately(p)) && !p->new_run) {
+		prev = l->gc;
+	} else {
+		/* (Near it: another runtime's numbers say nothing of it.) */
+		most = GAP_NEAR;
+		for (int k = 0; k < p->nlanes; k++)
+			if (!p->lanes[k].tentative && p->lanes[k].era == r->era &&
+			    p->lanes[k].gc < r->gc && p->lanes[k].gc > prev &&
+			    (p->lanes[k].at == GC_NULL || r->at_ms == GC_NULL ||
+			     p->lanes[k].at <= r->at_ms))
+				prev = p->lanes[k].gc, tears = p->lanes[k].tears;
+	}
+	/* Only where records were torn since: a log with lines left out
+	 * (rotated, rate-limited) lost nothing here. */
+	if (tears == p->tears)
+		prev = 0;
+#ifdef GCTRACE_DEBUG
+	if (prev && r->gc > prev + 1 && r->gc - prev <= 1000) fprintf(stderr, "gap %llu..%llu lane %d new %d\n", (unsigned long long)prev, (unsigned long long)r->gc, i, p->new_run);
+#endif
+	if (prev && r->gc > prev + 1 && r->gc - prev <= most)
+		count_gap(p, prev, r->gc);
+	if (p->emitted && r->gc < p->last_gc && !p->new_run) {
+		p->rev_old = p->rev_new;
+		p->rev_new = p->emitted;
+	}
+	p->last_gc = r->gc;
 	l->gc = r->gc;
 	l->at = r->at_ms;
 	l->procs = r->procs;
 	l->era = r->era;
 	l->used = ++p->emitted;
+	l->tears = p->tears;
 	p->cur = i;
 	r->lane = (uint8_t)i;
 	r->run = l->run;
@@ -759,6 +1039,44 @@ static int has_runtime_text(const char *s, size_t n)
 }
 
 /*
+ * Two runtimes write this stream: a line holds a gc line's own text (or
+ * "gc ", or a number) and, right after it, another "gc "; or a literal
+ * that a gc line holds once, twice.  One runtime prints "gc " only after
+ * the newline of its last line; a program seldom writes "gc " after the
+ * runtime's " ms clock, ".  Noted by line (see lane_pick).
+ */
+static void note_writers(struct gctrace *p, const char *s, size_t m)
+{
+	static const char *const once[] = {" ms clock, ", " ms cpu, ", " MB goal, "};
+	size_t q;
+
+	if (m < 4)
+		return;
+	q = logprefix_skip(s, m);
+
+	/* The runtime's other lines hold " ms clock, " too (inittrace). */
+	if (runtime_head_kind_at(s + q, m - q))
+		return;
+	for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+		size_t l = strlen(once[i]);
+		const char *a = memmem(s, m, once[i], l);
+		if (a && memmem(a + l, m - (size_t)(a + l - s), once[i], l)) {
+			p->writers_line = p->counts.lines;
+			return;
+		}
+	}
+	for (const char *g = s + 1; (g = memmem(g, m - (size_t)(g - s), "gc ", 3)); g += 3) {
+		size_t k = (size_t)(g - s);
+		/* (Or right after a number: "0.090gc +378".) */
+		if ((k >= 3 && memcmp(s + k - 3, "gc ", 3) == 0) || digit_at(s, m, k - 1) ||
+		    has_runtime_text(s, k)) {
+			p->writers_line = p->counts.lines;
+			return;
+		}
+	}
+}
+
+/*
  * Of the places where the runtime's part of a line may end, keep those that
  * fit what is known: the collection number expected next, then the shapes
  * of the program's own lines.  Cuts that stay ambiguous are all kept; the
@@ -863,16 +1181,24 @@ static void pending_clear(struct gctrace *p)
 static void pending_drop(struct gctrace *p)
 {
 	int real = 0;
+	int64_t gc = 0;
 
-	for (int i = 0; i < p->nhyp; i++)
+	for (int i = 0; i < p->nhyp; i++) {
 		if (gcl_is_strong(&p->hyp[i].st) || p->hyp[i].npieces > 1)
 			real = 1;
+		/* Its number, if every reading agrees. */
+		int64_t g = p->hyp[i].st.v[GCL_F_GC];
+		gc = g == GC_NULL || (gc && gc != g) ? -1 : gc ? gc : g;
+	}
 	/* "gc " and, further on, " @": a record start broken by a fragment
 	 * of the program's text, not "gc " in prose. */
 	if (p->nheld && memmem(held_text(p, 0), p->held[0].plen, " @", 2))
 		real = 1;
 	if (real) {
-		p->counts.torn_dropped++;
+		p->torn_at = p->emitted + 1;
+		p->torn_line = p->counts.lines;
+		p->dirty_line = p->counts.lines;
+		count_drop(p, gc > 0 ? (uint64_t)gc : 0);
 		p->no_learn = 1;
 	}
 	for (int i = 0; i < p->nheld; i++)
@@ -940,9 +1266,17 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 		if (forced_in(p, &h->pieces[i]))
 			r.forced = true;
 	memcpy(r.source, p->source, sizeof r.source);
-	if (h->npieces > 1)
+	int lane = lane_pick(p, &r, 0);
+	if (lane < 0) {
+		pending_drop(p);
+		return;
+	}
+	if (h->npieces > 1) {
 		p->counts.torn_recovered++;
-	emit(p, &r);
+		p->torn_at = p->emitted + 1;
+		p->torn_line = p->counts.lines;
+	}
+	emit(p, &r, lane);
 	for (int i = 0; i < p->nheld; i++) {
 		const char *s = held_text(p, i);
 		const struct held *l = &p->held[i];
@@ -1123,9 +1457,13 @@ static int continue_hyp(struct gctrace *p, const struct hyp *h, int li, size_t q
 static int pending_finish_early(struct gctrace *p)
 {
 	int n = 0;
+	/* Where two runtimes print, the " (forced)" of a record whose
+	 * " P" was followed by a line of the program's can still come, after
+	 * the other's lines: it is not known whether it was forced. */
+	int endable = lanes_mixed(p) || writers_lately(p) ? 1 : 2;
 
 	for (int i = 0; i < p->nhyp; i++)
-		if (gcl_endable(&p->hyp[i].st))
+		if (gcl_endable(&p->hyp[i].st) && gcl_endable(&p->hyp[i].st) <= endable)
 			p->done[n++] = p->hyp[i];
 	p->ndone = n;
 	if (!n)
@@ -1202,6 +1540,7 @@ static int starts_runtime_line(const char *s, size_t m)
 
 static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
+	note_writers(p, s, m);
 	/* The runtime prints one line at a time (printlock): a new runtime
 	 * line means the held record will never be finished. */
 	int expired = 0;
@@ -1212,6 +1551,7 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 	if (expired || starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
 		if (!pending_finish_early(p))
 			pending_drop(p);
+		p->was_pending = 1;
 		fresh_line(p, s, n, m, nl);
 		return;
 	}
@@ -1273,15 +1613,23 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
  * gc 7 @..."), with the collector's prefix if there was one, without a
  * newline (the newline was the runtime's).
  */
-static void whole_record(struct gctrace *p, const char *s, size_t at, struct gc_record *r)
+static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len,
+                         struct gc_record *r)
 {
 	size_t pre = at ? logprefix_skip(s, at) : 0;
 
 	size_t q;
-	int kind;
+	int kind, lane = lane_pick(p, r, at <= pre);
 
+	if (lane < 0) {
+		/* Not told apart from another runtime's pieces: the line
+		 * goes out as it came. */
+		count_drop(p, 0);
+		deliver_foreign(p, s, len);
+		return;
+	}
 	logprefix_source(s, at, r->source, sizeof r->source);
-	emit(p, r);
+	emit(p, r, lane);
 	if (at <= pre)
 		return;
 	q = logprefix_skip(s, at);
@@ -1318,13 +1666,19 @@ static long whole_tail(const char *s, size_t m, size_t from, struct gc_record *r
  * and deals with the head.  at: where a torn record's head starts, or -1.
  */
 static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
-                        struct gc_record *r)
+                        size_t len, struct gc_record *r)
 {
 	size_t pre = logprefix_skip(s, kt), q = pre;
 	int kind = runtime_head_kind_at(s + q, kt - q);
+	int lane = lane_pick(p, r, 0);
 
+	if (lane < 0) {
+		count_drop(p, 0);
+		deliver_foreign(p, s, len);
+		return;
+	}
 	logprefix_source(s, kt, r->source, sizeof r->source);
-	emit(p, r);
+	emit(p, r, lane);
 	if (at >= 0) {
 		/* The head is a record of its own, to be continued: hold the
 		 * line without the gc line, and without its newline, which
@@ -1337,6 +1691,7 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 		    hold(p, s, kt, kt, 0)) {
 			choose_cuts(p, s, kt, (size_t)at, cuts, nc, keep);
 			p->pending = 1;
+		p->tears++;
 			p->prefixed = logprefix_shape_of(s, (size_t)at, &p->pshape) > 0;
 			logprefix_source(s, (size_t)at, p->source, sizeof p->source);
 			/* Its runtime's part ends where the other's line begins. */
@@ -1358,6 +1713,50 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 		deliver_foreign(p, s, kt);
 }
 
+/*
+ * A whole record, then the head of another runtime's ("... 8 Pgc " and
+ * "1938 @82.791s ..." on the next line): the newline was the first
+ * one's, so it is complete (not forced), and the head waits for its rest
+ * as a torn record.  at: where the record starts (after the collector's
+ * prefix only); st: its state at the end, h: where the head begins.
+ * Returns whether it was taken so.
+ */
+static int record_then_head(struct gctrace *p, const char *s, size_t at,
+                            const struct gcl_state *end, size_t h, size_t m)
+{
+	struct gcl_state st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc;
+	struct gc_record r;
+
+	if (m - h < 3 || memcmp(s + h, "gc ", 3) != 0 || at != logprefix_skip(s, at))
+		return 0;
+	gcl_start(&st);
+	if (gcl_match(&st, s + h, m - h, cuts, &nc) != GCL_PARTIAL)
+		return 0;
+	int ends = -1;
+	for (int i = 0; i < nc; i++)
+		if (h + cuts[i].pos == m)
+			ends = i;
+	if (ends < 0)
+		return 0;
+	gcl_to_record(end, &r);
+	int lane = lane_pick(p, &r, 0);
+	if (lane < 0 || !hold(p, s + h, m - h, m - h, 0))
+		return 0;
+	logprefix_source(s, at, r.source, sizeof r.source);
+	emit(p, &r, lane);
+	p->pending = 1;
+	p->tears++;
+	p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
+	logprefix_source(s, at, p->source, sizeof p->source);
+	for (int i = 0; i < nc; i++)
+		if (h + cuts[i].pos == m)
+			hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0, 0,
+			        (uint32_t)(m - h));
+	return 1;
+}
+
 /* A line with no record in progress. */
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
@@ -1374,7 +1773,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		size_t at = (size_t)k;
 		if (digit_at(s, m, at + 2)) {
 			if (gcl_parse_pre15(s + at, m - at, &r)) {
-				whole_record(p, s, at, &r);
+				whole_record(p, s, at, n + (size_t)nl, &r);
 				return;
 			}
 			continue;
@@ -1385,10 +1784,13 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		gcl_start(&st);
 		enum gcl_result res = gcl_match(&st, s + at, m - at, cuts, &nc);
 		if (res == GCL_COMPLETE) {
+			if (at)
+				note_writers(p, s, m);
 			gcl_to_record(&st, &r);
-			whole_record(p, s, at, &r);
+			whole_record(p, s, at, n + (size_t)nl, &r);
 			return;
 		}
+		note_writers(p, s, m);
 		if (res != GCL_PARTIAL || nc == 0)
 			continue;
 		/* A record that stops early: torn, or "gc " in prose.  Only
@@ -1399,15 +1801,20 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 			strong |= gcl_is_strong(&cuts[i].st);
 		if (!strong && at != 0 && at != logprefix_skip(s, at))
 			continue;
+		for (int i = 0; i < nc; i++)
+			if (gcl_endable(&cuts[i].st) && cuts[i].pos > 0 &&
+			    record_then_head(p, s, at, &cuts[i].st, at + cuts[i].pos, m))
+				return;
 		/* Another runtime's whole line inside this one's? */
 		if ((kt = whole_tail(s, m, at + 1, &r)) >= 0) {
-			tail_record(p, s, (size_t)kt, (long)at, &r);
+			tail_record(p, s, (size_t)kt, (long)at, n + (size_t)nl, &r);
 			return;
 		}
 		choose_cuts(p, s, m, at, cuts, nc, keep);
 		if (!hold(p, s, n, m, nl))
 			break;
 		p->pending = 1;
+		p->tears++;
 		p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
 		logprefix_source(s, at, p->source, sizeof p->source);
 		for (int i = 0; i < nc; i++)
@@ -1423,7 +1830,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 
 	/* A whole gc line glued after other text. */
 	if ((kt = whole_tail(s, m, 0, &r)) > 0) {
-		tail_record(p, s, (size_t)kt, -1, &r);
+		tail_record(p, s, (size_t)kt, -1, n + (size_t)nl, &r);
 		return;
 	}
 	size_t at, cut;
@@ -1452,8 +1859,15 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		rt_deliver(p, kind, s + at, m - at);
 		return;
 	}
-	if (!fragment_like(s, m))
+	int frag = fragment_like(s, m);
+	if (!frag)
 		key_learn(p, s, m);
+	/* A record's "gc " glued after another's text ("0.090gc +378"). */
+	if (m > 3 && memmem(s + 1, m - 1, "gc ", 3))
+		note_writers(p, s, m);
+	/* The remains of a record seen in pieces (see lane_pick). */
+	if (p->wdens && (frag || has_runtime_text(s, m) || find_gc(s, m, 0) >= 0))
+		p->dirty_line = p->counts.lines;
 	deliver_foreign(p, s, n + (size_t)nl);
 }
 
@@ -1465,10 +1879,14 @@ static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 	if (m && s[m - 1] == '\r')
 		m--;
 	p->counts.lines++;
+	p->was_pending = 0;
 	if (p->pending)
 		pending_line(p, s, n, m, nl);
 	else
 		fresh_line(p, s, n, m, nl);
+	p->wdens -= p->wdens >> 6;
+	if (p->writers_line == p->counts.lines)
+		p->wdens += 1024;
 }
 
 /* A piece cut from an over-long line: never a record. */

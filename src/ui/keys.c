@@ -27,9 +27,6 @@ const struct key_def keys_table[] = {
 	{ .action = KEYS_BIGGER, .codes = { '+', '=' }, .label = "+/-", .help_label = "+ -",
 	  .footer = "window", .help = "zoom out or in (1m..24h; t: collections)", .window = true },
 	{ .action = KEYS_SMALLER, .codes = { '-', '_' } },
-	{ .action = KEYS_TIME, .codes = { 't', 'T' }, .label = "t", .help_label = "t",
-	  .footer = "axis", .help = "time axis (blank: no collections), or a column a collection",
-	  .where = KEYS_PANES },
 	{ .action = KEYS_OUTPUT, .codes = { 'l', 'L' }, .label = "l", .help_label = "l",
 	  .footer = "output", .help = "show or hide the program's output", .where = KEYS_PANES },
 	{ .action = KEYS_HELP, .codes = { '?', 'h', 'H' }, .label = "?", .help_label = "? h",
@@ -37,6 +34,17 @@ const struct key_def keys_table[] = {
 	/* Raw mode makes Ctrl-C a key; the program gets SIGINT. */
 	{ .action = KEYS_INTERRUPT, .codes = { 3 }, .label = "^C", .help_label = "^C",
 	  .footer = "interrupt", .help = "interrupt the program (SIGINT)", .program_only = true },
+	/* Last: the footer shows it when the line has room; the findings
+	 * line names it too. */
+	{ .action = KEYS_DIAG, .codes = { 'd', 'D' }, .label = "d", .help_label = "d",
+	  .footer = "diagnosis", .footer_on = "close diagnosis",
+	  .help = "diagnosis: findings with evidence, MMU, what-if GOGC/limit",
+	  .where = KEYS_PANES },
+	/* After it, as room allows: the axis row's zoom label and the help
+	 * say what + - do. */
+	{ .action = KEYS_TIME, .codes = { 't', 'T' }, .label = "t", .help_label = "t",
+	  .footer = "axis", .help = "time axis (blank: no collections), or a column a collection",
+	  .where = KEYS_PANES },
 	{ .action = KEYS_REDRAW, .codes = { 12 } },
 };
 

@@ -31,7 +31,8 @@ static void footer_draw(struct grid *g, const struct rect *r, const struct frame
 		const struct key_def *k = &keys_table[i];
 		const char *what = k->footer;
 		bool on = (k->action == KEYS_FREEZE && o->frozen) ||
-		          (k->action == KEYS_HELP && o->help);
+		          (k->action == KEYS_HELP && o->help) ||
+		          (k->action == KEYS_DIAG && o->diag);
 
 		/* Ctrl-C goes to the program only when there is one. */
 		if (!what || !keys_shown(k, f->fleet, view_fleet_count(f->m, f->o, f->now_ms) > 1, f->m->spawned))

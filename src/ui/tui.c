@@ -34,6 +34,7 @@ struct tui {
 	uv_async_t wake;     /* the engine: something changed */
 	uv_timer_t frame;    /* the next frame */
 	struct model *model; /* the snapshot drawn */
+	struct analysis_digest digest; /* its shown feed's diagnosis */
 	struct grid *grid;
 	struct view_opts vo;
 	uint64_t last_frame_ms;
@@ -149,8 +150,10 @@ static void draw(struct tui *t)
 {
 	uint64_t now = clock_now_ms();
 
-	if (!t->vo.frozen)
+	if (!t->vo.frozen) {
 		t->snapshot_bytes += engine_snapshot(t->e, t->model, t->vo.feed);
+		engine_digest(t->e, t->model->focus, &t->digest);
+	}
 	if (!t->grid || t->grid->w != COLS || t->grid->h != LINES) {
 		grid_free(t->grid);
 		t->grid = grid_new(COLS, LINES);
@@ -165,8 +168,12 @@ static void draw(struct tui *t)
 	t->drawn_version = t->model->version;
 	t->drawn_second = (now - t->model->start_ms) / 1000;
 	t->dirty = 0;
+	/* --max-frames (tests): and one frame drawn once all the input so
+	 * far was read (ended, or a followed file at its end); how far the
+	 * ingest thread got by frame N depends on the machine. */
 	t->frames++;
-	if (t->o.max_frames && t->frames >= t->o.max_frames)
+	if (t->o.max_frames && t->frames >= t->o.max_frames &&
+	    (t->model->end_ms || t->model->input == MODEL_WAITING))
 		t->done = 1;
 }
 
@@ -285,6 +292,9 @@ static void key(struct tui *t, int c)
 	case KEYS_HELP:
 		t->vo.help = !t->vo.help;
 		break;
+	case KEYS_DIAG:
+		t->vo.diag = !t->vo.diag;
+		break;
 	case KEYS_INTERRUPT:
 		if (t->model->spawned && !t->model->exited)
 			engine_post_signal(t->e, SIGINT);
@@ -295,9 +305,12 @@ static void key(struct tui *t, int c)
 		clearok(curscr, TRUE);
 		break;
 	case KEYS_CLOSE:
-		/* Esc closes the help first, then goes back to the table. */
+		/* Esc closes the help (or the diagnosis) first, then goes back
+		 * to the table. */
 		if (t->vo.help)
 			t->vo.help = false;
+		else if (t->vo.diag)
+			t->vo.diag = false;
 		else
 			t->vo.fleet = true;
 		break;
@@ -463,6 +476,7 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->vo.window = view_window_smaller(view_window_bigger(0));
 	t->vo.zoom = o->zoom && o->zoom <= VIEW_ZOOMS ? o->zoom - 1 : VIEW_ZOOM_DEFAULT;
 	t->vo.per_gc = o->zoom == VIEW_ZOOMS + 1;
+	t->vo.digest = &t->digest;
 	t->vo.assist_warn = o->assist_warn;
 	/* The engine first: whatever the terminal does from now on (a
 	 * frozen terminal blocks newterm's first writes), the program's

@@ -10,11 +10,11 @@
 #include "ui/chartwin.h"
 
 /* The panes, top to bottom. */
-enum slot { S_HEADER, S_PAUSE, S_HEAP, S_CPU, S_MARK, S_AXIS, S_OUTPUT, S_FOOTER,
-            S_COUNT };
+enum slot { S_HEADER, S_DIAG, S_PAUSE, S_HEAP, S_CPU, S_MARK, S_AXIS, S_OUTPUT,
+            S_FOOTER, S_COUNT };
 
 static const struct pane_ops *const panes[S_COUNT] = {
-	[S_HEADER] = &pane_header, [S_PAUSE] = &pane_pause,
+	[S_HEADER] = &pane_header, [S_DIAG] = &pane_diag, [S_PAUSE] = &pane_pause,
 	[S_HEAP] = &pane_heap,     [S_CPU] = &pane_gccpu,
 	[S_MARK] = &pane_mark,     [S_AXIS] = &pane_timeaxis,
 	[S_OUTPUT] = &pane_output, [S_FOOTER] = &pane_footer,
@@ -71,9 +71,10 @@ unsigned view_window_smaller(unsigned window)
  * Rows: header 2, footer 1, the output pane a quarter of the rest (at
  * least 3: its title and two lines), the charts share what is left by
  * weight, the remainder going to the heap, then the pause.  At 80x24:
- * header 2, pause 5, heap 6, mark 5, output 5, footer 1.
+ * header 2, pause 5, heap 6, mark 5, output 5, footer 1.  With the
+ * findings line (a digest to show) it takes a row under the header.
  */
-static void layout(struct rect *r, int w, int h, bool output, bool time)
+static void layout(struct rect *r, int w, int h, bool output, bool diag, bool time)
 {
 	static const enum slot chart_gc[] = { S_PAUSE, S_HEAP, S_MARK };
 	static const enum slot extra_gc[] = { S_HEAP, S_PAUSE, S_MARK };
@@ -82,7 +83,7 @@ static void layout(struct rect *r, int w, int h, bool output, bool time)
 	const enum slot *chart = time ? chart_t : chart_gc;
 	const enum slot *extra = time ? extra_t : extra_gc;
 	int ncharts = time ? 4 : 3;
-	int rest = h - 3 - time, out = 0, y, sum = 0, total = 0, i;
+	int rest = h - 3 - diag - time, out = 0, y, sum = 0, total = 0, i;
 
 	memset(r, 0, sizeof *r * S_COUNT);
 	if (output) {
@@ -101,6 +102,7 @@ static void layout(struct rect *r, int w, int h, bool output, bool time)
 		r[extra[i]].h++;
 	r[S_AXIS].h = time;
 	r[S_HEADER].h = 2;
+	r[S_DIAG].h = diag;
 	r[S_OUTPUT].h = out;
 	r[S_FOOTER].h = 1;
 	for (y = 0, i = 0; i < S_COUNT; i++) {
@@ -155,7 +157,7 @@ static void help(struct grid *g, const struct frame *f)
 	int npanes = 0;
 	for (i = 0; i < S_COUNT; i++)
 		npanes += panes[i]->help && !(f->o->per_gc && (i == S_CPU || i == S_AXIS));
-	bh = 2 + 2 + nkeys + 1 + 1 + npanes + 1 + 3;
+	bh = 2 + 2 + nkeys + 1 + npanes + 1 + 3;
 	/* The footer stays in sight: it says how to close the help. */
 	if (bh > g->h - 1)
 		bh = g->h - 1;
@@ -317,11 +319,13 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 		pane_fleet.draw(g, &table, &f);
 		pane_footer.draw(g, &foot, &f);
 	} else {
-		layout(r, g->w, g->h, o->show_output, !o->per_gc);
+		layout(r, g->w, g->h, o->show_output, o->digest != NULL, !o->per_gc);
 		for (i = 0; i < S_COUNT; i++)
 			if (r[i].h > 0)
 				panes[i]->draw(g, &r[i], &f);
 	}
+	if (o->diag && !f.fleet)
+		pane_diag_overlay(g, &f);
 	if (o->help)
 		help(g, &f);
 	free(win);

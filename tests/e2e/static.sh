@@ -22,7 +22,6 @@ if [ "$(id -u)" != 0 ]; then
 	note "static: SKIP: needs root (chroot, mknod)"
 	exit 0
 fi
-command -v tmux >/dev/null 2>&1 || fail "the static test needs tmux (make deps)"
 failures=0
 bad() {
 	echo "FAIL: $*" >&2
@@ -75,37 +74,17 @@ EOF
 rm -f "$R/run.jsonl" "$R/steady"
 
 # ---- the dashboard, in tmux, in the chroot ---------------------------------
-SOCK=gcwatch-static-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server >/dev/null 2>&1 || :; cleanup' EXIT
-printf 'set -g default-shell /bin/sh\nset -g status off\n' >"$T/tmux.conf"
+# Sessions are not killed one by one: the server exits with its last
+# session, and a new-session that reaches the dying server fails.
+. "$ROOT/tests/tools/tmux.sh"
 for term in tmux-256color vt100 gcwatch-unknown-term; do
-	tmux -L "$SOCK" -f "$T/tmux.conf" new-session -d -s "$term" -x 100 -y 30 \
-		"TERM=$term chroot '$R' /gcwatch trace 2>'$T/$term.err'; echo RC=\$?; sleep 60" ||
-		fail "tmux new-session failed"
-	i=0
-	while ! tm capture-pane -p -t "$term" | grep -q "78 gcs"; do
-		i=$((i + 1))
-		if [ $i -gt 100 ]; then
-			bad "dashboard TERM=$term: no '78 gcs' on the screen after 10 s:"
-			tm capture-pane -p -t "$term" | sed 's/^/    | /' >&2
-			sed 's/^/    err| /' "$T/$term.err" >&2
-			break
-		fi
-		sleep 0.1
-	done
-	tm capture-pane -p -t "$term" | grep -q "gcwatch  trace" ||
-		bad "dashboard TERM=$term: no header line"
+	start "$term" 100 30 "TERM=$term chroot '$R' /gcwatch trace 2>'$T/$term.err'; echo RC=\$?; exec sleep 60"
+	HINT="TERM=$term; stderr: $(head -c 300 "$T/$term.err" 2>/dev/null)" wait_for 10 "$term" "78 gcs"
+	grep -q "gcwatch  trace" "$T/$term.txt" || bad "dashboard TERM=$term: no header line"
 	tm send-keys -t "$term" q
-	i=0
-	while ! tm capture-pane -p -t "$term" | grep -q "^RC="; do
-		i=$((i + 1))
-		[ $i -le 50 ] || break
-		sleep 0.1
-	done
-	rc=$(tm capture-pane -p -t "$term" | sed -n 's/^RC=//p')
+	wait_for 5 "$term" "^RC="
+	rc=$(sed -n 's/^RC=//p' "$T/$term.txt")
 	[ "$rc" = 0 ] || bad "dashboard TERM=$term: status '${rc:-none}' after q: $(head -c 300 "$T/$term.err")"
-	tm kill-session -t "$term"
 done
 left=$(cd "$R" && ls -A | tr '\n' ' ')
 [ "$left" = "dev gcwatch trace " ] || bad "the chroot holds more than before: $left"

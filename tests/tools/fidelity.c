@@ -294,18 +294,29 @@ static void p_free(struct proc *p)
 
 struct truth {
 	struct gc_record *r;
+	char **line; /* as printed, for FIDELITY_DUMP */
 	size_t n, cap;
 };
+
+static void truth_free(struct truth *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->line[i]);
+	free(t->line);
+	free(t->r);
+}
 
 static int add_truth(struct truth *t, const char *line, const char *source)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->r = realloc(t->r, t->cap * sizeof *t->r);
-		if (!t->r)
+		t->line = realloc(t->line, t->cap * sizeof *t->line);
+		if (!t->r || !t->line)
 			abort();
 	}
 	struct gc_record *r = &t->r[t->n];
+	t->line[t->n] = strdup(line);
 	if (!gctrace_parse_line(line, strlen(line), r)) {
 		fprintf(stderr, "fidelity: not a gc line: %s\n", line);
 		exit(2);
@@ -495,6 +506,8 @@ static void gen_selftear(struct proc *p, struct truth *t, int nrec, int mode,
 
 /* ---- running the parser and scoring ---------------------------------- */
 
+static unsigned cur_seed; /* for FIDELITY_DUMP's messages */
+
 struct got {
 	struct gc_record *r;
 	size_t n, cap;
@@ -517,6 +530,21 @@ static void on_foreign(void *ctx, const char *s, size_t n)
 {
 	struct got *g = ctx;
 	s_add(&g->foreign, s, n, 0);
+}
+
+/* FIDELITY_DUMP: a record's values, one line. */
+static void dump_rec(const char *what, const struct gc_record *r)
+{
+	fprintf(stderr, "  %s gc %llu @%lld %d%% %lld+%lld+%lld %lld+%lld/%lld/%lld+%lld %lld->%lld->%lld %lld g %lld s %lld gl %d P f%d e%d [%s]\n",
+	        what, (unsigned long long)r->gc, (long long)r->at_ms, r->cpu_pct,
+	        (long long)r->clock_sweep_term_us, (long long)r->clock_mark_us,
+	        (long long)r->clock_mark_term_us, (long long)r->cpu_sweep_term_us,
+	        (long long)r->cpu_assist_us, (long long)r->cpu_background_us,
+	        (long long)r->cpu_idle_us, (long long)r->cpu_mark_term_us,
+	        (long long)r->heap_start_mb, (long long)r->heap_end_mb,
+	        (long long)r->heap_live_mb, (long long)r->heap_goal_mb,
+	        (long long)r->stacks_mb, (long long)r->globals_mb, r->procs,
+	        r->forced, r->era, r->source);
 }
 
 struct score {
@@ -589,14 +617,19 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 			sc->exact++;
 		} else if (same < t->n) {
 			sc->wrong++;
-			if (getenv("FIDELITY_DUMP"))
-				fprintf(stderr, "wrong gc %llu @%lld\n",
-				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms);
+			if (getenv("FIDELITY_DUMP")) {
+				fprintf(stderr, "wrong gc %llu @%lld (seed %u)\n",
+				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms, cur_seed);
+				dump_rec("got", &g.r[i]);
+				dump_rec("true", &t->r[same]);
+			}
 		} else {
 			sc->invented++;
-			if (getenv("FIDELITY_DUMP"))
-				fprintf(stderr, "invented gc %llu @%lld\n",
-				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms);
+			if (getenv("FIDELITY_DUMP")) {
+				fprintf(stderr, "invented gc %llu @%lld (seed %u)\n",
+				        (unsigned long long)g.r[i].gc, (long long)g.r[i].at_ms, cur_seed);
+				dump_rec("got", &g.r[i]);
+			}
 		}
 	}
 	expected_text(&want, s, used);
@@ -617,6 +650,12 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 				if (!used[j])
 					fprintf(stderr, "lost gc %llu @%lld\n",
 					        (unsigned long long)t->r[j].gc, (long long)t->r[j].at_ms);
+			snprintf(wp, sizeof wp, "%s.truth", getenv("FIDELITY_DUMP"));
+			if ((w = fopen(wp, "w"))) {
+				for (size_t j = 0; j < t->n; j++)
+					fprintf(w, "%s\n", t->line[j]);
+				fclose(w);
+			}
 			FILE *f = fopen(getenv("FIDELITY_DUMP"), "w");
 			if (f) {
 				fwrite(s->b, 1, s->n, f);
@@ -664,6 +703,7 @@ static void run_single(const char *name, const struct gen *g, int px, double tar
 	struct score sc = {0};
 	for (unsigned seed = 1; seed <= nseeds; seed++) {
 		unsigned sd = seed * 7919u + (unsigned)px * 31u + (unsigned)g->shape;
+		cur_seed = seed;
 		struct proc p = {0};
 		struct truth t = {0};
 		struct stream raw = {0}, s = {0};
@@ -674,7 +714,7 @@ static void run_single(const char *name, const struct gen *g, int px, double tar
 		p_free(&p);
 		s_free(&raw);
 		s_free(&s);
-		free(t.r);
+		truth_free(&t);
 	}
 	report(name, &sc, target);
 }
@@ -686,6 +726,7 @@ static void run_interleaved(const char *name, const struct timing *tm, double ta
 	struct score sc = {0};
 	for (unsigned seed = 1; seed <= nseeds; seed++) {
 		unsigned sd = seed * 104729u + (unsigned)tm->write_us;
+		cur_seed = seed;
 		struct proc a = {.tm = tm, .tseed = sd ^ 0x5555}, b = {.tm = tm, .tseed = sd ^ 0xaaaa};
 		struct truth t = {0};
 		struct stream s = {0};
@@ -706,7 +747,7 @@ static void run_interleaved(const char *name, const struct timing *tm, double ta
 		p_free(&a);
 		p_free(&b);
 		s_free(&s);
-		free(t.r);
+		truth_free(&t);
 	}
 	report(name, &sc, target);
 }
@@ -726,7 +767,7 @@ static void run_selftear(const char *name, int mode, double target)
 		score_run(&sc, &s, &t, sd);
 		p_free(&p);
 		s_free(&s);
-		free(t.r);
+		truth_free(&t);
 	}
 	report(name, &sc, target);
 }

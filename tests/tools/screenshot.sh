@@ -3,6 +3,7 @@
 #   Runs COMMAND (a gcwatch dashboard) in a tmux pane of COLS x ROWS, waits
 #   SECONDS, captures the pane with its colours (capture-pane -e), turns it
 #   into HTML with aha, and has headless Chromium render that to PNG.
+#   SCREENSHOT_KEYS="d" types keys into the pane first (an overlay).
 #   Needs tmux, aha, chromium (Debian packages of those names).
 set -eu
 out=$1 cols=$2 rows=$3 secs=$4
@@ -21,6 +22,13 @@ done
 tmux -L "$sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
 	"env TERM=xterm-256color LANG=C.UTF-8 $cmd; sleep 60"
 sleep "$secs"
+# SCREENSHOT_KEYS: keys typed once the wait is over (tmux send-keys
+# names: "d", "Escape"), a second before the capture.
+if [ -n "${SCREENSHOT_KEYS:-}" ]; then
+	# shellcheck disable=SC2086
+	tmux -L "$sock" send-keys -t 0 $SCREENSHOT_KEYS
+	sleep 1
+fi
 tmux -L "$sock" capture-pane -e -p -t 0 >"$tmp/pane.ans"
 # A dark terminal, a monospace font, the pane's own size.
 aha --black --title gcwatch <"$tmp/pane.ans" |

@@ -87,13 +87,13 @@ static void test_metrics_and_summary(void **state)
 	assert_non_null(strstr(buf, "\nfinding tiny-heap: the 4 MB minimum goal decided "));
 	assert_non_null(strstr(buf, "; try a GOGC above 100"));
 	assert_non_null(strstr(buf, "\nwhat-if      from "));
-	assert_non_null(strstr(buf, "  GOGC=400 "));
-	assert_non_null(strstr(buf, " limit 30 MB "));
+	assert_non_null(strstr(buf, "\n             GOGC           now      50     100     200     400  +limit\n"));
+	assert_non_null(strstr(buf, "+limit = GOGC 100, limit 30 MB"));
 	free(buf);
 
 	/* The JSON members: a limit row after the four GOGC rows. */
 	out = open_memstream(&buf, &len);
-	analysis_json(a, s, out);
+	analysis_json(a, s, NULL, out);
 	fclose(out);
 	assert_non_null(strstr(buf, ",\"mmu\":{\"10ms\":"));
 	assert_non_null(strstr(buf, "\"findings\":[{\"name\":\"tiny-heap\""));
@@ -102,6 +102,7 @@ static void test_metrics_and_summary(void **state)
 	assert_non_null(strstr(buf, "\"lacks\":[\"nonheap_mb\",\"gogc\"]"));
 	free(buf);
 	free(s);
+	analysis_free(a);
 	free(a);
 }
 
@@ -124,6 +125,7 @@ static void test_empty(void **state)
 	fclose(out);
 	assert_int_equal(len, 0);
 	free(buf);
+	analysis_free(a);
 	free(a);
 }
 

@@ -73,6 +73,7 @@ static void findings_of(const char *file, double gogc, char *out, size_t len)
 		snprintf(out + strlen(out), len - strlen(out), "%s%s", i ? " " : "", f[i].name);
 	}
 	free(s);
+	analysis_free(a);
 	free(a);
 }
 

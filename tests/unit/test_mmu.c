@@ -52,10 +52,8 @@ static void test_hand_worked(void **state)
 	/* The timeline starts at 0 (gc 1) and ends at 1.010 s. */
 	assert_true(mmu_get(m, 3, &u));
 	assert_true(fabs(u - (1 - 6.0 / 1000)) < 1e-9);
-	assert_true(mmu_since(m, 995000, 0, &u));
-	assert_true(fabs(u - 0.4) < 1e-9);
-	assert_false(mmu_since(m, 995000, 3, &u)); /* 15 ms: no 1 s window */
 	assert_int_equal(mmu_horizon(m), 1010000);
+	mmu_free(m);
 	free(m);
 }
 
@@ -125,11 +123,86 @@ static void test_against_scan(void **state)
 			}
 			assert_true(mmu_get(m, i, &u));
 			assert_true(fabs(u - (1 - worst / (double)w)) < 1e-9);
-			/* Over everything kept, mmu_since agrees. */
-			assert_true(mmu_since(m, 0, i, &u));
-			assert_true(fabs(u - (1 - worst / (double)w)) < 1e-9);
 		}
 		assert_int_equal(m->lost, 0);
+		mmu_free(m);
+	}
+	free(m);
+}
+
+/* The most busy window of length w over segs, from every window that
+ * starts or ends on a segment's edge, or at the timeline's ends. */
+static double ref_worst(const struct seg *s, int n, int64_t d0, int64_t end, int64_t w)
+{
+	double worst = -1;
+
+	for (int k = -1; k < 2 * n; k++) {
+		int64_t e = k < 0 ? d0 : k % 2 ? s[k / 2].b : s[k / 2].a;
+		int64_t xs[2] = { e, e - w };
+		for (int j = 0; j < 2; j++) {
+			int64_t x = xs[j];
+			double b;
+			if (x < d0)
+				x = d0;
+			if (x + w > end)
+				x = end - w;
+			if (x < d0)
+				continue;
+			b = ref_busy(s, n, x, w);
+			if (b > worst)
+				worst = b;
+		}
+	}
+	return worst;
+}
+
+/* Long random timelines: phases of zero length, collections back to back
+ * and far apart (the ring grows, then drops what the widest window no
+ * longer covers), every window against the reference. */
+static void test_against_candidates(void **state)
+{
+	struct mmu *m = malloc(sizeof *m);
+	static struct seg s[3 * 400];
+
+	(void)state;
+	for (int trial = 0; trial < 30; trial++) {
+		int n = 0, cycles = 400;
+		int64_t end = 0;
+		mmu_init(m);
+		for (int c = 0; c < cycles; c++) {
+			uint64_t shape = next();
+			int64_t st = shape & 1 ? 0 : (int64_t)(next() % 3000);
+			int64_t mark = shape & 2 ? 0 : (int64_t)(next() % (shape & 4 ? 400000 : 20000));
+			int64_t mt = shape & 8 ? 0 : (int64_t)(next() % 3000);
+			int procs = 1 + (int)(next() % 8);
+			int64_t cpu = mark ? (int64_t)(next() % (uint64_t)(procs * mark + 1)) : 0;
+			int64_t gap = shape & 16 ? 0 : shape & 32 ? (int64_t)(next() % 1500) : (int64_t)(next() % 40);
+			int64_t t = end / 1000 + gap, t0;
+			struct gc_record r = rec((uint64_t)c + 1, t, st, mark, mt, cpu, procs);
+			mmu_add(m, &r);
+			t0 = t * 1000 < end ? end : t * 1000;
+			s[n++] = (struct seg){ t0, t0 + st, 1 };
+			s[n++] = (struct seg){ t0 + st, t0 + st + mark,
+			                       mark ? (double)cpu / ((double)procs * (double)mark) : 0 };
+			s[n++] = (struct seg){ t0 + st + mark, t0 + st + mark + mt, 1 };
+			end = t0 + st + mark + mt;
+		}
+		for (int i = 0; i < MMU_WINDOWS; i++) {
+			int64_t w = mmu_window_us(i);
+			double worst = ref_worst(s, n, 0, end, w), u;
+			if (worst < 0) {
+				assert_false(mmu_get(m, i, &u));
+				continue;
+			}
+			assert_true(mmu_get(m, i, &u));
+			if (fabs(u - (1 - worst / (double)w)) > 1e-9)
+				fail_msg("trial %d window %d: %.12f, reference %.12f", trial, i, u,
+				         1 - worst / (double)w);
+		}
+		assert_int_equal(m->lost, 0);
+		/* The ring holds about a second's collections, not the run. */
+		assert_true(m->cap < (uint32_t)cycles);
+		mmu_free(m);
 	}
 	free(m);
 }
@@ -156,6 +229,7 @@ static void test_restart_and_untimed(void **state)
 	mmu_add(m, &d);
 	assert_int_equal(m->skipped, 1);
 	assert_int_equal(m->cycles, 3);
+	mmu_free(m);
 	free(m);
 }
 
@@ -178,6 +252,8 @@ static void test_overflow_counted(void **state)
 	assert_true(m->lost > 0);
 	assert_true(mmu_get(m, 0, &u));
 	assert_true(u >= 0 && u <= 1);
+	assert_int_equal(m->cap, MMU_RING);
+	mmu_free(m);
 	free(m);
 }
 
@@ -186,6 +262,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_worked),
 		cmocka_unit_test(test_against_scan),
+		cmocka_unit_test(test_against_candidates),
 		cmocka_unit_test(test_restart_and_untimed),
 		cmocka_unit_test(test_overflow_counted),
 	};
