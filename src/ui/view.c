@@ -83,7 +83,7 @@ static void layout(struct rect *r, int w, int h, bool output, bool diag, bool ti
 	const enum slot *chart = time ? chart_t : chart_gc;
 	const enum slot *extra = time ? extra_t : extra_gc;
 	int ncharts = time ? 4 : 3;
-	int rest = h - 3 - diag - time, out = 0, y, sum = 0, total = 0, i;
+	int rest = h - 3 - diag, out = 0, y, sum = 0, total = 0, i;
 
 	memset(r, 0, sizeof *r * S_COUNT);
 	if (output) {
@@ -91,7 +91,8 @@ static void layout(struct rect *r, int w, int h, bool output, bool diag, bool ti
 		if (out < 3)
 			out = 3;
 	}
-	rest -= out;
+	/* The time axis's row comes out of the charts, not the output. */
+	rest -= out + time;
 	for (i = 0; i < ncharts; i++)
 		total += weight[chart[i]];
 	for (i = 0; i < ncharts; i++) {
