@@ -20,6 +20,9 @@ need_pkg libevent_extra libevent-dev
 need_cmd promtool prometheus
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || missing="$missing python3-prometheus-client"
 [ -x /usr/bin/time ] || missing="$missing time"
+# tests/e2e/ssh.sh: a real sshd on 127.0.0.1, and ssh into it.
+[ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
+need_cmd ssh openssh-client
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

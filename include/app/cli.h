@@ -13,6 +13,16 @@
 #include "app/gate.h"
 
 #define CLI_GATES_MAX 16
+/* PATHs and -c commands at most. */
+#define CLI_INPUTS_MAX 64
+
+/* One input of the command line: a PATH ("-" standard input) or a -c
+ * shell command, and the -n name given before it (or NULL). */
+struct cli_input {
+	const char *path;
+	const char *shell;
+	const char *name;
+};
 
 struct options {
 	const char *json_path;   /* -j, --json FILE ("-" = stdout) */
@@ -20,7 +30,11 @@ struct options {
 	bool batch;              /* -b, --batch */
 	bool tui;                /* --tui */
 	int summary;             /* -1 default, 0 -q, 1 -s */
-	const char *path;        /* PATH to watch ("-" = stdin), or NULL */
+	/* PATHs and -c 'SHELL COMMAND's, in the order given. */
+	struct cli_input inputs[CLI_INPUTS_MAX];
+	int ninputs;
+	int npaths;              /* of which PATHs */
+	const char *name;        /* -n NAME not yet taken by an input */
 	char **command;          /* COMMAND [ARG...] after "--", or NULL */
 	bool follow;             /* -f, --follow */
 	const char *record;      /* -r, --record FILE */

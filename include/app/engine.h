@@ -1,19 +1,24 @@
 /*
  * engine.h - the ingest side of gcwatch, wired together.
  *
- * One libuv loop reads the source (a spawned program, a file, a fifo,
- * standard input or a replay), tees what it reads to --record, feeds one
- * parser per stream, and updates the model (statistics and the ring of
- * recent records).  Records go to --json/--csv and, in batch mode, the
+ * One libuv loop reads the inputs (a spawned program, or any number of
+ * files, fifos, standard input, replays and -c shell commands), tees what
+ * it reads to --record, feeds one parser per stream of each input (a torn
+ * line is put back within its own stream), demultiplexes each input into
+ * feeds (named after the input when there are several, DESIGN.md) and
+ * updates the model (statistics and the ring of recent records).  An
+ * input that ends stays in the model as ended (with its exit status for a
+ * command); the run ends when every input has.  Records go to --json/--csv and, in batch mode, the
  * program's own text to our stdout/stderr, each through an output queue
  * with a thread of its own: reading never waits for a slow consumer.  A
  * record output that fails or falls behind is said at once (stderr, or
  * the dashboard's header) and its losses are counted (lost.* metrics);
  * it never changes the exit status.
  * The signals gcwatch gets (SIGINT, SIGTERM, SIGHUP, SIGQUIT; in batch
- * also Ctrl-Z's SIGTSTP and SIGCONT) reach a spawned program's whole
- * process group exactly once; the shutdown policy (SIGTERM, SIGKILL after
- * a grace period, waiting for the group) is the engine's.
+ * also Ctrl-Z's SIGTSTP and SIGCONT) reach every spawned program's whole
+ * process group exactly once, and end the watch of the other inputs; the
+ * shutdown policy (SIGTERM, SIGKILL after a grace period, waiting for the
+ * group) is the engine's.
  */
 #ifndef GCWATCH_ENGINE_H
 #define GCWATCH_ENGINE_H
@@ -31,10 +36,23 @@
 #define ENGINE_ANALYSES 64
 struct metrics;
 
+/* Inputs at most. */
+#define ENGINE_INPUTS_MAX 64
+/* An input's name as a feed's prefix is cut (in its middle) to this. */
+#define ENGINE_INPUT_NAME_MAX 96
+
+/* One input besides COMMAND. */
+struct engine_input {
+	const char *path;       /* a PATH ("-": standard input), or NULL */
+	const char *shell;      /* else a command for /bin/sh -c */
+	const char *name;       /* its name, or NULL: the path or the command */
+};
+
 struct engine_opts {
-	char **command;         /* run this, or NULL */
-	const char *path;       /* else watch this ("-" or NULL: stdin) */
-	bool follow;            /* -f */
+	char **command;         /* run this (the only input), or NULL */
+	const struct engine_input *inputs; /* else watch these (none: stdin) */
+	unsigned ninputs;
+	bool follow;            /* -f (PATHs) */
 	double replay;          /* --replay speed, 0 for none */
 	const char *record;     /* -r FILE, or NULL */
 	int gctrace;            /* --gctrace N */
@@ -51,15 +69,32 @@ struct engine_opts {
 	struct analysis_opts analysis; /* what the trace does not say */
 };
 
-/* How the input ended, for the summary and the exit status. */
+/* How the input ended, for the summary and the exit status.  With
+ * several inputs: spawned when any was a command, exited when every
+ * command has, and the exit that of the input that decides the status:
+ * the first (in command-line order) that did not end with 0, or else the
+ * first command. */
 struct engine_result {
 	bool spawned;          /* a command was run */
 	bool exited;           /* ... and has exited */
 	int64_t exit_status;   /* its status, when it exited normally */
 	int term_signal;       /* or the signal that killed it (> 0) */
 	int status;            /* gcwatch's exit status (DESIGN.md) */
-	char error[512];       /* a read error on the input (status 1), or "" */
+	char error[512];       /* a read error on an input (status 1), or "" */
 };
+
+/* One input's end, for the summary (i < engine_inputs()). */
+struct engine_input_result {
+	const char *name;
+	bool spawned, exited;
+	int64_t exit_status;
+	int term_signal;
+	int status;            /* the status it gives (0, 1, its own) */
+	int read_error;        /* errno, or 0 */
+};
+struct engine;
+unsigned engine_inputs(const struct engine *e);
+void engine_input_result(const struct engine *e, unsigned i, struct engine_input_result *out);
 
 struct engine;
 
@@ -111,7 +146,8 @@ void engine_post_quit(struct engine *e);
 /* Wait for the thread (after the input ended). */
 void engine_join(struct engine *e);
 
-/* The input's own feed's statistics (the only feed without prefixes). */
+/* The input's own feed's statistics (the only feed without prefixes; the
+ * first input's with several: what the outputs lost is counted there). */
 const struct stats *engine_stats(const struct engine *e);
 /* The live model: read it only when the engine is not running (after
  * engine_run, or engine_join). */
@@ -129,7 +165,8 @@ void engine_counts(const struct engine *e, struct gctrace_counts *out);
  * summary then starts on a new one). */
 int engine_stderr_mid_line(const struct engine *e);
 
-/* The name of the input for the summary: the command line, or the path. */
+/* The name of the input for the summary: the command line, or the path
+ * (several: their names, joined with ", "). */
 const char *engine_name(const struct engine *e);
 
 /* The record outputs (--json, --csv, -r): what each lost, once the run

@@ -42,6 +42,11 @@
  * stays null); when a second one appears the first is renamed "#1" and
  * the others are "#2", "#3", ... in order of appearance.
  *
+ * When gcwatch watches several inputs, each has a demux of its own with
+ * the input's name as prefix: its own feed is named after the input, and
+ * every other "INPUT: KEY" ("n1: etcd[42]", "n1: #2"; DESIGN.md, "Several
+ * sources"); its feeds are told their input's number.
+ *
  * Feeds past the model's max_feeds are refused: their records and lines
  * are counted (refused) and delivered with no feed, so a prefix that
  * changes on every line cannot grow memory.  Nothing here depends on
@@ -132,6 +137,9 @@ struct demux {
 
 	struct demux_held *q; /* ring of DEMUX_QUEUE */
 	unsigned qhead, qlen;
+
+	char prefix[FEED_NAME_MAX]; /* the input's name, or "" (one input) */
+	unsigned input;      /* the input's number, given to its feeds */
 };
 
 /* Start demultiplexing an input into m, delivering records to deliver;
@@ -139,6 +147,15 @@ struct demux {
  * (max_feeds reached, no memory). */
 int demux_init(struct demux *d, struct model *m, demux_deliver_fn deliver, void *ctx);
 void demux_free(struct demux *d);
+
+/* The same for input number input of several, named prefix (NULL or "":
+ * as demux_init). */
+int demux_init_named(struct demux *d, struct model *m, demux_deliver_fn deliver, void *ctx,
+                     const char *prefix, unsigned input);
+
+/* The name of the feed that demultiplexing key (a record's source, "#2",
+ * "" for the input's own) becomes in this input, into out (cut to cap). */
+void demux_name(const struct demux *d, const char *key, char *out, size_t cap);
 
 /* A record arrived at now_ms: delivered now or, while a run is being
  * decided, later (by a later call, demux_tick or demux_flush). */

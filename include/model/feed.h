@@ -56,6 +56,7 @@ struct feed_line {
 struct feed_row {
 	char name[FEED_NAME_MAX];
 	unsigned index;            /* in the model's feeds */
+	unsigned input;            /* the feed's input (model inputs[]) */
 	uint64_t version;          /* the feed's, when the row was made */
 	uint64_t count, runs, last_ms;
 	double rate, cpu, assist;  /* collections/s (run), GC CPU % (window),
@@ -72,6 +73,7 @@ struct feed_row {
 
 struct feed {
 	char name[FEED_NAME_MAX];
+	unsigned input;            /* which input it came from (0: the first) */
 	uint64_t version;          /* changes whenever anything below does */
 	uint64_t first_ms, last_ms; /* arrival of its first and latest data */
 	bool ended;                /* its process is known to have exited (a

@@ -42,10 +42,25 @@ enum model_input {
 	MODEL_EXITED,   /* the program exited */
 };
 
+/* One input of several (a PATH, a -c command): its own state, for the
+ * fleet table and the header of its feeds. */
+struct model_src {
+	char name[256];
+	enum model_input state;
+	bool spawned;      /* a -c command (or COMMAND) */
+	bool waiting_is_writer;
+	bool exited;
+	int64_t exit_status;
+	int term_signal;
+	pid_t pid;
+};
+
 struct model {
 	uint64_t version;  /* changes whenever the input or a feed does */
 
-	/* The input. */
+	/* The input (with several: all of them, their names joined, the
+	 * state the least ended one's, the exit the one that decides the
+	 * exit status). */
 	char name[256];    /* the command line, or the path */
 	bool spawned;      /* a command */
 	bool waiting_is_writer; /* MODEL_WAITING means no writer (a fifo) */
@@ -60,6 +75,9 @@ struct model {
 	                           one, to name times on the axis; 0 unknown */
 	char alert[512];   /* an output's first failure, or "": raw, sanitise */
 	struct gctrace_counts counts;
+	/* Each input's own, in command-line order (model_inputs). */
+	struct model_src *inputs;
+	unsigned ninputs;
 
 	/* The feeds, in order of first appearance. */
 	struct feed **feeds;
@@ -85,6 +103,10 @@ struct model {
  * memory. */
 struct model *model_new(unsigned max_feeds, unsigned records_cap, bool keep_lines);
 void model_free(struct model *m);
+
+/* Room for n inputs (inputs[], ninputs = n, zeroed).  Returns 0, or -1
+ * when out of memory. */
+int model_inputs(struct model *m, unsigned n);
 
 /*
  * The feed named name, added when new.  NULL when max_feeds are already

@@ -22,7 +22,10 @@
 #include "trace/gcrecord.h"
 
 /* Enough for any record in either format, newline and NUL included. */
-#define RECOUT_MAX 1024
+#define RECOUT_MAX 2048
+/* The longest source name given to the _as functions (bytes; longer is
+ * cut): a feed's name. */
+#define RECOUT_SOURCE_MAX 128
 
 /*
  * One JSON object and its '\n', no spaces, NUL-terminated, into buf.
@@ -35,6 +38,11 @@ size_t recout_json(char *buf, size_t cap, const struct gc_record *r);
 /* One CSV row and its '\n' (RFC 4180 quoting for the source, forced as
  * true/false), with the same buffer rules as recout_json. */
 size_t recout_csv(char *buf, size_t cap, const struct gc_record *r);
+
+/* The same with source in place of the record's own (NULL: its own): the
+ * feed's name when gcwatch watches several inputs. */
+size_t recout_json_as(char *buf, size_t cap, const struct gc_record *r, const char *source);
+size_t recout_csv_as(char *buf, size_t cap, const struct gc_record *r, const char *source);
 
 /* The CSV header row, with its '\n'. */
 const char *recout_csv_header(void);

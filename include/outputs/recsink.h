@@ -50,6 +50,11 @@ struct recsinks *recsinks_open(const struct recsink_spec *specs, size_t n,
                                const char *input, bool lines, char *err,
                                size_t errlen, int *status);
 
+/* The same for several inputs (ninputs paths, "-" standard input). */
+struct recsinks *recsinks_open_many(const struct recsink_spec *specs, size_t n,
+                                    const char *const *inputs, size_t ninputs, bool lines,
+                                    char *err, size_t errlen, int *status);
+
 /* Some output writes to standard output. */
 bool recsinks_use_stdout(const struct recsinks *s);
 /* Some output is a recording (it wants recsinks_bytes). */
@@ -57,6 +62,9 @@ bool recsinks_recording(const struct recsinks *s);
 
 /* A record to every record output. */
 void recsinks_record(struct recsinks *s, const struct gc_record *r);
+/* The same, source naming the record's feed in place of its own source
+ * (NULL: its own; at most RECOUT_SOURCE_MAX bytes are written). */
+void recsinks_record_as(struct recsinks *s, const struct gc_record *r, const char *source);
 /* Bytes read from stream (0 or 1) to every recording. */
 void recsinks_bytes(struct recsinks *s, unsigned stream, const char *buf, size_t len);
 

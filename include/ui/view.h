@@ -51,6 +51,8 @@ struct view_opts {
 	unsigned feed;         /* index of the feed shown (model->feeds), or
 	                          VIEW_FEED_AUTO: the first with collections */
 	bool fleet;            /* the fleet table, when there are several feeds */
+	bool fleet_chosen;     /* asked for (Esc): shown even when the other
+	                          feeds are only tools the go command ran */
 	unsigned sel;          /* the fleet table's selected feed (index) */
 	int sort;              /* enum view_sort */
 	uint64_t retention_ms; /* a feed silent longer is not listed; 0: all */
@@ -77,7 +79,8 @@ unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
                           uint64_t now_ms);
 
 /* True when view_render draws the fleet table: asked for, and more than
- * one feed to list. */
+ * one feed to list; by itself only when more than one of them is not a
+ * tool the go command ran (`go run` opens on the program). */
 bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms);
 
 /* The feed (index) delta rows below the selected one in the table's

@@ -209,6 +209,39 @@ static int set_quiet(struct options *o, const char *a, char *msg, size_t cap)
 	return 0;
 }
 
+/* The next input, or -1 with a message when there are too many. */
+static int add_input(struct options *o, const char *path, const char *shell, char *msg,
+                     size_t cap)
+{
+	if (o->ninputs == CLI_INPUTS_MAX)
+		return MSG("at most %d PATHs and -c commands", CLI_INPUTS_MAX);
+	if (path && strcmp(path, "-") == 0)
+		for (int i = 0; i < o->ninputs; i++)
+			if (o->inputs[i].path && strcmp(o->inputs[i].path, "-") == 0)
+				return MSG("standard input ('-') given twice");
+	o->inputs[o->ninputs++] = (struct cli_input){path, shell, o->name};
+	o->npaths += path != NULL;
+	o->name = NULL;
+	return 0;
+}
+
+static int set_shell(struct options *o, const char *a, char *msg, size_t cap)
+{
+	if (!*a)
+		return MSG("-c: the command is empty");
+	return add_input(o, NULL, a, msg, cap);
+}
+
+static int set_name(struct options *o, const char *a, char *msg, size_t cap)
+{
+	if (o->name)
+		return MSG("-n '%s': the -n before it ('%s') names no PATH or -c", a, o->name);
+	if (!*a)
+		return MSG("-n: the name is empty");
+	o->name = a;
+	return 0;
+}
+
 static int set_help(struct options *o, const char *a, char *msg, size_t cap)
 {
 	o->help = true;
@@ -273,6 +306,11 @@ static int set_linger(struct options *o, const char *a, char *msg, size_t cap)
 #define LONG_ONLY 256
 
 static const struct cli_opt opts[] = {
+	{ "command", 'c', required_argument, "CMD",
+	  "watch what /bin/sh -c CMD prints (stdout and stderr);\n"
+	  "repeatable, and goes with PATHs", set_shell },
+	{ "name", 'n', required_argument, "NAME",
+	  "the name of the next PATH or -c (its feeds' source)", set_name },
 	{ "json", 'j', required_argument, "FILE",
 	  "also write one JSON object per collection to FILE (- = stdout)", set_json },
 	{ "csv", 0, required_argument, "FILE",
@@ -336,7 +374,8 @@ static const struct cli_opt opts[] = {
 void cli_usage(FILE *out)
 {
 	fputs("usage: gcwatch [OPTIONS] -- COMMAND [ARG...]   run COMMAND with gctrace on, and watch it\n"
-	      "       gcwatch [OPTIONS] PATH                  watch a file or fifo (\"-\" is standard input)\n"
+	      "       gcwatch [OPTIONS] PATH...               watch files or fifos (\"-\" is standard input)\n"
+	      "       gcwatch [OPTIONS] -c 'SHELL COMMAND'... watch what each command prints (with PATHs too)\n"
 	      "       gcwatch [OPTIONS]                       watch standard input when it is not a terminal\n"
 	      "\n"
 	      "Reads the Go runtime's GODEBUG=gctrace=1 output and shows the garbage\n"
@@ -366,8 +405,10 @@ void cli_usage(FILE *out)
 	fputs("\n"
 	      "exit status: with COMMAND, its own (128+N after signal N; 127 not found,\n"
 	      "126 cannot run); otherwise 0 when the input was read to its end, 1 when it\n"
-	      "could not be read (the message names it); 2 for a usage error; 99 when a\n"
-	      "--fail-if condition holds (and COMMAND, if any, exited 0).  An output that\n"
+	      "could not be read (the message names it); with several inputs, that of the\n"
+	      "first (in the order given) that did not end with 0, a -c command's being its\n"
+	      "own; 2 for a usage error; 99 when a --fail-if condition holds (and the\n"
+	      "status was 0 otherwise).  An output that\n"
 	      "fails or falls behind is said and counted, and does not change the status:\n"
 	      "add --fail-if 'lost > 0' to make it count.\n",
 	      out);
@@ -377,24 +418,40 @@ void cli_usage(FILE *out)
  * go together. */
 static int check_operands(int argc, char **argv, struct options *o, FILE *err)
 {
+	if (o->name) {
+		say(err, "gcwatch: -n '%s' names no PATH or -c after it\n", o->name);
+		return CLI_EXIT_USAGE;
+	}
 	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
-		if (o->path) {
-			say(err, "gcwatch: a PATH ('%s') and a command after '--': "
-			        "give one of them\n", o->path);
+		if (o->ninputs) {
+			say(err, "gcwatch: %s ('%s') and a command after '--': "
+			        "give one of them\n", o->inputs[0].path ? "a PATH" : "-c",
+			    o->inputs[0].path ? o->inputs[0].path : o->inputs[0].shell);
 			return CLI_EXIT_USAGE;
 		}
 		o->command = argv + optind;
-	} else if (!o->path && optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+	} else if (!o->ninputs && optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
 		say(err, "gcwatch: '--' must be followed by a command\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (o->command && (o->follow || o->replay > 0)) {
-		say(err, "gcwatch: %s does not go with a command\n",
+	if ((o->command || (o->ninputs && !o->npaths)) && (o->follow || o->replay > 0)) {
+		say(err, "gcwatch: %s goes with a PATH, not a command\n",
 		        o->follow ? "--follow" : "--replay");
 		return CLI_EXIT_USAGE;
 	}
-	if (o->replay > 0 && (!o->path || strcmp(o->path, "-") == 0)) {
-		fputs("gcwatch: --replay needs the PATH of a recording\n", err);
+	if (o->replay > 0) {
+		bool recording = o->npaths > 0;
+		for (int i = 0; i < o->ninputs; i++)
+			if (o->inputs[i].path && strcmp(o->inputs[i].path, "-") == 0)
+				recording = false;
+		if (!recording) {
+			fputs("gcwatch: --replay needs the PATH of a recording\n", err);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (o->record && o->ninputs > 1) {
+		fputs("gcwatch: -r records one input (a replay reads one stream): "
+		      "give one PATH or -c\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	if (o->linger_s > 0 && !o->listen) {
@@ -478,12 +535,12 @@ next:
 		return CLI_EXIT_USAGE;
 	}
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
-		if (o->path) {
-			say(err, "gcwatch: unexpected argument '%s' (one PATH; "
-			        "put a command after '--')\n", argv[optind]);
+		char msg[256];
+		if (add_input(o, argv[optind], NULL, msg, sizeof msg) != 0) {
+			say(err, "gcwatch: %s\n", msg);
 			return CLI_EXIT_USAGE;
 		}
-		o->path = argv[optind++];
+		optind++;
 		goto next;
 	}
 	if (o->help || o->version)

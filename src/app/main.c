@@ -43,9 +43,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	setlocale(LC_ALL, "");
-	if (!o.command && !o.path && isatty(STDIN_FILENO)) {
-		fputs("gcwatch: nothing to watch: give a PATH, '-- COMMAND', or pipe "
-		      "a trace into standard input\nTry 'gcwatch --help'.\n", stderr);
+	if (!o.command && !o.ninputs && isatty(STDIN_FILENO)) {
+		fputs("gcwatch: nothing to watch: give a PATH, -c 'COMMAND', '-- COMMAND', "
+		      "or pipe a trace into standard input\nTry 'gcwatch --help'.\n", stderr);
 		return CLI_EXIT_USAGE;
 	}
 	/* The dashboard when asked for, or when standard output is a

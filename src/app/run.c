@@ -63,6 +63,12 @@ static void print_feeds(struct engine *e, FILE *out)
 	struct stats all;
 
 	if (n <= 1) {
+		/* One feed of several inputs: named all the same. */
+		if (n && fs[0]->name[0]) {
+			char line[FEED_NAME_MAX + 32], safe[4 * sizeof line];
+			snprintf(line, sizeof line, "feed         %s\n", fs[0]->name);
+			fputs(sanitize_for_fd(fileno(out), line, safe, sizeof safe), out);
+		}
 		if (n)
 			print_feed(e, fs[0], out);
 		free(fs);
@@ -140,7 +146,26 @@ static void print_summary(struct engine *e)
 		        (unsigned long long)c.torn_dropped);
 	fputc('\n', stderr);
 	print_losses(e, "output       ");
-	if (r->spawned) {
+	if (engine_inputs(e) > 1) {
+		/* Each command's own end, named. */
+		for (unsigned i = 0; i < engine_inputs(e); i++) {
+			struct engine_input_result ir;
+			char line[1024];
+			engine_input_result(e, i, &ir);
+			if (!ir.spawned)
+				continue;
+			if (!ir.exited)
+				snprintf(line, sizeof line, "exit         %s: unknown\n", ir.name);
+			else if (ir.term_signal > 0)
+				snprintf(line, sizeof line, "exit         %s: killed by signal %d (SIG%s), status %d\n",
+				         ir.name, ir.term_signal,
+				         sigabbrev_np(ir.term_signal) ? sigabbrev_np(ir.term_signal) : "?",
+				         ir.status);
+			else
+				snprintf(line, sizeof line, "exit         %s: %d\n", ir.name, ir.status);
+			say_line(line);
+		}
+	} else if (r->spawned) {
 		if (!r->exited)
 			fputs("exit         unknown\n", stderr);
 		else if (r->term_signal > 0)
@@ -178,8 +203,9 @@ static int apply_gates(const struct options *o, struct engine *e, int status)
 			char msg[512 + FEED_NAME_MAX];
 			snprintf(msg, sizeof msg, "--fail-if '%s' holds: %s is %g%s%s%s",
 			         o->gates[i].text, o->gates[i].metric, v,
-			         gate_unit(&o->gates[i]), n > 1 && !input_wide ? " in feed " : "",
-			         n > 1 && !input_wide ? fs[k]->name : "");
+			         gate_unit(&o->gates[i]),
+			         !input_wide && (n > 1 || fs[k]->name[0]) ? " in feed " : "",
+			         !input_wide && (n > 1 || fs[k]->name[0]) ? fs[k]->name : "");
 			engine_say(stderr, msg);
 			held = 1;
 		}
@@ -251,11 +277,15 @@ static int write_summary_json(const char *path, struct engine *e)
 }
 
 static void engine_opts_from(const struct options *o, bool dashboard,
-                             struct engine_opts *eo)
+                             struct engine_opts *eo, struct engine_input *inputs)
 {
+	for (int i = 0; i < o->ninputs; i++)
+		inputs[i] = (struct engine_input){o->inputs[i].path, o->inputs[i].shell,
+		                                  o->inputs[i].name};
 	*eo = (struct engine_opts){
 		.command = o->command,
-		.path = o->path,
+		.inputs = inputs,
+		.ninputs = (unsigned)o->ninputs,
 		.follow = o->follow || dashboard,
 		.replay = o->replay,
 		.record = o->record,
@@ -304,11 +334,12 @@ static void linger(const struct options *o, struct metrics *m, struct promhttp *
 static int run_with(const struct options *o, bool dashboard)
 {
 	struct engine_opts eo;
+	struct engine_input inputs[CLI_INPUTS_MAX];
 	struct metrics *m = NULL;
 	struct promhttp *h = NULL;
 	int status;
 
-	engine_opts_from(o, dashboard, &eo);
+	engine_opts_from(o, dashboard, &eo, inputs);
 	if (o->listen) {
 		/* Listening first: a taken port fails before the program starts. */
 		char err[256];

@@ -9,13 +9,68 @@
 
 int demux_init(struct demux *d, struct model *m, demux_deliver_fn deliver, void *ctx)
 {
+	return demux_init_named(d, m, deliver, ctx, NULL, 0);
+}
+
+/* Append s to out (of cap bytes, holding *k), cut to fit. */
+static void put(char *out, size_t cap, size_t *k, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > cap - 1 - *k)
+		n = cap - 1 - *k;
+	memcpy(out + *k, s, n);
+	*k += n;
+	out[*k] = 0;
+}
+
+void demux_name(const struct demux *d, const char *key, char *out, size_t cap)
+{
+	size_t k = 0;
+
+	if (!cap)
+		return;
+	out[0] = 0;
+	put(out, cap, &k, d->prefix);
+	if (d->prefix[0] && key[0])
+		put(out, cap, &k, ": ");
+	put(out, cap, &k, key);
+}
+
+/* The feed of key in this input (demux_name), made when new and told its
+ * input; NULL past max_feeds. */
+static struct feed *feed_of(struct demux *d, const char *key)
+{
+	char name[FEED_NAME_MAX];
+
+	demux_name(d, key, name, sizeof name);
+	struct feed *f = model_feed(d->m, name);
+	if (f)
+		f->input = d->input;
+	return f;
+}
+
+/* The feed of key, if there is one. */
+static struct feed *find_of(const struct demux *d, const char *key)
+{
+	char name[FEED_NAME_MAX];
+
+	demux_name(d, key, name, sizeof name);
+	return model_find(d->m, name);
+}
+
+int demux_init_named(struct demux *d, struct model *m, demux_deliver_fn deliver, void *ctx,
+                     const char *prefix, unsigned input)
+{
 	memset(d, 0, sizeof *d);
 	d->m = m;
 	d->deliver = deliver;
 	d->ctx = ctx;
+	d->input = input;
+	snprintf(d->prefix, sizeof d->prefix, "%s", prefix ? prefix : "");
 	d->q = malloc(DEMUX_QUEUE * sizeof *d->q);
 	d->bound = malloc(DEMUX_TRACKS * sizeof *d->bound);
-	d->own = model_feed(m, "");
+	d->own = feed_of(d, "");
 	return d->own && d->q && d->bound ? 0 : -1;
 }
 
@@ -94,9 +149,9 @@ static struct feed *new_feed(struct demux *d)
 	if (d->nunnamed++ == 0)
 		return d->own;
 	snprintf(name, sizeof name, "#%u", d->nunnamed);
-	struct feed *f = model_find(d->m, name) ? NULL : model_feed(d->m, name);
-	if (f && !d->own->name[0]) {
-		snprintf(d->own->name, sizeof d->own->name, "#1");
+	struct feed *f = find_of(d, name) ? NULL : feed_of(d, name);
+	if (f && !strcmp(d->own->name, d->prefix)) {
+		demux_name(d, "#1", d->own->name, sizeof d->own->name);
 		d->own->version++;
 		d->m->version++;
 	}
@@ -402,7 +457,7 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 			/* The tool the go command just named. */
 			t->block = 1;
 			t->maybe = 0;
-			struct feed *f = model_feed(d->m, d->header);
+			struct feed *f = feed_of(d, d->header);
 			if (f)
 				f->ended = true;
 			settle(d, i, f);
@@ -429,7 +484,7 @@ void demux_record(struct demux *d, const struct gc_record *r, uint64_t now_ms)
 		release(d);
 	}
 	if (r->source[0])
-		push(d, r, now_ms, -1, model_feed(d->m, r->source));
+		push(d, r, now_ms, -1, feed_of(d, r->source));
 	else
 		unprefixed(d, r, now_ms);
 	expire(d, now_ms, 0);
@@ -471,6 +526,6 @@ struct feed *demux_line(struct demux *d, const char *s, size_t n)
 	logprefix_source(s, n, key, sizeof key);
 	/* Only feeds that records made: a line's prefix never creates one,
 	 * so prefixed program text with no collections stays one feed. */
-	struct feed *f = key[0] ? model_find(d->m, key) : NULL;
+	struct feed *f = key[0] ? find_of(d, key) : NULL;
 	return f ? f : d->own;
 }

@@ -339,6 +339,7 @@ void feed_row(const struct feed *f, unsigned index, struct feed_row *row)
 	memset(row, 0, sizeof *row);
 	snprintf(row->name, sizeof row->name, "%s", f->name);
 	row->index = index;
+	row->input = f->input;
 	row->version = f->version;
 	row->count = s->count;
 	row->runs = s->runs;

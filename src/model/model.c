@@ -28,7 +28,20 @@ void model_free(struct model *m)
 		feed_free(m->feeds[i]);
 	free(m->feeds);
 	free(m->rows);
+	free(m->inputs);
 	free(m);
+}
+
+int model_inputs(struct model *m, unsigned n)
+{
+	struct model_src *v = calloc(n ? n : 1, sizeof *v);
+
+	if (!v)
+		return -1;
+	free(m->inputs);
+	m->inputs = v;
+	m->ninputs = n;
+	return 0;
 }
 
 struct feed *model_find(const struct model *m, const char *name)
@@ -91,6 +104,8 @@ size_t model_copy(struct model *dst, const struct model *src, unsigned focus)
 	size_t bytes = sizeof *dst;
 	struct feed **feeds = dst->feeds;
 	struct feed_row *rows = dst->rows;
+	struct model_src *inputs = dst->inputs;
+	unsigned ninputs = dst->ninputs;
 	unsigned max = dst->max_feeds, n = src->nfeeds < max ? src->nfeeds : max;
 
 	if (!rows && !(rows = calloc(max, sizeof *rows)))
@@ -119,9 +134,21 @@ size_t model_copy(struct model *dst, const struct model *src, unsigned focus)
 		if (feeds[i])
 			bytes += feed_copy(feeds[i], f);
 	}
+	/* The inputs: a few, copied whole. */
+	if (ninputs != src->ninputs) {
+		free(inputs);
+		inputs = src->ninputs ? calloc(src->ninputs, sizeof *inputs) : NULL;
+		ninputs = inputs ? src->ninputs : 0;
+	}
+	if (ninputs) {
+		memcpy(inputs, src->inputs, ninputs * sizeof *inputs);
+		bytes += ninputs * sizeof *inputs;
+	}
 	*dst = *src;
 	dst->feeds = feeds;
 	dst->rows = rows;
+	dst->inputs = inputs;
+	dst->ninputs = ninputs;
 	dst->nfeeds = n;
 	dst->max_feeds = max;
 	dst->focus = focus;

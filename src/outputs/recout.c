@@ -87,16 +87,11 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-static size_t source_len(const struct gc_record *r)
-{
-	return strnlen(r->source, sizeof r->source);
-}
-
-static char *put_json_source(char *p, const struct gc_record *r)
+static char *put_json_source(char *p, const char *src, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)r->source;
-	size_t n = source_len(r), i = 0, k;
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, k;
 
 	if (n == 0)
 		return put(p, LIT("null"));
@@ -137,11 +132,11 @@ static bool csv_needs_quotes(const char *s, size_t n)
 	return false;
 }
 
-static char *put_csv_source(char *p, const struct gc_record *r)
+static char *put_csv_source(char *p, const char *src, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)r->source;
-	size_t n = source_len(r), i, k;
-	bool quote = csv_needs_quotes(r->source, n);
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i, k;
+	bool quote = csv_needs_quotes(src, n);
 
 	if (quote)
 		*p++ = '"';
@@ -231,7 +226,8 @@ static char *put_ms(char *p, bool csv, enum field f, int64_t v)
 }
 
 /* Writes one record; p has room for RECOUT_MAX bytes.  Returns the end. */
-static char *format(char *p, bool csv, const struct gc_record *r)
+static char *format(char *p, bool csv, const struct gc_record *r, const char *src,
+                    size_t srclen)
 {
 	p = put_key(p, csv, F_GC);
 	p = put_u64(p, r->gc);
@@ -256,9 +252,9 @@ static char *format(char *p, bool csv, const struct gc_record *r)
 	p = r->forced ? put(p, LIT("true")) : put(p, LIT("false"));
 	p = put_key(p, csv, F_SOURCE);
 	if (csv) {
-		p = put_csv_source(p, r);
+		p = put_csv_source(p, src, srclen);
 	} else {
-		p = put_json_source(p, r);
+		p = put_json_source(p, src, srclen);
 		*p++ = '}';
 	}
 	*p++ = '\n';
@@ -269,14 +265,16 @@ static char *format(char *p, bool csv, const struct gc_record *r)
 /* Formats straight into buf when it is surely big enough, else through a
  * local buffer, so that a short buffer is cut like snprintf would. */
 static size_t format_into(char *buf, size_t cap, bool csv,
-                          const struct gc_record *r)
+                          const struct gc_record *r, const char *source)
 {
 	char tmp[RECOUT_MAX];
 	size_t len;
+	const char *src = source ? source : r->source;
+	size_t srclen = strnlen(src, source ? RECOUT_SOURCE_MAX : sizeof r->source);
 
 	if (cap >= RECOUT_MAX)
-		return (size_t)(format(buf, csv, r) - buf);
-	len = (size_t)(format(tmp, csv, r) - tmp);
+		return (size_t)(format(buf, csv, r, src, srclen) - buf);
+	len = (size_t)(format(tmp, csv, r, src, srclen) - tmp);
 	if (cap > 0) {
 		size_t n = len < cap - 1 ? len : cap - 1;
 
@@ -288,12 +286,22 @@ static size_t format_into(char *buf, size_t cap, bool csv,
 
 size_t recout_json(char *buf, size_t cap, const struct gc_record *r)
 {
-	return format_into(buf, cap, false, r);
+	return format_into(buf, cap, false, r, NULL);
 }
 
 size_t recout_csv(char *buf, size_t cap, const struct gc_record *r)
 {
-	return format_into(buf, cap, true, r);
+	return format_into(buf, cap, true, r, NULL);
+}
+
+size_t recout_json_as(char *buf, size_t cap, const struct gc_record *r, const char *source)
+{
+	return format_into(buf, cap, false, r, source);
+}
+
+size_t recout_csv_as(char *buf, size_t cap, const struct gc_record *r, const char *source)
+{
+	return format_into(buf, cap, true, r, source);
 }
 
 const char *recout_csv_header(void)

@@ -26,13 +26,14 @@
 struct kind {
 	const char *option;
 	const char *unit;
-	size_t (*format)(char *buf, size_t cap, const struct gc_record *r); /* NULL: bytes */
+	size_t (*format)(char *buf, size_t cap, const struct gc_record *r,
+	                 const char *source); /* NULL: bytes */
 	const char *(*header)(void);
 };
 
 static const struct kind kinds[] = {
-	[RECSINK_JSON] = {"--json", "records", recout_json, NULL},
-	[RECSINK_CSV] = {"--csv", "records", recout_csv, recout_csv_header},
+	[RECSINK_JSON] = {"--json", "records", recout_json_as, NULL},
+	[RECSINK_CSV] = {"--csv", "records", recout_csv_as, recout_csv_header},
 	[RECSINK_RECORDING] = {"-r", "bytes", NULL, NULL},
 };
 
@@ -126,22 +127,52 @@ struct recsinks *recsinks_open(const struct recsink_spec *specs, size_t n,
                                const char *input, bool lines, char *err,
                                size_t errlen, int *status)
 {
+	return recsinks_open_many(specs, n, input ? &input : NULL, input ? 1 : 0, lines,
+	                          err, errlen, status);
+}
+
+/* Is output o one of the inputs (as they were before any output was
+ * opened: has_in[k], in_st[k])?  Says so in err. */
+static bool is_an_input(const struct recsink *o, const char *const *inputs, size_t ninputs,
+                        const bool *has_in, const struct stat *in_st, char *err,
+                        size_t errlen)
+{
+	for (size_t k = 0; k < ninputs; k++) {
+		const char *input = inputs[k];
+		if (!has_in[k] || !same_file(&o->st, &in_st[k]))
+			continue;
+		snprintf(err, errlen, "%s '%s' is the input itself%s%s%s: "
+		         "writing it would destroy what is read", o->k->option, o->path,
+		         strcmp(input, o->path) ? " ('" : "",
+		         strcmp(input, o->path) ? (strcmp(input, "-") ? input : "standard input") : "",
+		         strcmp(input, o->path) ? "')" : "");
+		return true;
+	}
+	return false;
+}
+
+struct recsinks *recsinks_open_many(const struct recsink_spec *specs, size_t n,
+                                    const char *const *inputs, size_t ninputs, bool lines,
+                                    char *err, size_t errlen, int *status)
+{
 	struct recsinks *s = calloc(1, sizeof *s);
-	struct stat in_st;
-	bool has_in = false;
+	struct stat *in_st = calloc(ninputs + 1, sizeof *in_st);
+	bool *has_in = calloc(ninputs + 1, sizeof *has_in);
 	size_t i, j;
 
 	*status = 1;
-	if (!s || (n && !(s->v = calloc(n, sizeof *s->v)))) {
+	if (!s || !in_st || !has_in || (n && !(s->v = calloc(n, sizeof *s->v)))) {
+		free(in_st);
+		free(has_in);
 		free(s);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->n = n;
 	s->lines = lines;
-	if (input)
-		has_in = strcmp(input, "-") == 0 ? fstat(STDIN_FILENO, &in_st) == 0
-		                                 : stat(input, &in_st) == 0;
+	for (i = 0; i < ninputs; i++)
+		has_in[i] = strcmp(inputs[i], "-") == 0 ? fstat(STDIN_FILENO, &in_st[i]) == 0
+		                                        : stat(inputs[i], &in_st[i]) == 0;
 	for (i = 0; i < n; i++) {
 		struct recsink *o = &s->v[i];
 		o->k = &kinds[specs[i].kind];
@@ -152,12 +183,7 @@ struct recsinks *recsinks_open(const struct recsink_spec *specs, size_t n,
 		}
 		if (!o->has_st)
 			continue;
-		if (has_in && same_file(&o->st, &in_st)) {
-			snprintf(err, errlen, "%s '%s' is the input itself%s%s%s: "
-			         "writing it would destroy what is read", o->k->option, o->path,
-			         strcmp(input, o->path) ? " ('" : "",
-			         strcmp(input, o->path) ? (strcmp(input, "-") ? input : "standard input") : "",
-			         strcmp(input, o->path) ? "')" : "");
+		if (is_an_input(o, inputs, ninputs, has_in, in_st, err, errlen)) {
 			*status = 2;
 			undo(s, i + 1);
 			goto fail;
@@ -172,6 +198,10 @@ struct recsinks *recsinks_open(const struct recsink_spec *specs, size_t n,
 			}
 		}
 	}
+	free(in_st);
+	free(has_in);
+	in_st = NULL;
+	has_in = NULL;
 	/* All checked: now truncate, and hand the descriptors to queues. */
 	for (i = 0; i < n; i++) {
 		struct recsink *o = &s->v[i];
@@ -209,6 +239,8 @@ struct recsinks *recsinks_open(const struct recsink_spec *specs, size_t n,
 	*status = 0;
 	return s;
 fail:
+	free(in_st);
+	free(has_in);
 	free(s->v);
 	free(s);
 	return NULL;
@@ -232,6 +264,11 @@ bool recsinks_recording(const struct recsinks *s)
 
 void recsinks_record(struct recsinks *s, const struct gc_record *r)
 {
+	recsinks_record_as(s, r, NULL);
+}
+
+void recsinks_record_as(struct recsinks *s, const struct gc_record *r, const char *source)
+{
 	char buf[RECOUT_MAX];
 
 	for (size_t i = 0; s && i < s->n; i++) {
@@ -239,7 +276,7 @@ void recsinks_record(struct recsinks *s, const struct gc_record *r)
 		if (!o->k->format || o->closed)
 			continue;
 		o->given++;
-		outq_write(o->q, buf, o->k->format(buf, sizeof buf, r));
+		outq_write(o->q, buf, o->k->format(buf, sizeof buf, r, source));
 	}
 }
 

@@ -108,9 +108,18 @@ static int cmp_rows(const void *pa, const void *pb)
 }
 
 /* A feed the table lists: it has collections and was heard from within
- * the retention. */
-static bool listed(const struct feed_row *r, const struct view_opts *o, uint64_t now_ms)
+ * the retention (or its failed input has nothing else to show). */
+static bool listed(const struct model *m, const struct feed_row *r, const struct view_opts *o,
+                   uint64_t now_ms)
 {
+	/* One of several inputs whose command failed before any collection
+	 * (an ssh that could not connect) is listed too: its row says how
+	 * it ended, and Enter shows what it printed. */
+	if (r->count == 0 && m->ninputs > 1 && r->input < m->ninputs) {
+		const struct model_src *in = &m->inputs[r->input];
+		return in->exited && (in->exit_status != 0 || in->term_signal > 0) &&
+		       !strcmp(r->name, in->name);
+	}
 	return r->count > 0 && (!o->retention_ms || r->last_ms + o->retention_ms >= now_ms);
 }
 
@@ -126,7 +135,7 @@ static unsigned make_rows(const struct model *m, const struct view_opts *o,
 	if (!rows)
 		return 0;
 	for (unsigned i = 0; i < m->nfeeds; i++)
-		if (listed(&m->rows[i], o, now_ms))
+		if (listed(m, &m->rows[i], o, now_ms))
 			rows[n++] = m->rows[i];
 	sort_by = o->sort;
 	qsort(rows, n, sizeof *rows, cmp_rows);
@@ -139,8 +148,27 @@ unsigned view_fleet_count(const struct model *m, const struct view_opts *o,
 	unsigned n = 0;
 
 	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
-		n += listed(&m->rows[i], o, now_ms);
+		n += listed(m, &m->rows[i], o, now_ms);
 	return n;
+}
+
+/* Listed feeds that are not tools the go command ran (a compile's '# PKG'
+ * block): `go run ./prog` is the program and its build, one process that
+ * the user watches, not a fleet. */
+static unsigned fleet_processes(const struct model *m, const struct view_opts *o,
+                                uint64_t now_ms)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
+		n += listed(m, &m->rows[i], o, now_ms) && !m->rows[i].ended;
+	return n;
+}
+
+bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms)
+{
+	return o->fleet && view_fleet_count(m, o, now_ms) > 1 &&
+	       (o->fleet_chosen || fleet_processes(m, o, now_ms) > 1);
 }
 
 unsigned view_fleet_move(const struct model *m, const struct view_opts *o, int delta,
@@ -189,7 +217,12 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 	char v[FMT_MAX + 8];
 	enum role base = selected ? ROLE_SELECT : ROLE_NORMAL;
 	int x = r->x + 1;
-	bool ended = f->m->input == MODEL_EOF || f->m->input == MODEL_EXITED;
+	/* The feed's own input when there are several: one may have ended
+	 * (with its status, for a command) while the others go on. */
+	const struct model_src *in = f->m->ninputs > 1 && row->input < f->m->ninputs
+	                             ? &f->m->inputs[row->input] : NULL;
+	enum model_input st = in ? in->state : f->m->input;
+	bool ended = st == MODEL_EOF || st == MODEL_EXITED;
 
 	if (selected)
 		grid_fill(g, r->x, y, r->w, 1, " ", ROLE_SELECT);
@@ -213,6 +246,14 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 		case C_STATE:
 			if (pooled) {
 				v[0] = 0;
+			} else if (in && in->exited && in->term_signal > 0) {
+				snprintf(v, sizeof v, "sig %d", in->term_signal);
+				role = selected ? base : ROLE_ALERT;
+			} else if (in && in->exited && in->exit_status != 0) {
+				/* Six columns: "exit 3", "ex 143". */
+				snprintf(v, sizeof v, in->exit_status < 10 ? "exit %lld" : "ex %lld",
+				         (long long)in->exit_status);
+				role = selected ? base : ROLE_ALERT;
 			} else if (ended || row->ended) {
 				snprintf(v, sizeof v, "ended");
 			} else if (f->now_ms > row->last_ms + QUIET_MS) {

@@ -70,9 +70,31 @@ static enum role state(const struct model *m, char *buf, size_t cap)
 	return ROLE_BAR;
 }
 
-static void top_row(struct grid *g, const struct rect *r, const struct frame *f)
+/* With several inputs, a feed's header speaks of its own input: a model
+ * that holds only that input's state, name and pid. */
+static const struct model *input_view(const struct frame *f, struct model *one)
 {
 	const struct model *m = f->m;
+
+	if (f->fleet || !f->feed || m->ninputs < 2 || f->feed->input >= m->ninputs)
+		return m;
+	const struct model_src *in = &m->inputs[f->feed->input];
+	*one = *m;
+	snprintf(one->name, sizeof one->name, "%s", in->name);
+	one->input = in->state;
+	one->spawned = in->spawned;
+	one->waiting_is_writer = in->waiting_is_writer;
+	one->exited = in->exited;
+	one->exit_status = in->exit_status;
+	one->term_signal = in->term_signal;
+	one->pid = in->pid;
+	return one;
+}
+
+static void top_row(struct grid *g, const struct rect *r, const struct frame *f)
+{
+	struct model one;
+	const struct model *m = input_view(f, &one);
 	char st[64], pid[32] = "";
 	enum role st_role = state(m, st, sizeof st);
 	int end = r->x + r->w, x, right, used;
@@ -94,6 +116,9 @@ static void top_row(struct grid *g, const struct rect *r, const struct frame *f)
 	/* One feed of several: its name goes first, the input's gets what
 	 * is left (at least a few columns). */
 	const char *feed = !f->fleet && f->feed && f->feed->name[0] ? f->feed->name : NULL;
+	/* An input's own feed bears the input's name: once is enough. */
+	if (feed && !strncmp(feed, m->name, sizeof f->feed->name))
+		feed = NULL;
 	int feed_w = feed ? 4 + (int)strnlen(feed, sizeof f->feed->name) : 0;
 	int name_w = right - 2 - x - (int)strlen(pid) - feed_w;
 	if (feed && name_w < 12)

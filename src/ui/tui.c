@@ -312,7 +312,7 @@ static void key(struct tui *t, int c)
 		else if (t->vo.diag)
 			t->vo.diag = false;
 		else
-			t->vo.fleet = true;
+			t->vo.fleet = t->vo.fleet_chosen = true;
 		break;
 	case KEYS_UP:
 	case KEYS_DOWN:

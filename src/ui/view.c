@@ -213,11 +213,6 @@ static void help(struct grid *g, const struct frame *f)
 		grid_text(g, bx + 2, y, inner, notes[i], i == 2 ? ROLE_MARK : ROLE_DIM);
 }
 
-bool view_is_fleet(const struct model *m, const struct view_opts *o, uint64_t now_ms)
-{
-	return o->fleet && view_fleet_count(m, o, now_ms) > 1;
-}
-
 /* The feed drawn: the one chosen, the first, or an empty one before any
  * data (the panes then say "no collections yet"). */
 static const struct feed *shown_feed(const struct model *m, const struct view_opts *o)

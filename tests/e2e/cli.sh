@@ -2,7 +2,8 @@
 # The command-line contract of DESIGN.md, in batch mode over files and pipes:
 #  - -h/--help and -V/--version print to stdout and exit 0;
 #  - an unknown option, or an option without its argument, exits 2 with a
-#    message on stderr naming it; so do two PATHs, or a PATH and a command;
+#    message on stderr naming it; so do "-" twice, a PATH or -c and a
+#    command after "--", a -n naming nothing, -r with several inputs;
 #  - options after PATH are taken (up to "--"; after it they are COMMAND's);
 #  - a missing file, a directory, an unreadable file (not as root) exit 1
 #    with a message on stderr naming it;
@@ -101,8 +102,14 @@ rc json-noarg 2 && names json-noarg json
 run csv-noarg "$GCWATCH" -b "$STREAM" --csv
 rc csv-noarg 2 && names csv-noarg csv
 
-run two-paths "$GCWATCH" -b "$STREAM" "$STREAM"
-rc two-paths 2 && names two-paths "unexpected argument"
+run two-stdins "$GCWATCH" -b - "$STREAM" -
+rc two-stdins 2 && names two-stdins "standard input ('-') given twice"
+run name-dangling "$GCWATCH" -b "$STREAM" -n lonely
+rc name-dangling 2 && names name-dangling "lonely"
+run record-two "$GCWATCH" -b -r "$T/rec" "$STREAM" "$STREAM"
+rc record-two 2 && names record-two "-r records one input"
+run c-and-command "$GCWATCH" -b -c true -- true
+rc c-and-command 2 && names c-and-command "command"
 run path-and-command "$GCWATCH" -b "$STREAM" -- true
 rc path-and-command 2 && names path-and-command "command"
 

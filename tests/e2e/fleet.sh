@@ -116,3 +116,16 @@ grep -q 'GC/s' "$T/W60.txt" && grep -q 'goal' "$T/W60.txt" && grep -q 'runs' "$T
 rows=$(grep -cE '^.api[0-9]+\[' "$T/W60.txt")
 [ "$rows" = 55 ] || { cat "$T/W60.txt" >&2; fail "W60: $rows feed rows on 60 lines, want 55"; }
 note "dashboard 200x60, 60 journald feeds: every column"
+
+# A go command and the tool it ran ('# PKG'): one process to watch, so
+# the program's panes, not the table; Esc shows the table with both.
+D=$ROOT/tests/data/demux
+{ head -5 "$D/saw.trace"; echo "# command-line-arguments"; head -3 "$D/service.trace"
+  sed -n 6,20p "$D/saw.trace"; } >"$T/gorun.log"
+watch G 80 24 "$T/gorun.log"
+wait_for 10 G '^ 20 gcs'
+wait_for 5 G '^PAUSE'
+tm send-keys -t G Escape
+wait_for 5 G '^ 2 feeds +23 gcs'
+grep -q 'command-line-argu' "$T/G.txt" || { cat "$T/G.txt" >&2; fail "G: no row for the tool"; }
+note "dashboard: a go command and its tool open on the program, Esc shows both"

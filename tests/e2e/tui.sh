@@ -527,7 +527,8 @@ i=0; : >"$T/wide-long.txt"
 while [ $i -lt 60 ]; do printf '\344\270\255' >>"$T/wide-long.txt"; i=$((i + 1)); done
 echo >>"$T/wide-long.txt"
 start W 80 24 "env $UTF8 '$GCWATCH' -- sh -c 'cat \"\$1\" \"\$2\"; exec sleep 60' sh '$T/wide.txt' '$T/wide-long.txt'; exec sleep 600"
-wait_for 15 W '^cafe'
+# The long line is the last one printed: the others are drawn by then.
+wait_for 15 W "^$(printf '\344\270\255')"
 while IFS= read -r want; do
 	grep -qxF "$want" "$T/W.txt" || { cat "$T/W.txt" >&2; fail "wide: the pane does not show '$want' as printed"; }
 done <"$T/wide.txt"

@@ -412,6 +412,67 @@ static void test_restart_alone(void **state)
 	mix_both(procs, 1);
 }
 
+/* Two inputs into one model: each its own feeds, named after the input
+ * ("n2: pod/a-1/app" for a prefixed process), told their input; the same
+ * pod name on two inputs is two feeds, and a line goes to its own input's. */
+static void test_named_inputs(void **state)
+{
+	(void)state;
+	struct model *m = model_new(0, 0, true);
+	struct run a = {.m = m}, b = {.m = m};
+	char name[FEED_NAME_MAX];
+	assert_int_equal(demux_init_named(&a.d, m, on_placed, &a, "n1", 0), 0);
+	assert_int_equal(demux_init_named(&b.d, m, on_placed, &b, "n2", 1), 0);
+	feed_text(&a, GC(1, "0.100") "plain\n");
+	feed_text(&b, "[pod/a-1/app] " GC(1, "0.100") "[pod/a-1/app] hi\n" GC(2, "0.200"));
+	feed_text(&a, "[pod/a-1/app] " GC(5, "0.500"));
+	assert_int_equal(m->nfeeds, 4);
+	assert_string_equal(m->feeds[0]->name, "n1");
+	assert_string_equal(m->feeds[1]->name, "n2");
+	assert_string_equal(m->feeds[2]->name, "n2: pod/a-1/app");
+	assert_string_equal(m->feeds[3]->name, "n1: pod/a-1/app");
+	assert_int_equal(m->feeds[0]->input, 0);
+	assert_int_equal(m->feeds[1]->input, 1);
+	assert_int_equal(m->feeds[2]->input, 1);
+	assert_int_equal(m->feeds[3]->input, 0);
+	assert_int_equal(m->feeds[0]->stats.count, 1);
+	assert_int_equal(m->feeds[1]->stats.count, 1);
+	assert_int_equal(m->feeds[2]->stats.count, 1);
+	assert_int_equal(m->feeds[3]->stats.count, 1);
+	assert_int_equal(m->feeds[0]->nlines, 1);
+	assert_int_equal(m->feeds[2]->nlines, 1);
+	demux_name(&b.d, "pod/a-1/app", name, sizeof name);
+	assert_string_equal(name, "n2: pod/a-1/app");
+	demux_name(&b.d, "", name, sizeof name);
+	assert_string_equal(name, "n2");
+	demux_free(&a.d);
+	demux_free(&b.d);
+	/* Without a prefix: as demux_init. */
+	struct run c = {.m = model_new(0, 0, true)};
+	assert_int_equal(demux_init_named(&c.d, c.m, on_placed, &c, NULL, 0), 0);
+	demux_name(&c.d, "etcd[1]", name, sizeof name);
+	assert_string_equal(name, "etcd[1]");
+	assert_string_equal(c.m->feeds[0]->name, "");
+	demux_free(&c.d);
+	model_free(c.m);
+	model_free(m);
+}
+
+/* Two unprefixed runtimes on one of several inputs: "n1: #1", "n1: #2". */
+static void test_named_unprefixed(void **state)
+{
+	(void)state;
+	struct run x = {.m = model_new(0, 0, true)};
+	assert_int_equal(demux_init_named(&x.d, x.m, on_placed, &x, "n1", 0), 0);
+	feed_text(&x, GC(1, "0.100") GC(2, "0.200") GC(3, "0.300")
+	              "# runtime\n" GC(1, "0.010"));
+	assert_non_null(model_find(x.m, "n1"));
+	assert_non_null(model_find(x.m, "n1: runtime"));
+	assert_int_equal(model_find(x.m, "n1: runtime")->input, 0);
+	demux_free(&x.d);
+	model_free(x.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +485,8 @@ int main(void)
 		cmocka_unit_test(test_two_alike),
 		cmocka_unit_test(test_two_alike_close),
 		cmocka_unit_test(test_three_runtimes),
+		cmocka_unit_test(test_named_inputs),
+		cmocka_unit_test(test_named_unprefixed),
 	};
 	return cmocka_run_group_tests(tests, traces_load, traces_free);
 }
