@@ -9,7 +9,9 @@
 #                   the dashboard with 100 and 1024 feeds, then
 #                   the parser's fidelity on torn streams (bench/fidelity.sh),
 #                   then the what-if predictions against real runs,
-#                   and the metrics endpoint (scrape latency, size, CPU)
+#                   and the metrics endpoint (scrape latency, size, CPU),
+#                   then the time axis: history memory per feed and frame
+#                   time at each zoom with 1024 full feeds
 #   make demo       the dashboard over a bundled real trace
 #   make clean      remove everything the build made
 
@@ -115,13 +117,15 @@ fuzz:
 	    -artifact_prefix=build-fuzz/ \
 	    -print_final_stats=1 build-fuzz/corpus tests/data/corpus
 
-bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity $(BUILD)/tools/metrics_bench
+bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity $(BUILD)/tools/metrics_bench \
+       $(BUILD)/tools/history_bench
 	@sh bench/run.sh $(BUILD)/gcwatch
 	@sh bench/tui.sh $(BUILD)/gcwatch
 	@python3 bench/feeds.py $(BUILD)/gcwatch
 	@sh bench/fidelity.sh $(BUILD)
 	@sh bench/whatif.sh $(BUILD)/gcwatch
 	@sh bench/metrics.sh $(BUILD)
+	@$(BUILD)/tools/history_bench
 
 # The dashboard over a real recorded trace, at its own pace (30 s; q
 # quits).  Without a terminal (CI) the same runs in batch mode and prints

@@ -38,11 +38,14 @@ struct options {
 	char **command;          /* COMMAND [ARG...] after "--", or NULL */
 	bool follow;             /* -f, --follow */
 	const char *record;      /* -r, --record FILE */
-	double replay;           /* --replay[=SPEED]: 0 none */
+	double replay;           /* --replay[=SPEED]: 0 none; INFINITY for
+	                            --replay=0 (as fast as possible) */
 	int gctrace;             /* --gctrace N (default 1) */
 	unsigned interval_ms;    /* -i, --interval MS (default 250) */
 	bool ascii, no_color;    /* --ascii, --no-color */
 	double assist_warn;      /* --assist-warn PCT, as a share (0.25) */
+	unsigned zoom;           /* --zoom: 1 + view_zoom index, VIEW_ZOOMS + 1
+	                            per collection, 0 the default */
 	unsigned max_frames;     /* --max-frames N (tests): quit after N frames, the last drawn once the input was read */
 	unsigned max_feeds;      /* --max-feeds N (default 1024) */
 	uint64_t feed_retention_ms; /* --feed-retention DURATION (default 1 h) */

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/history.h"
 #include "model/stats.h"
 #include "trace/gcrecord.h"
 
@@ -48,6 +49,9 @@ struct feed_line {
  * the last FEED_ROW_WINDOW collections.
  */
 #define FEED_ROW_WINDOW 60
+/* The trend of a row: a point a minute over the 15 minutes up to the
+ * feed's latest collection (its history). */
+#define FEED_TREND 15
 
 struct feed_row {
 	char name[FEED_NAME_MAX];
@@ -61,6 +65,10 @@ struct feed_row {
 	int64_t live, goal;        /* MB of the last collection; GC_NULL */
 	int64_t assist_us, mark_us; /* mark CPU: assist, and all three (run) */
 	bool ended;                /* the feed's */
+	/* Sparklines, oldest first: 0 no collection in that minute, else 1..8
+	 * of the row's own range (live heap: its most, min..max of the 15;
+	 * GC CPU: 0..its highest). */
+	uint8_t trend_live[FEED_TREND], trend_cpu[FEED_TREND];
 };
 
 struct feed {
@@ -82,6 +90,11 @@ struct feed {
 	unsigned lines_cap, lines_alloc, lines_head, nlines;
 	bool keep_lines;
 	struct feed_line partial[2]; /* the line being assembled, per stream */
+
+	/* Every collection on a time axis (history.h): wide tiers from
+	 * feed_new; a fleet feed's narrower ones, or none without a
+	 * dashboard, are set (feed_set_history) before its first record. */
+	struct history hist;
 };
 
 /* A new feed keeping at most records_cap (<= FEED_RECORDS, 0 for the
@@ -89,6 +102,10 @@ struct feed {
  * NULL when out of memory. */
 struct feed *feed_new(const char *name, unsigned records_cap, bool keep_lines);
 void feed_free(struct feed *f);
+
+/* Which history tiers to keep (before any record): none (!keep), the
+ * fleet feeds' narrow ones, or the wide ones (feed_new's). */
+void feed_set_history(struct feed *f, bool keep, bool wide);
 
 /* Count a record and keep it among the recent ones.  Returns true when it
  * starts a run (see stats_add).  now_ms is the arrival time. */
@@ -110,7 +127,7 @@ const struct feed_line *feed_line(const struct feed *f, unsigned i);
  */
 size_t feed_copy(struct feed *dst, const struct feed *src);
 
-/* Bytes a feed uses now, and at most (full rings). */
+/* Bytes a feed uses now, and at most (full rings and history). */
 size_t feed_bytes(const struct feed *f);
 size_t feed_bytes_max(unsigned records_cap, bool keep_lines);
 

@@ -71,6 +71,8 @@ struct model {
 	int term_signal;
 	uint64_t start_ms; /* when watching began (monotonic clock, ms) */
 	uint64_t end_ms;   /* when the input ended or the program exited, or 0 */
+	int64_t wall_offset_ms; /* wall clock (Unix ms) minus the monotonic
+	                           one, to name times on the axis; 0 unknown */
 	char alert[512];   /* an output's first failure, or "": raw, sanitise */
 	struct gctrace_counts counts;
 	/* Each input's own, in command-line order (model_inputs). */
@@ -96,8 +98,9 @@ struct model {
 #define MODEL_FOCUS_AUTO 0xffffffffu
 
 /* A model for at most max_feeds feeds (0: MODEL_FEEDS_DEFAULT), each
- * keeping records_cap recent records and, when keep_lines, its output
- * lines.  NULL when out of memory. */
+ * keeping records_cap recent records and, when keep_lines (a dashboard),
+ * its output lines and its history (history.h).  NULL when out of
+ * memory. */
 struct model *model_new(unsigned max_feeds, unsigned records_cap, bool keep_lines);
 void model_free(struct model *m);
 

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/history.h"
 #include "model/model.h"
 
 /* A chart is never wider than the records kept. */
@@ -28,7 +29,8 @@
 
 struct chartwin_col {
 	int first, last; /* m->recent[first..last]; first < 0: no records */
-	bool restart;    /* the marker before a new run */
+	bool restart;    /* the marker before a new run; on the time axis:
+	                    a run after the first began in the column */
 };
 
 struct chartwin {
@@ -46,11 +48,45 @@ struct chartwin {
 	double cpu_pct;   /* GC CPU over the window, 0..100+, or -1 */
 	bool has_mark;    /* some record carries mark worker times */
 	int64_t assist_us, background_us, idle_us;   /* sums */
+
+	/*
+	 * The time axis (chartwin_plan_time): columns are stretches of the
+	 * feed's history, the right one holding "now"; first and last are
+	 * then -1 and agg holds each column's buckets merged (count 0: no
+	 * collection, drawn empty).
+	 */
+	bool time;
+	int64_t span_ms;  /* the window's length */
+	int64_t right_t;  /* axis time at the right edge ("now") */
+	int64_t kright;   /* the right column's number on the axis */
+	int64_t width_ms; /* bucket width of the tier shown */
+	int64_t start_t;  /* axis time of the oldest collection (history's) */
+	uint64_t gcs;     /* collections in the window */
+	double cpu_peak;  /* GC CPU % of the busiest column, or -1 */
+	struct hist_bucket agg[CHARTWIN_COLS_MAX];
 };
 
 /* Plan ncols columns (at most CHARTWIN_COLS_MAX) for the last `size`
  * collections of m, and compute the window's figures. */
 void chartwin_plan(struct chartwin *w, const struct feed *fd, unsigned size,
                  int ncols);
+
+/* Columns the time axis uses for span_ms in at most ncols columns: fewer
+ * when the finest tier that reaches has buckets wider than a column (a
+ * bucket is never split over columns). */
+int chartwin_time_cols(const struct feed *fd, int64_t span_ms, int ncols);
+
+/* Plan ncols columns (from chartwin_time_cols) of span_ms of fd's
+ * history, ending at "now" (history_now at now_ms): columns are fixed
+ * stretches of the axis, so they do not change as time passes, only move
+ * left.  The window's figures: pause max and total, mark CPU, GC CPU from
+ * the buckets (exact up to float); p50/p90/p99 from the recent records
+ * when they hold the window's every collection, otherwise unknown. */
+void chartwin_plan_time(struct chartwin *w, const struct feed *fd, int64_t span_ms,
+                        int ncols, uint64_t now_ms);
+
+/* The column (0 .. ncols-1) holding axis time t, or -1 when t is left of
+ * the window (after chartwin_plan_time). */
+int chartwin_time_col(const struct chartwin *w, int64_t t);
 
 #endif

@@ -24,6 +24,7 @@ enum key_action {
 	KEYS_DOWN,
 	KEYS_OPEN,
 	KEYS_SORT,
+	KEYS_TIME,
 	KEYS_DIAG,
 };
 

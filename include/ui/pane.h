@@ -42,6 +42,8 @@ struct frame {
 	int side_x, side_w;  /* the figures */
 	unsigned window;     /* collections in the charts: the window asked
 	                        for, grown to fill the chart's width */
+	char window_label[16]; /* the window as the footer and help say it:
+	                        collections, or the time axis's span */
 };
 
 struct pane_ops {
@@ -57,6 +59,8 @@ extern const struct pane_ops pane_mark;
 extern const struct pane_ops pane_output;
 extern const struct pane_ops pane_footer;
 extern const struct pane_ops pane_fleet;
+extern const struct pane_ops pane_gccpu;
+extern const struct pane_ops pane_timeaxis;
 /* The findings line (pane_diag.c), drawn when the view has a digest. */
 extern const struct pane_ops pane_diag;
 /* The d key's overlay: findings with evidence, MMU, what-if. */

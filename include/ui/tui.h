@@ -20,6 +20,7 @@ struct tui_opts {
 	bool color;            /* colours (off for --no-color, NO_COLOR, or none) */
 	unsigned interval_ms;  /* least time between two frames */
 	double assist_warn;    /* assist share highlighted */
+	unsigned zoom;         /* as options.zoom (cli.h) */
 	unsigned max_frames;   /* quit after this many frames, the last drawn once the input was read (tests); 0: never */
 	uint64_t feed_retention_ms; /* feeds silent longer leave the table */
 };

@@ -45,6 +45,9 @@ struct view_opts {
 	const struct analysis_digest *digest;
 	bool frozen;           /* the display is paused (space): say so */
 	unsigned window;       /* collections shown in the charts (keys + -) */
+	bool per_gc;           /* the charts' axis is per collection (key t),
+	                          not time */
+	unsigned zoom;         /* the time axis's span: view_zoom_ms (keys + -) */
 	unsigned feed;         /* index of the feed shown (model->feeds), or
 	                          VIEW_FEED_AUTO: the first with collections */
 	bool fleet;            /* the fleet table, when there are several feeds */
@@ -63,6 +66,12 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 /* Window sizes the + and - keys step through. */
 unsigned view_window_bigger(unsigned window);
 unsigned view_window_smaller(unsigned window);
+
+/* The time axis's spans (+ and - step through them): 1m 5m 15m 1h 6h 24h. */
+#define VIEW_ZOOMS 6
+#define VIEW_ZOOM_DEFAULT 1 /* 5m */
+int64_t view_zoom_ms(unsigned zoom);
+const char *view_zoom_label(unsigned zoom);
 
 /* Feeds the fleet table lists: those with collections, heard from within
  * the retention (now_ms is the model's clock). */

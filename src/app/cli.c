@@ -11,6 +11,7 @@
 
 #include "outputs/promhttp.h"
 #include "ui/sanitize.h"
+#include "ui/view.h"
 
 /* A message quoting what was typed (it may hold escape sequences): made
  * safe when err is a terminal. */
@@ -94,8 +95,12 @@ static int set_replay(struct options *o, const char *a, char *msg, size_t cap)
 
 	errno = 0;
 	o->replay = a ? strtod(a, &end) : 1.0;
-	if (a && (errno || end == a || *end || !(o->replay > 0) || isinf(o->replay)))
-		return MSG("--replay: '%s' is not a speed (a number above 0)", a);
+	if (a && (errno || end == a || *end || !(o->replay >= 0) || isinf(o->replay)))
+		return MSG("--replay: '%s' is not a speed (a number above 0, or 0: "
+		           "as fast as possible)", a);
+	/* 0: no pacing at all, the history filled at once. */
+	if (o->replay == 0)
+		o->replay = INFINITY;
 	return 0;
 }
 
@@ -139,6 +144,20 @@ static int set_no_color(struct options *o, const char *a, char *msg, size_t cap)
 {
 	o->no_color = true;
 	return 0;
+}
+
+static int set_zoom(struct options *o, const char *a, char *msg, size_t cap)
+{
+	for (unsigned z = 0; z < VIEW_ZOOMS; z++)
+		if (!strcmp(a, view_zoom_label(z))) {
+			o->zoom = z + 1;
+			return 0;
+		}
+	if (!strcmp(a, "gc")) {
+		o->zoom = VIEW_ZOOMS + 1;
+		return 0;
+	}
+	return MSG("--zoom: '%s' is not one of 1m 5m 15m 1h 6h 24h gc", a);
 }
 
 static int set_assist_warn(struct options *o, const char *a, char *msg, size_t cap)
@@ -308,7 +327,7 @@ static const struct cli_opt opts[] = {
 	{ "record", 'r', required_argument, "FILE",
 	  "save every byte read to FILE, for --replay", set_record },
 	{ "replay", 0, optional_argument, "SPEED",
-	  "read PATH at the pace of its own @ times (x SPEED)", set_replay },
+	  "read PATH at the pace of its own @ times (x SPEED; 0: at once)", set_replay },
 	{ "gctrace", 0, required_argument, "N",
 	  "the gctrace value given to COMMAND (default 1)", set_gctrace },
 	{ "interval", 'i', required_argument, "MS",
@@ -318,6 +337,9 @@ static const struct cli_opt opts[] = {
 	{ "no-color", 0, no_argument, NULL,
 	  "no colours (automatic with NO_COLOR or a terminal without)", set_no_color },
 	{ "no-colour", 0, no_argument, NULL, NULL, set_no_color },
+	{ "zoom", 0, required_argument, "SPAN",
+	  "the charts' time axis at start: 1m 5m (default) 15m 1h\n"
+	  "6h 24h, or gc: a column a collection (keys + - t)", set_zoom },
 	{ "assist-warn", 0, required_argument, "PCT",
 	  "highlight mark assist above PCT% of mark CPU (25)", set_assist_warn },
 	{ "fail-if", 0, required_argument, "EXPR",

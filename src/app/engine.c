@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -752,6 +753,11 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 		goto fail;
 	}
 	e->live->start_ms = clock_now_ms();
+	/* To name the time axis's times by the wall clock. */
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		e->live->wall_offset_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 -
+		                          (int64_t)e->live->start_ms;
 	for (unsigned i = 0; i < e->nin; i++) {
 		struct input *in = &e->in[i];
 		const struct engine_input *spec = specs_in ? &specs_in[i] : NULL;

@@ -309,6 +309,7 @@ static int dashboard_loop(const struct options *o, struct engine *e)
 		.color = !o->no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
 		.interval_ms = o->interval_ms,
 		.assist_warn = o->assist_warn,
+		.zoom = o->zoom,
 		.max_frames = o->max_frames,
 		.feed_retention_ms = o->feed_retention_ms,
 	};

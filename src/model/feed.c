@@ -48,7 +48,17 @@ struct feed *feed_new(const char *name, unsigned records_cap, bool keep_lines)
 	f->keep_lines = keep_lines;
 	f->lines_cap = FEED_LINES;
 	stats_init(&f->stats);
+	history_init(&f->hist, true);
 	return f;
+}
+
+void feed_set_history(struct feed *f, bool keep, bool wide)
+{
+	history_free(&f->hist);
+	if (keep)
+		history_init(&f->hist, wide);
+	else
+		history_init_off(&f->hist);
 }
 
 void feed_free(struct feed *f)
@@ -57,6 +67,7 @@ void feed_free(struct feed *f)
 		return;
 	free(f->rec);
 	free(f->lines);
+	history_free(&f->hist);
 	free(f);
 }
 
@@ -79,6 +90,7 @@ bool feed_add_record(struct feed *f, const struct gc_record *r, uint64_t now_ms)
 			f->nrecent++;
 	}
 	f->total_records++;
+	history_add(&f->hist, r, starts && f->stats.runs > 1, now_ms);
 	seen(f, now_ms);
 	return starts;
 }
@@ -165,6 +177,7 @@ size_t feed_copy(struct feed *dst, const struct feed *src)
 	struct feed_line *lines = dst->lines;
 	unsigned rec_alloc = dst->rec_alloc, lines_alloc = dst->lines_alloc;
 	uint64_t dtot = dst->total_records, dlines = dst->total_lines;
+	struct history hist = dst->hist;
 	/* A different feed in the same slot: start from nothing. */
 	if (strcmp(dst->name, src->name) || dtot > src->total_records ||
 	    dlines > src->total_lines)
@@ -173,7 +186,15 @@ size_t feed_copy(struct feed *dst, const struct feed *src)
 	                         sizeof *rec, dtot, src->total_records, src->nrecent);
 	bytes += copy_ring((void **)&lines, &lines_alloc, src->lines, src->lines_alloc,
 	                   sizeof *lines, dlines, src->total_lines, src->nlines);
+	/* The history's chunks that changed only: a frame of a live feed
+	 * brings over one chunk a tier. */
+	if (strcmp(dst->name, src->name)) {
+		history_free(&hist);
+		history_init_off(&hist); /* history_copy takes src's tiers */
+	}
+	bytes += history_copy(&hist, &src->hist);
 	*dst = *src;
+	dst->hist = hist;
 	dst->rec = rec;
 	dst->rec_alloc = rec_alloc;
 	dst->lines = lines;
@@ -189,7 +210,7 @@ size_t feed_copy(struct feed *dst, const struct feed *src)
 size_t feed_bytes(const struct feed *f)
 {
 	return sizeof *f + (size_t)f->rec_alloc * sizeof *f->rec +
-	       (size_t)f->lines_alloc * sizeof *f->lines;
+	       (size_t)f->lines_alloc * sizeof *f->lines + history_bytes(&f->hist);
 }
 
 size_t feed_bytes_max(unsigned records_cap, bool keep_lines)
@@ -197,7 +218,7 @@ size_t feed_bytes_max(unsigned records_cap, bool keep_lines)
 	if (!records_cap || records_cap > FEED_RECORDS)
 		records_cap = FEED_RECORDS;
 	return sizeof(struct feed) + (size_t)records_cap * sizeof(struct gc_record) +
-	       (keep_lines ? FEED_LINES * sizeof(struct feed_line) : 0);
+	       (keep_lines ? FEED_LINES * sizeof(struct feed_line) : 0) + HIST_WIDE_BYTES;
 }
 
 /* An "@" time above this (about 31 years) is a runtime printing bug (see
@@ -264,6 +285,50 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The trend: from the coarsest tier with buckets of a minute or less
+ * (a few buckets a point, so that a thousand rows stay cheap). */
+static void trend(const struct history *h, struct feed_row *row)
+{
+	const int64_t point = 60000;
+	double live[FEED_TREND], cpu[FEED_TREND], lo = -1, hi = -1, top = 0;
+	unsigned tier = 0;
+
+	if (!h->any || !h->ntiers)
+		return; /* nothing kept (no dashboard) */
+	for (unsigned i = 0; i < h->ntiers; i++)
+		if (h->tier[i].width_ms <= point && history_span(h, i) >= FEED_TREND * point)
+			tier = i;
+	int64_t w = h->tier[tier].width_ms, per = point / w;
+	int64_t last = h->last_t / point; /* the minute of the latest */
+	for (int p = 0; p < FEED_TREND; p++) {
+		struct hist_bucket k;
+		memset(&k, 0, sizeof k);
+		int64_t b0 = (last - (FEED_TREND - 1) + p) * per;
+		for (int64_t b = b0; b < b0 + per; b++) {
+			const struct hist_bucket *x = history_bucket(h, tier, b);
+			if (x)
+				hist_merge(&k, x);
+		}
+		live[p] = k.count && k.live_max >= 0 ? k.live_max : -1;
+		cpu[p] = k.count && k.cap_us > 0 ? k.cpu_us / k.cap_us : -1;
+		if (live[p] >= 0) {
+			if (lo < 0 || live[p] < lo)
+				lo = live[p];
+			if (live[p] > hi)
+				hi = live[p];
+		}
+		if (cpu[p] > top)
+			top = cpu[p];
+	}
+	for (int p = 0; p < FEED_TREND; p++) {
+		if (live[p] >= 0)
+			row->trend_live[p] = (uint8_t)(hi > lo ? 1 + (int)((live[p] - lo) / (hi - lo) * 7 + 0.5)
+			                                       : 4);
+		if (cpu[p] >= 0)
+			row->trend_cpu[p] = (uint8_t)(top > 0 ? 1 + (int)(cpu[p] / top * 7 + 0.5) : 1);
+	}
+}
+
 void feed_row(const struct feed *f, unsigned index, struct feed_row *row)
 {
 	const struct stats *s = &f->stats;
@@ -290,6 +355,7 @@ void feed_row(const struct feed *f, unsigned index, struct feed_row *row)
 		row->goal = GC_NULL;
 	row->p99 = row->max = GC_NULL;
 	row->cpu = n ? feed_cpu_pct(f, f->nrecent - n, f->nrecent - 1) : -1;
+	trend(&f->hist, row);
 	for (unsigned i = f->nrecent - n; i < f->nrecent; i++) {
 		int64_t p = gcrecord_pause_us(feed_record(f, i));
 		if (p >= 0)

@@ -69,6 +69,9 @@ struct feed *model_feed(struct model *m, const char *name)
 	f = feed_new(name, cap, m->keep_lines);
 	if (f && m->nfeeds >= MODEL_WIDE_FEEDS)
 		f->lines_cap = MODEL_FLEET_LINES;
+	/* The history is for the dashboard (which keeps the lines too). */
+	if (f)
+		feed_set_history(f, m->keep_lines, m->nfeeds < MODEL_WIDE_FEEDS);
 	if (f) {
 		m->feeds[m->nfeeds++] = f;
 		m->version++;

@@ -25,7 +25,7 @@ const struct key_def keys_table[] = {
 	  .footer = "sort", .help = "fleet table: sort by the next column (marked *)",
 	  .where = KEYS_FLEET, .fleet_key = true },
 	{ .action = KEYS_BIGGER, .codes = { '+', '=' }, .label = "+/-", .help_label = "+ -",
-	  .footer = "window", .help = "more or fewer collections in the charts", .window = true },
+	  .footer = "window", .help = "zoom out or in (1m..24h; t: collections)", .window = true },
 	{ .action = KEYS_SMALLER, .codes = { '-', '_' } },
 	{ .action = KEYS_OUTPUT, .codes = { 'l', 'L' }, .label = "l", .help_label = "l",
 	  .footer = "output", .help = "show or hide the program's output", .where = KEYS_PANES },
@@ -39,6 +39,11 @@ const struct key_def keys_table[] = {
 	{ .action = KEYS_DIAG, .codes = { 'd', 'D' }, .label = "d", .help_label = "d",
 	  .footer = "diagnosis", .footer_on = "close diagnosis",
 	  .help = "diagnosis: findings with evidence, MMU, what-if GOGC/limit",
+	  .where = KEYS_PANES },
+	/* After it, as room allows: the axis row's zoom label and the help
+	 * say what + - do. */
+	{ .action = KEYS_TIME, .codes = { 't', 'T' }, .label = "t", .help_label = "t",
+	  .footer = "axis", .help = "time axis (blank: no collections), or a column a collection",
 	  .where = KEYS_PANES },
 	{ .action = KEYS_REDRAW, .codes = { 12 } },
 };

@@ -19,7 +19,7 @@
 /* The columns, in the order shown; prio decides which go first on a
  * narrow terminal (lowest first).  The name takes what is left. */
 enum col { C_STATE, C_GCS, C_RATE, C_CPU, C_P99, C_MAX, C_LIVE, C_GOAL,
-           C_ASSIST, C_RUNS, C_SEEN, C_NCOLS };
+           C_ASSIST, C_RUNS, C_SEEN, C_TLIVE, C_TCPU, C_NCOLS };
 
 static const struct {
 	const char *title;
@@ -37,6 +37,9 @@ static const struct {
 	[C_ASSIST] = { "assist", 6, 7, VIEW_SORT_ASSIST },
 	[C_RUNS] = { "runs", 4, 2, -1 },
 	[C_SEEN] = { "seen", 6, 5, -1 },
+	/* The trends: a minute a cell, on a wide terminal. */
+	[C_TLIVE] = { "live 15m", FEED_TREND, 1, -1 },
+	[C_TCPU] = { "GC CPU 15m", FEED_TREND, 0, -1 },
 };
 
 #define NAME_MIN 14
@@ -303,6 +306,16 @@ static void draw_row(struct grid *g, int y, const struct rect *r, const struct f
 			if (selected)
 				role = base;
 			break;
+		case C_TLIVE:
+		case C_TCPU: {
+			const uint8_t *t = c == C_TLIVE ? row->trend_live : row->trend_cpu;
+			for (int i = 0; i < FEED_TREND && !pooled; i++)
+				if (t[i])
+					grid_put(g, x + i, y, f->gl->bar[t[i] > 8 ? 8 : t[i]],
+					         selected ? base : c == C_TLIVE ? ROLE_LIVE : ROLE_PAUSE);
+			x += cols[c].w;
+			continue;
+		}
 		case C_RUNS: fmt_count(v, row->runs); break;
 		case C_SEEN:
 			if (!row->last_ms || row->last_ms > f->now_ms)

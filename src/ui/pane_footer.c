@@ -40,7 +40,7 @@ static void footer_draw(struct grid *g, const struct rect *r, const struct frame
 		if (on && k->footer_on)
 			what = k->footer_on;
 		if (k->window) {
-			snprintf(window, sizeof window, "%s %u", what, f->window);
+			snprintf(window, sizeof window, "%s %s", what, f->window_label);
 			what = window;
 		}
 		int w = (int)(strlen(k->label) + 1 + strlen(what));

@@ -105,24 +105,46 @@ static void figures(struct grid *g, const struct rect *r, const struct frame *f)
 	}
 }
 
-static void heap_draw(struct grid *g, const struct rect *r, const struct frame *f)
+/* On the time axis a column is the most of its buckets: the highest live
+ * heap, goal and start, so a peak shows at every zoom. */
+static const struct gc_record *col_record(const struct frame *f, int c,
+                                          struct gc_record *tmp)
 {
 	const struct chartwin *w = f->win;
-	const struct feed *fd = f->feed;
+	const struct hist_bucket *k = &w->agg[c];
+
+	if (!w->time)
+		return w->col[c].first >= 0 ? feed_record(f->feed, w->col[c].last) : NULL;
+	if (!k->count)
+		return NULL;
+	gcrecord_clear(tmp);
+	tmp->heap_live_mb = k->live_max >= 0 ? (int64_t)k->live_max : GC_NULL;
+	tmp->heap_goal_mb = k->goal_max >= 0 ? (int64_t)k->goal_max : GC_NULL;
+	tmp->heap_start_mb = k->start_max >= 0 ? (int64_t)k->start_max : GC_NULL;
+	return tmp;
+}
+
+static void heap_draw(struct grid *g, const struct rect *r, const struct frame *f)
+{
+	struct gc_record tmp;
+	const struct chartwin *w = f->win;
 	char scale[FMT_MAX];
 	int64_t top = 0, s;
 	int c;
 
-	pane_title(g, r, f, "HEAP", "live and goal per collection", NULL,
+	pane_title(g, r, f, "HEAP", w->time ? "live and goal, most per column"
+	                                    : "live and goal per collection", NULL,
 	           "last gc");
 	if (r->h < 2 || pane_no_records(g, r, f))
 		return;
-	for (c = 0; c < w->ncols; c++)
-		if (w->col[c].first >= 0) {
-			int64_t v = column_max(feed_record(fd, w->col[c].last));
+	for (c = 0; c < w->ncols; c++) {
+		const struct gc_record *rec = col_record(f, c, &tmp);
+		if (rec) {
+			int64_t v = column_max(rec);
 			if (v > top)
 				top = v;
 		}
+	}
 	s = pane_nice_mb(top);
 	pane_axis(g, r, f, fmt_mb(scale, s));
 	/* A column of several collections shows the last of them: the heap
@@ -130,12 +152,13 @@ static void heap_draw(struct grid *g, const struct rect *r, const struct frame *
 	for (c = 0; c < w->ncols; c++) {
 		int i;
 
-		if (w->col[c].restart)
+		const struct gc_record *rec = col_record(f, c, &tmp);
+
+		if (w->col[c].restart && !w->time)
 			pane_restart(g, c, r, f);
-		else if (w->col[c].first >= 0)
+		else if (rec)
 			for (i = 0; i < f->col_w; i++)
-				column(g, pane_col_x(f, c) + i, r, f,
-				       feed_record(fd, w->col[c].last), (double)s);
+				column(g, pane_col_x(f, c) + i, r, f, rec, (double)s);
 	}
 	figures(g, r, f);
 }

@@ -43,6 +43,24 @@ static struct mark column_mark(const struct feed *fd, const struct chartwin_col 
 	return k;
 }
 
+/* Column c's mean mark CPU, from its records or its buckets. */
+static struct mark col_mark(const struct frame *f, int c)
+{
+	const struct chartwin *w = f->win;
+	const struct hist_bucket *b = &w->agg[c];
+	struct mark k = { 0, 0, 0, false };
+
+	if (!w->time)
+		return w->col[c].first >= 0 ? column_mark(f->feed, &w->col[c]) : k;
+	if (b->count && (b->assist_us > 0 || b->background_us > 0 || b->idle_us > 0)) {
+		k.assist = b->assist_us / b->count;
+		k.background = b->background_us / b->count;
+		k.idle = b->idle_us / b->count;
+		k.any = true;
+	}
+	return k;
+}
+
 /*
  * Shaded glyphs cannot be cut in eighths, so a column is whole cells: the
  * boundaries between the three parts are rounded where they fall
@@ -131,7 +149,8 @@ static void mark_draw(struct grid *g, const struct rect *r, const struct frame *
 	double top = 0, s;
 	int c;
 
-	pane_title(g, r, f, "MARK", "CPU of the mark workers per collection",
+	pane_title(g, r, f, "MARK", w->time ? "CPU of the mark workers, mean per collection"
+	                                    : "CPU of the mark workers per collection",
 	           "window", "run");
 	if (r->h < 2 || pane_no_records(g, r, f))
 		return;
@@ -142,9 +161,7 @@ static void mark_draw(struct grid *g, const struct rect *r, const struct frame *
 	for (c = 0; c < w->ncols; c++) {
 		struct mark k;
 
-		if (w->col[c].first < 0)
-			continue;
-		k = column_mark(f->feed, &w->col[c]);
+		k = col_mark(f, c);
 		if (k.any && k.assist + k.background + k.idle > top)
 			top = k.assist + k.background + k.idle;
 	}
@@ -154,13 +171,11 @@ static void mark_draw(struct grid *g, const struct rect *r, const struct frame *
 		struct mark k;
 		int i;
 
-		if (w->col[c].restart) {
+		if (w->col[c].restart && !w->time) {
 			pane_restart(g, c, r, f);
 			continue;
 		}
-		if (w->col[c].first < 0)
-			continue;
-		k = column_mark(f->feed, &w->col[c]);
+		k = col_mark(f, c);
 		for (i = 0; k.any && i < f->col_w; i++)
 			column(g, pane_col_x(f, c) + i, r, f, &k, s);
 	}

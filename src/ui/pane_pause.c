@@ -38,6 +38,17 @@ static int64_t column_pause(const struct feed *fd, const struct chartwin_col *c)
 	return v;
 }
 
+/* Column c's largest pause (the time axis keeps every bucket's), or -1. */
+static int64_t col_pause(const struct frame *f, int c)
+{
+	const struct chartwin *w = f->win;
+
+	if (w->time)
+		return w->agg[c].count && w->agg[c].pause_max >= 0
+		               ? (int64_t)(w->agg[c].pause_max + 0.5f) : -1;
+	return w->col[c].first >= 0 ? column_pause(f->feed, &w->col[c]) : -1;
+}
+
 /*
  * The run's figures come from stats' histogram (within 1%); while the
  * window still holds every collection of the run they are the window's
@@ -48,7 +59,7 @@ static void figures(struct grid *g, const struct rect *r, const struct frame *f)
 	const struct chartwin *w = f->win;
 	const struct histo *h = &f->feed->stats.pause;
 	bool has_run = histo_count(h) > 0, show[R_COUNT] = { false };
-	bool same = has_run && w->n == f->feed->stats.count;
+	bool same = has_run && !w->time && w->n == f->feed->stats.count;
 	int rows = r->h - 1, i, y;
 	bool ascii = f->gl->ascii;
 
@@ -106,7 +117,9 @@ static void pause_draw(struct grid *g, const struct rect *r, const struct frame 
 	int c, rows = r->h - 1, ybot = r->y + r->h - 1;
 	double s;
 
-	if (w->per_col > 1 && w->min_per_col < w->per_col)
+	if (w->time)
+		snprintf(sub, sizeof sub, "stop-the-world, largest per column");
+	else if (w->per_col > 1 && w->min_per_col < w->per_col)
 		snprintf(sub, sizeof sub, "stop-the-world, largest of %u-%u per column",
 		         w->min_per_col, w->per_col);
 	else if (w->per_col > 1)
@@ -119,7 +132,7 @@ static void pause_draw(struct grid *g, const struct rect *r, const struct frame 
 		return;
 
 	for (c = 0; c < w->ncols; c++) {
-		int64_t v = w->col[c].first >= 0 ? column_pause(f->feed, &w->col[c]) : -1;
+		int64_t v = col_pause(f, c);
 		if (v > top)
 			top = v;
 	}
@@ -130,11 +143,11 @@ static void pause_draw(struct grid *g, const struct rect *r, const struct frame 
 		int64_t v;
 		int i;
 
-		if (w->col[c].restart) {
+		if (w->col[c].restart && !w->time) {
 			pane_restart(g, c, r, f);
 			continue;
 		}
-		v = w->col[c].first >= 0 ? column_pause(f->feed, &w->col[c]) : -1;
+		v = col_pause(f, c);
 		for (i = 0; v >= 0 && i < f->col_w; i++)
 			pane_bar(g, pane_col_x(f, c) + i, ybot, rows,
 			         pane_eighths((double)v, s, rows), f, ROLE_PAUSE);

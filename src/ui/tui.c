@@ -272,10 +272,19 @@ static void key(struct tui *t, int c)
 		t->vo.frozen = !t->vo.frozen;
 		break;
 	case KEYS_BIGGER:
-		t->vo.window = view_window_bigger(t->vo.window);
+		if (t->vo.per_gc)
+			t->vo.window = view_window_bigger(t->vo.window);
+		else if (t->vo.zoom + 1 < VIEW_ZOOMS)
+			t->vo.zoom++;
 		break;
 	case KEYS_SMALLER:
-		t->vo.window = view_window_smaller(t->vo.window);
+		if (t->vo.per_gc)
+			t->vo.window = view_window_smaller(t->vo.window);
+		else if (t->vo.zoom > 0)
+			t->vo.zoom--;
+		break;
+	case KEYS_TIME:
+		t->vo.per_gc = !t->vo.per_gc;
 		break;
 	case KEYS_OUTPUT:
 		t->vo.show_output = !t->vo.show_output;
@@ -465,6 +474,8 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->vo.retention_ms = o->feed_retention_ms;
 	t->vo.fleet = true;
 	t->vo.window = view_window_smaller(view_window_bigger(0));
+	t->vo.zoom = o->zoom && o->zoom <= VIEW_ZOOMS ? o->zoom - 1 : VIEW_ZOOM_DEFAULT;
+	t->vo.per_gc = o->zoom == VIEW_ZOOMS + 1;
 	t->vo.digest = &t->digest;
 	t->vo.assist_warn = o->assist_warn;
 	/* The engine first: whatever the terminal does from now on (a

@@ -10,17 +10,39 @@
 #include "ui/chartwin.h"
 
 /* The panes, top to bottom. */
-enum slot { S_HEADER, S_DIAG, S_PAUSE, S_HEAP, S_MARK, S_OUTPUT, S_FOOTER, S_COUNT };
+enum slot { S_HEADER, S_DIAG, S_PAUSE, S_HEAP, S_CPU, S_MARK, S_AXIS, S_OUTPUT,
+            S_FOOTER, S_COUNT };
 
 static const struct pane_ops *const panes[S_COUNT] = {
 	[S_HEADER] = &pane_header, [S_DIAG] = &pane_diag, [S_PAUSE] = &pane_pause,
-	[S_HEAP] = &pane_heap,     [S_MARK] = &pane_mark,
+	[S_HEAP] = &pane_heap,     [S_CPU] = &pane_gccpu,
+	[S_MARK] = &pane_mark,     [S_AXIS] = &pane_timeaxis,
 	[S_OUTPUT] = &pane_output, [S_FOOTER] = &pane_footer,
 };
 
 /* How the charts share the rows left: the heap gets a little more, as it
- * draws three things on one scale. */
-static const int weight[S_COUNT] = { [S_PAUSE] = 5, [S_HEAP] = 6, [S_MARK] = 5 };
+ * draws three things on one scale.  The GC CPU chart and the axis row
+ * are the time axis's. */
+static const int weight[S_COUNT] = { [S_PAUSE] = 5, [S_HEAP] = 6, [S_CPU] = 5,
+                                     [S_MARK] = 5 };
+
+static const struct {
+	int64_t ms;
+	const char *label;
+} zooms[VIEW_ZOOMS] = {
+	{ 60000, "1m" },     { 300000, "5m" },    { 900000, "15m" },
+	{ 3600000, "1h" },   { 21600000, "6h" },  { 86400000, "24h" },
+};
+
+int64_t view_zoom_ms(unsigned zoom)
+{
+	return zooms[zoom < VIEW_ZOOMS ? zoom : VIEW_ZOOMS - 1].ms;
+}
+
+const char *view_zoom_label(unsigned zoom)
+{
+	return zooms[zoom < VIEW_ZOOMS ? zoom : VIEW_ZOOMS - 1].label;
+}
 
 static const unsigned steps[] = { 60, 120, 300, 600, 1200, MODEL_RECORDS };
 #define NSTEPS (sizeof steps / sizeof steps[0])
@@ -52,10 +74,15 @@ unsigned view_window_smaller(unsigned window)
  * header 2, pause 5, heap 6, mark 5, output 5, footer 1.  With the
  * findings line (a digest to show) it takes a row under the header.
  */
-static void layout(struct rect *r, int w, int h, bool output, bool diag)
+static void layout(struct rect *r, int w, int h, bool output, bool diag, bool time)
 {
-	static const enum slot chart[] = { S_PAUSE, S_HEAP, S_MARK };
-	static const enum slot extra[] = { S_HEAP, S_PAUSE, S_MARK };
+	static const enum slot chart_gc[] = { S_PAUSE, S_HEAP, S_MARK };
+	static const enum slot extra_gc[] = { S_HEAP, S_PAUSE, S_MARK };
+	static const enum slot chart_t[] = { S_PAUSE, S_HEAP, S_CPU, S_MARK };
+	static const enum slot extra_t[] = { S_HEAP, S_PAUSE, S_CPU, S_MARK };
+	const enum slot *chart = time ? chart_t : chart_gc;
+	const enum slot *extra = time ? extra_t : extra_gc;
+	int ncharts = time ? 4 : 3;
 	int rest = h - 3 - diag, out = 0, y, sum = 0, total = 0, i;
 
 	memset(r, 0, sizeof *r * S_COUNT);
@@ -64,15 +91,17 @@ static void layout(struct rect *r, int w, int h, bool output, bool diag)
 		if (out < 3)
 			out = 3;
 	}
-	rest -= out;
-	for (i = 0; i < 3; i++)
+	/* The time axis's row comes out of the charts, not the output. */
+	rest -= out + time;
+	for (i = 0; i < ncharts; i++)
 		total += weight[chart[i]];
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < ncharts; i++) {
 		r[chart[i]].h = rest * weight[chart[i]] / total;
 		sum += r[chart[i]].h;
 	}
-	for (i = 0; sum < rest; i = (i + 1) % 3, sum++)
+	for (i = 0; sum < rest; i = (i + 1) % ncharts, sum++)
 		r[extra[i]].h++;
+	r[S_AXIS].h = time;
 	r[S_HEADER].h = 2;
 	r[S_DIAG].h = diag;
 	r[S_OUTPUT].h = out;
@@ -128,10 +157,11 @@ static void help(struct grid *g, const struct frame *f)
 		         (!keys_table[k].fleet_key || view_fleet_count(f->m, f->o, f->now_ms) > 1);
 	int npanes = 0;
 	for (i = 0; i < S_COUNT; i++)
-		npanes += panes[i]->help != NULL;
+		npanes += panes[i]->help && !(f->o->per_gc && (i == S_CPU || i == S_AXIS));
 	bh = 2 + 2 + nkeys + 1 + npanes + 1 + 3;
-	if (bh > g->h)
-		bh = g->h;
+	/* The footer stays in sight: it says how to close the help. */
+	if (bh > g->h - 1)
+		bh = g->h - 1;
 	bx = (g->w - bw) / 2;
 	by = (g->h - bh) / 2;
 	inner = bw - 4;
@@ -163,7 +193,7 @@ static void help(struct grid *g, const struct frame *f)
 		    (d->fleet_key && view_fleet_count(f->m, f->o, f->now_ms) < 2))
 			continue;
 		if (d->window) {
-			snprintf(window, sizeof window, "%s (now %u)", what, f->window);
+			snprintf(window, sizeof window, "%s (now %s)", what, f->window_label);
 			what = window;
 		}
 		grid_text(g, bx + 2, y, 8, d->help_label, ROLE_KEY);
@@ -172,7 +202,7 @@ static void help(struct grid *g, const struct frame *f)
 	}
 	y++;
 	for (i = 0; i < S_COUNT && y < bottom; i++) {
-		if (!panes[i]->help)
+		if (!panes[i]->help || (f->o->per_gc && (i == S_CPU || i == S_AXIS)))
 			continue;
 		grid_text(g, bx + 2, y, 8, panes[i]->name, ROLE_TITLE);
 		grid_text(g, bx + 11, y, inner - 9, panes[i]->help, ROLE_NORMAL);
@@ -256,7 +286,24 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 	if (f.col_w == 1 && size < (unsigned)f.chart_w)
 		size = (unsigned)f.chart_w < MODEL_RECORDS ? (unsigned)f.chart_w : MODEL_RECORDS;
 	f.window = size;
-	chartwin_plan(win, f.feed, size, f.chart_w / f.col_w);
+	if (o->per_gc) {
+		chartwin_plan(win, f.feed, size, f.chart_w / f.col_w);
+		snprintf(f.window_label, sizeof f.window_label, "%u", size);
+	} else {
+		/* The time axis: a column a stretch of time, wider cells when
+		 * the history's buckets are coarser than the chart. */
+		int64_t span = view_zoom_ms(o->zoom);
+		int n = chartwin_time_cols(f.feed, span, f.chart_w);
+		f.col_w = n > 0 ? f.chart_w / n : 1;
+		if (f.col_w < 1)
+			f.col_w = 1;
+		if (f.col_w > 3)
+			f.col_w = 3;
+		if (n > f.chart_w / f.col_w)
+			n = f.chart_w / f.col_w;
+		chartwin_plan_time(win, f.feed, span, n, now_ms);
+		snprintf(f.window_label, sizeof f.window_label, "%s", view_zoom_label(o->zoom));
+	}
 	f.win = win;
 
 	f.fleet = view_is_fleet(m, o, now_ms);
@@ -268,7 +315,7 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 		pane_fleet.draw(g, &table, &f);
 		pane_footer.draw(g, &foot, &f);
 	} else {
-		layout(r, g->w, g->h, o->show_output, o->digest != NULL);
+		layout(r, g->w, g->h, o->show_output, o->digest != NULL, !o->per_gc);
 		for (i = 0; i < S_COUNT; i++)
 			if (r[i].h > 0)
 				panes[i]->draw(g, &r[i], &f);

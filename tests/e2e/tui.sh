@@ -18,7 +18,9 @@
 #            pane's title is not "title", no bell was rung, the program's
 #            "\e[31m" does not colour its "RED" red.
 #  keys      ? and h show the help, ? and Esc close it; l hides and shows
-#            the output pane; + and - step the footer's window figure
+#            the output pane; the footer says "window 5m" (the time axis),
+#            t switches to a column a collection, where + and - step the
+#            footer's window figure
 #            60 -> 120 -> 300 -> 120 -> 60 -> 60; space shows PAUSED and the
 #            count stays still for 1.5 s while the program collects ~36/s,
 #            and moves again after a second space; Ctrl-C interrupts the
@@ -366,6 +368,10 @@ tm send-keys -t K l
 wait_gone 5 K '^OUTPUT '
 tm send-keys -t K l
 wait_for 5 K '^OUTPUT '
+# The time axis first (5m), then t: a column a collection (history.sh
+# goes through the zooms).
+wait_for 5 K ' \+/- window 5m '
+tm send-keys -t K t
 wait_for 5 K ' \+/- window 60 '
 for step in +:120 +:300 -:120 -:60 -:60; do
 	tm send-keys -t K "${step%%:*}"

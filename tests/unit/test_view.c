@@ -241,6 +241,8 @@ static struct view_opts opts(bool ascii)
 		.help = false,
 		.frozen = false,
 		.window = 60,
+		.per_gc = true, /* these screens are the per-collection axis's;
+		                   test_timeaxis has the time axis's */
 		.assist_warn = 0.25,
 	};
 	return o;
