@@ -11,7 +11,7 @@ byte is read and counted, watching a fifo fed with real Go 1.18 gc lines
              (GCWATCH_BENCH_STATS);
   fleet1024  1024 feeds x 20 collections each, then quiet: RSS;
   full1024   1024 feeds with every ring full (the first 8 keep 2048
-             records and 200 output lines, the others 96 and 24:
+             records and 200 output lines, the others 64 and 24:
              MODEL_WIDE_FEEDS), then quiet: RSS.
 
 Targets (issue 10): live100 <= 8 KB/s to the terminal; RSS at 1024 feeds
@@ -120,7 +120,7 @@ print("  live100    100 feeds x 20/s: %6.0f B/s to the terminal (target <= 8192:
           live["rss_kb"] / 1024.0, live["copied"] / 1024.0 / max(1, live["frames"]), live["frames"]))
 print("  fleet1024  1024 feeds x 20 records: RSS %.1f MB (target <= 64 MB: %s)" % (
     fleet["rss_kb"] / 1024.0, "ok" if fleet["rss_kb"] <= 65536 else "MISSED"))
-print("  full1024   1024 feeds, every ring full (8 x 2048 records and 200 lines, 1016 x 96 and 24): RSS %.1f MB "
+print("  full1024   1024 feeds, every ring full (8 x 2048 records and 200 lines, 1016 x 64 and 24): RSS %.1f MB "
       "(target <= 64 MB: %s)" % (full["rss_kb"] / 1024.0,
                                   "ok" if full["rss_kb"] <= 65536 else "MISSED"))
 import shutil

@@ -28,9 +28,9 @@
 #define MODEL_FEEDS_DEFAULT 1024
 /* The first MODEL_WIDE_FEEDS feeds keep records_cap recent records; the
  * others at most MODEL_FLEET_RECORDS, so that a thousand busy feeds fit
- * in about 60 MB (the charts of such a feed reach back that far). */
+ * in 64 MB with their history (the window of the fleet row is 60). */
 #define MODEL_WIDE_FEEDS 8
-#define MODEL_FLEET_RECORDS 96
+#define MODEL_FLEET_RECORDS 64
 #define MODEL_FLEET_LINES 24
 
 /* Where the input stands (as enum src_state, for views without libuv). */
