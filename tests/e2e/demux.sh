@@ -208,9 +208,18 @@ own = [r for r in recs if not r["source"]]
 # The program's run: from the last gc 1 of the input's own feed.
 start = max(i for i, r in enumerate(own) if r["gc"] == 1)
 prog = own[start:]
-ok = [r["gc"] for r in prog] == list(range(1, numgc + 1))
-print("feeds %s; the program's run: %d records, NUMGC %d, %s" %
-      (feeds, len(prog), numgc, "exact" if ok else "WRONG"))
+# Known limit: the go command, alive while its program runs, may collect
+# once more after the hold took the program for its restart; that record
+# lands in the same feed (said, not hidden; see README "Limitations").
+# The program's own records must all be there, in order.
+want = list(range(1, numgc + 1))
+gcs = [r["gc"] for r in prog]
+it = iter(gcs)
+ok = all(any(g == w for g in it) for w in want) and len(gcs) - numgc <= 1
+extra = len(gcs) - numgc
+print("feeds %s; the program's run: %d records, NUMGC %d, %s%s" %
+      (feeds, len(prog), numgc, "exact" if ok else "WRONG",
+       "" if extra == 0 else " (%d of the go command's in it)" % extra))
 sys.exit(0 if ok and set(feeds) <= {"", "command-line-arguments"} else 1)
 PY
 note "go run: the program's collections are one run of the input's feed"
