@@ -132,7 +132,7 @@ bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity $(BUILD)/tools/metrics_bench \
 # the summary.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@if [ -t 1 ]; then ./gcwatch --replay data/demo.trace; \
+	@if [ -t 1 ]; then ./gcwatch --replay --zoom 1m data/demo.trace; \
 	else ./gcwatch -b --replay=30 data/demo.trace >/dev/null; fi
 
 install: $(BUILD)/gcwatch
