@@ -821,6 +821,13 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 	e->res.spawned = e->nspawned > 0;
 	e->outs_can_wait = can_wait(e);
 
+	/* Signals are watched before any command starts: one that came
+	 * between would kill us and leave the program behind.  Ctrl-Z and
+	 * its SIGCONT too, for programs run in batch (the
+	 * dashboard's raw terminal sends no SIGTSTP; ncurses keeps its own). */
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT};
+	e->sig = sigwatch_start(&e->loop, sigs, e->nspawned && !o->dashboard ? 6 : 4,
+	                        on_signal, e);
 	/* The PATHs first: one that cannot be opened fails the run before
 	 * any command has started. */
 	for (int pass = 0; pass < 2; pass++)
@@ -834,11 +841,6 @@ struct engine *engine_new(const struct engine_opts *o, int *status)
 				goto fail;
 			}
 		}
-	/* Ctrl-Z and its SIGCONT too, for programs run in batch (the
-	 * dashboard's raw terminal sends no SIGTSTP; ncurses keeps its own). */
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT};
-	e->sig = sigwatch_start(&e->loop, sigs, e->nspawned && !o->dashboard ? 6 : 4,
-	                        on_signal, e);
 	uv_async_init(&e->loop, &e->cmd, on_cmd);
 	e->cmd.data = e;
 	e->cmd_on = 1;
