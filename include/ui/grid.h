@@ -95,6 +95,12 @@ int grid_printf(struct grid *g, int x, int y, int maxw, enum role role,
 void grid_fill(struct grid *g, int x, int y, int w, int h, const char *glyph,
                enum role role);
 
+struct glyphs;
+
+/* An overlay's frame: the rectangle cleared (spaces), its border in
+ * gl's box glyphs (role dim). */
+void grid_box(struct grid *g, int x, int y, int w, int h, const struct glyphs *gl);
+
 /* The columns a character takes on the terminal: 1, 2 (wide in our table
  * and by wcwidth, which ncurses uses to place it), or 0 when that is not
  * known for sure (the caller replaces it). */

@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "text/utf8.h"
+#include "ui/glyphs.h"
 
 /* What stands in for a glyph that cannot be shown in one column. */
 #define GRID_BAD "?"
@@ -240,6 +241,25 @@ void grid_fill(struct grid *g, int x, int y, int w, int h, const char *glyph,
 	for (j = y < 0 ? 0 : y; j < y + h && j < g->h; j++)
 		for (i = x < 0 ? 0 : x; i < x + w && i < g->w; i++)
 			grid_put(g, i, j, glyph, role);
+}
+
+void grid_box(struct grid *g, int x, int y, int w, int h, const struct glyphs *gl)
+{
+	int i;
+
+	grid_fill(g, x, y, w, h, " ", ROLE_NORMAL);
+	for (i = x + 1; i < x + w - 1; i++) {
+		grid_put(g, i, y, gl->box_h, ROLE_DIM);
+		grid_put(g, i, y + h - 1, gl->box_h, ROLE_DIM);
+	}
+	for (i = y + 1; i < y + h - 1; i++) {
+		grid_put(g, x, i, gl->box_v, ROLE_DIM);
+		grid_put(g, x + w - 1, i, gl->box_v, ROLE_DIM);
+	}
+	grid_put(g, x, y, gl->box_tl, ROLE_DIM);
+	grid_put(g, x + w - 1, y, gl->box_tr, ROLE_DIM);
+	grid_put(g, x, y + h - 1, gl->box_bl, ROLE_DIM);
+	grid_put(g, x + w - 1, y + h - 1, gl->box_br, ROLE_DIM);
 }
 
 const struct cell *grid_at(const struct grid *g, int x, int y)

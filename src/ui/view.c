@@ -166,19 +166,7 @@ static void help(struct grid *g, const struct frame *f)
 	by = (g->h - bh) / 2;
 	inner = bw - 4;
 
-	grid_fill(g, bx, by, bw, bh, " ", ROLE_NORMAL);
-	for (i = bx + 1; i < bx + bw - 1; i++) {
-		grid_put(g, i, by, gl->box_h, ROLE_DIM);
-		grid_put(g, i, by + bh - 1, gl->box_h, ROLE_DIM);
-	}
-	for (i = by + 1; i < by + bh - 1; i++) {
-		grid_put(g, bx, i, gl->box_v, ROLE_DIM);
-		grid_put(g, bx + bw - 1, i, gl->box_v, ROLE_DIM);
-	}
-	grid_put(g, bx, by, gl->box_tl, ROLE_DIM);
-	grid_put(g, bx + bw - 1, by, gl->box_tr, ROLE_DIM);
-	grid_put(g, bx, by + bh - 1, gl->box_bl, ROLE_DIM);
-	grid_put(g, bx + bw - 1, by + bh - 1, gl->box_br, ROLE_DIM);
+	grid_box(g, bx, by, bw, bh, gl);
 
 	/* Rows inside the box, down to the bottom border, which stays. */
 	bottom = by + bh - 1;
