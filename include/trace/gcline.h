@@ -76,6 +76,19 @@ enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
  * true when complete.  For tests, which check that both agree. */
 int gcl_match_slow(struct gcl_state *st, const char *s, size_t n);
 
+/*
+ * Every place where the runtime's part of s[0..n) may end when it is
+ * matched from *st (unchanged) with every number in the runtime's exact
+ * format: each token boundary reached (the place before the first token
+ * included, pos 0) and each strict prefix of a number, up to where the
+ * match stops; a cut whose state is gcl_endable is the end of a record.
+ * Unlike gcl_match there is no fast path that skips the cuts of a whole
+ * line.  Fills cuts[0..*ncuts) (at most max); returns 0, or -1 when more
+ * did not fit (the set is then incomplete: the caller must not rely on it).
+ */
+int gcl_cuts_strict(const struct gcl_state *st, const char *s, size_t n,
+                    struct gcl_cut *cuts, int max, int *ncuts);
+
 /* A fresh state at the start of a record. */
 void gcl_start(struct gcl_state *st);
 

@@ -292,13 +292,21 @@ void gcl_start(struct gcl_state *st)
 	st->v[GCL_F_ERA15] = 0;
 }
 
-static void add_cut(struct gcl_cut *cuts, int *ncuts, const struct gcl_state *st,
+/* The cuts collected by a walk, and how many fit. */
+struct cutset {
+	struct gcl_cut *c;
+	int *n, max, overflow;
+};
+
+static void add_cut(struct cutset *cs, const struct gcl_state *st,
                     uint8_t tok, size_t pos, uint8_t digits, uint8_t run,
                     uint8_t field)
 {
-	if (*ncuts >= GCL_MAX_CUTS)
+	if (*cs->n >= cs->max) {
+		cs->overflow = 1;
 		return;
-	struct gcl_cut *c = &cuts[(*ncuts)++];
+	}
+	struct gcl_cut *c = &cs->c[(*cs->n)++];
 	c->st = *st;
 	c->st.tok = tok;
 	c->pos = (uint32_t)pos;
@@ -314,9 +322,10 @@ static void add_cut(struct gcl_cut *cuts, int *ncuts, const struct gcl_state *st
  * may end: each token boundary reached, and inside each number, after
  * every prefix that is a number the runtime could have printed (a program
  * line that starts with digits glues onto the number before it).
+ * strict: every number in the runtime's exact format, or the walk stops.
  */
 static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
-                struct gcl_cut *cuts, int *ncuts)
+                struct cutset *cuts, int strict)
 {
 	size_t i = 0;
 	uint8_t at_tok = st->tok; /* start of the alternatives tried here */
@@ -326,7 +335,7 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
 		const struct tok *t = &toks[st->tok];
 
 		if (cuts && st->tok == at_tok && !after_num)
-			add_cut(cuts, ncuts, st, at_tok, i, 0, 0, GCL_F_NONE);
+			add_cut(cuts, st, at_tok, i, 0, 0, GCL_F_NONE);
 		if (t->kind == K_END) {
 			if (i == n)
 				return 1;
@@ -360,11 +369,11 @@ static int walk(struct gcl_state *st, const char *s, size_t n, size_t *pos,
 				if (!num_value(t, s + i, k, 1, &c.v[t->field]))
 					continue;
 				c.tok = t->next;
-				add_cut(cuts, ncuts, &c, t->next, i + k, (uint8_t)k, run,
+				add_cut(cuts, &c, t->next, i + k, (uint8_t)k, run,
 				        t->field);
 			}
 		}
-		if (r == 0 || !ok)
+		if (r == 0 || !ok || (strict && !num_value(t, s + i, r, 1, &v)))
 			break;
 		st->v[t->field] = v;
 		i += r;
@@ -539,11 +548,12 @@ enum gcl_result gcl_match(struct gcl_state *st, const char *s, size_t n,
 		gcl_start(st);
 	}
 	orig = *st;
-	if (walk(st, s, n, &pos, NULL, NULL))
+	if (walk(st, s, n, &pos, NULL, 0))
 		return GCL_COMPLETE;
 	/* Rare: walk again, collecting the places where it may be cut. */
 	*st = orig;
-	walk(st, s, n, &pos, cuts, ncuts);
+	struct cutset cs = {cuts, ncuts, GCL_MAX_CUTS, 0};
+	walk(st, s, n, &pos, &cs, 0);
 	if (pos == 0 && (n == 0 || !is_digit(s[0])))
 		return GCL_NONE;
 	return GCL_PARTIAL;
@@ -553,7 +563,19 @@ int gcl_match_slow(struct gcl_state *st, const char *s, size_t n)
 {
 	size_t pos;
 
-	return walk(st, s, n, &pos, NULL, NULL);
+	return walk(st, s, n, &pos, NULL, 0);
+}
+
+int gcl_cuts_strict(const struct gcl_state *st, const char *s, size_t n,
+                    struct gcl_cut *cuts, int max, int *ncuts)
+{
+	struct gcl_state w = *st;
+	struct cutset cs = {cuts, ncuts, max, 0};
+	size_t pos;
+
+	*ncuts = 0;
+	walk(&w, s, n, &pos, &cs, 1);
+	return cs.overflow ? -1 : 0;
 }
 
 int gcl_endable(const struct gcl_state *st)

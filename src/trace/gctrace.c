@@ -1,12 +1,13 @@
 #include "trace/gctrace.h"
 
 #include <stdlib.h>
-#ifdef GCTRACE_DEBUG
+#if defined(GCTRACE_DEBUG) || defined(SPLIT_DEBUG)
 #include <stdio.h>
 #endif
 #include <string.h>
 
 #include "trace/gcline.h"
+#include "trace/gcmerge.h"
 #include "trace/logprefix.h"
 
 /*
@@ -148,6 +149,11 @@ struct gctrace {
 		char s[FRAG_MAX];
 	} frags[FRAG_SLOTS];
 	int nfrags;
+
+	/* Taking two runtimes' interleaved lines apart (made when first
+	 * needed: most streams have one runtime). */
+	struct gcmerge *merge;
+	uint8_t owner[GCM_TEXT_MAX];
 
 	/* A runtime line cut short by a gc line or by the program's text:
 	 * its head, waiting for the rest. */
@@ -1353,7 +1359,15 @@ static void deliver_parts(struct gctrace *p, const char *s, size_t a, size_t pre
  * runtime's part on that line (a fragment written without a newline just
  * before it) goes out without one.
  */
+static void pending_resolve_in(struct gctrace *p, const struct hyp *h, int lane);
+
 static void pending_resolve(struct gctrace *p, const struct hyp *h)
+{
+	pending_resolve_in(p, h, -1);
+}
+
+/* The same in a lane already chosen (lane >= 0), or in lane_pick's. */
+static void pending_resolve_in(struct gctrace *p, const struct hyp *h, int lane)
 {
 	struct gc_record r;
 	int k = 0;
@@ -1362,7 +1376,10 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 	if (forced_in(p, &h->pieces[h->npieces - 1]))
 		r.forced = true;
 	memcpy(r.source, p->source, sizeof r.source);
-	int lane = lane_pick(p, &r, 0);
+	if (lane >= 0)
+		p->new_run = 0;
+	else
+		lane = lane_pick(p, &r, 0);
 	if (lane < 0) {
 		pending_drop(p);
 		return;
@@ -1414,7 +1431,7 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
-			if (!fragment_like(s, l->plen))
+			if (!fragment_like(s, l->plen) && find_gc(s, l->plen, 0) < 0)
 				key_learn(p, s, l->plen);
 			deliver_foreign(p, s + 0, l->len + l->nl);
 		}
@@ -1754,9 +1771,309 @@ static int starts_runtime_line(const char *s, size_t m)
 	return 0;
 }
 
+/*
+ * Two runtimes' tokens interleaved in one line ("gc 53 @27.704gc s 219318
+ * @56.918%s : ..."): one runtime's record ends there, its newline ending
+ * the line, and the other's record goes on on later lines.  Each must
+ * continue a run open in a lane: its next numbers (a few may have been
+ * lost), "@" not going back, same P and era.  A line is taken apart only
+ * where every way to do it (every pair of lanes, every reading of the
+ * torn record held, every split of glued digits) gives the same records
+ * (gcmerge.h); anything else is left to the rest of the parser, which
+ * drops and counts.
+ */
+#define SPLIT_GAP_MAX 8
+
+/* The lanes a record may continue when two runtimes are taken apart:
+ * real ones, used lately, of the eras gcline reads. */
+static int split_lanes(const struct gctrace *p, int *cand)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->nlanes; i++)
+		if (!p->lanes[i].tentative && p->lanes[i].era != GC_ERA_PRE15 &&
+		    p->lanes[i].used + LANE_RECENT > p->emitted)
+			cand[n++] = i;
+	return n;
+}
+
+static void split_run(const struct lane *l, struct gcm_run *r)
+{
+	r->gc_lo = l->gc + 1;
+	r->gc_hi = l->gc + SPLIT_GAP_MAX;
+	r->at_min = l->at;
+	r->procs = l->procs;
+	r->era = l->era;
+}
+
+/* Does state st, so far, fit lane l's run? */
+static int split_fits(const struct lane *l, const struct gcl_state *st)
+{
+	const int64_t *v = st->v;
+
+	return v[GCL_F_GC] != GC_NULL && (uint64_t)v[GCL_F_GC] > l->gc &&
+	       (uint64_t)v[GCL_F_GC] <= l->gc + SPLIT_GAP_MAX &&
+	       (v[GCL_F_AT] == GC_NULL || l->at == GC_NULL || v[GCL_F_AT] >= l->at) &&
+	       (v[GCL_F_PROCS] == GC_NULL || v[GCL_F_PROCS] == l->procs);
+}
+
+/* The answer of one search, to compare with the others'. */
+struct split_ans {
+	int found;
+	int hyp, lane[2];
+	struct gcl_state st[2];
+};
+
+/* Adds one search's answer; false when it disagrees with those before. */
+static int split_add(struct gctrace *p, struct split_ans *a, enum gcm_result r,
+                     const struct gcl_state out[2], int hyp, int la, int lb)
+{
+	if (r == GCM_AMBIGUOUS)
+		return 0;
+	if (r != GCM_UNIQUE)
+		return 1;
+	if (a->found++ == 0) {
+		a->st[0] = out[0];
+		a->st[1] = out[1];
+		a->hyp = hyp;
+		a->lane[0] = la;
+		a->lane[1] = lb;
+		return 1;
+	}
+	/* (The lane a record goes to is not a value: the same records in
+	 * other lanes would still be exact.  The owners of the bytes are
+	 * those of the first answer.) */
+	return memcmp(a->st, out, sizeof a->st) == 0 ||
+	       (a->st[0].tok == out[0].tok && a->st[1].tok == out[1].tok &&
+	        memcmp(a->st[0].v, out[0].v, sizeof out[0].v) == 0 &&
+	        memcmp(a->st[1].v, out[1].v, sizeof out[1].v) == 0);
+}
+
+/* The bytes of s[0..m) that side k wrote, into p->scratch; their count. */
+static size_t split_bytes(struct gctrace *p, const char *s, size_t m, int k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m; i++)
+		if (p->owner[i] == k)
+			p->scratch[n++] = s[i];
+	return n;
+}
+
+/* A torn record's head, s[0..len) all the runtime's, state st: held until
+ * its rest comes.  (If it cannot be held it goes out as text.) */
+static void pending_hold_head(struct gctrace *p, const char *s, size_t len,
+                              const struct gcl_state *st)
+{
+	p->tears++;
+	if (!hold(p, s, len, len, 0)) {
+		deliver_foreign(p, s, len);
+		return;
+	}
+	p->pending = 1;
+	p->prefixed = 0;
+	p->source[0] = 0;
+	p->nhyp = 0;
+	hyp_add(p, p->hyp, &p->nhyp, NULL, st, 0, 0, (uint32_t)len);
+}
+
+static int two_lanes_open(const struct gctrace *p)
+{
+	int cand[GCTRACE_LANES];
+
+	return split_lanes(p, cand) >= 2;
+}
+
+/* With no record held: a line from "gc " holding one record whole and
+ * the head of another.  The whole one is emitted, the head held. */
+static int try_split(struct gctrace *p, const char *s, size_t m)
+{
+	int cand[GCTRACE_LANES], ncand, gcs = 0;
+	struct split_ans ans = {0};
+
+	if (m > GCM_TEXT_MAX || !starts(s, m, "gc "))
+		return 0;
+	for (const char *g = s; (g = memmem(g, m - (size_t)(g - s), "gc ", 3)); g += 3)
+		gcs++;
+	if (gcs < 2 || (ncand = split_lanes(p, cand)) < 2)
+		return 0;
+	if (!p->merge && !(p->merge = gcmerge_new()))
+		return 0;
+	for (int x = 0; x < ncand; x++)
+		for (int y = 0; y < ncand; y++) {
+			struct gcm_side sd[2];
+			struct gcl_state out[2];
+			if (x == y)
+				continue;
+			for (int k = 0; k < 2; k++) {
+				gcl_start(&sd[k].st);
+				split_run(&p->lanes[cand[k ? y : x]], &sd[k].run);
+				sd[k].ends = !k;
+			}
+			enum gcm_result r = gcmerge_split(p->merge, s, m, sd, out,
+			                                  ans.found ? NULL : p->owner);
+			if (!split_add(p, &ans, r, out, 0, cand[x], cand[y]))
+				return 0;
+		}
+	if (!ans.found)
+		return 0;
+	struct gc_record r;
+	gcl_to_record(&ans.st[0], &r);
+	p->new_run = 0;
+	p->counts.torn_recovered++;
+	p->torn_at = p->emitted + 1;
+	p->torn_line = p->counts.lines;
+	emit(p, &r, ans.lane[0]);
+	size_t k = split_bytes(p, s, m, 1);
+	pending_hold_head(p, p->scratch, k, &ans.st[1]);
+	return 1;
+}
+
+/*
+ * With a record held: a line holding its next tokens and the head of
+ * another runtime's record ("... 30 MB stacks, gc 19860 @101.803 MB
+ * globals, s 80 P"), one of the two ending there.  The one that ends is
+ * emitted; the other is held (the held one with a piece more: its bytes
+ * of this line, as a line of their own).
+ */
+static int pending_split(struct gctrace *p, const char *s, size_t m)
+{
+	int cand[GCTRACE_LANES], ncand;
+	struct split_ans ans = {0};
+	int ends_held = -1;
+
+	if (m > GCM_TEXT_MAX || !memmem(s, m, "gc ", 3) || (ncand = split_lanes(p, cand)) < 2)
+		return 0;
+	if (!p->merge && !(p->merge = gcmerge_new()))
+		return 0;
+	for (int h = 0; h < p->nhyp; h++) {
+		const struct hyp *hy = &p->hyp[h];
+		if (hy->st.v[GCL_F_GC] == GC_NULL || hy->npieces >= MAX_PIECES - 1)
+			continue;
+		for (int x = 0; x < ncand; x++) {
+			if (!split_fits(&p->lanes[cand[x]], &hy->st))
+				continue;
+			for (int y = 0; y < ncand; y++) {
+				if (x == y)
+					continue;
+				for (int e = 0; e < 2; e++) {
+					struct gcm_side sd[2];
+					struct gcl_state out[2];
+					sd[0].st = hy->st;
+					split_run(&p->lanes[cand[x]], &sd[0].run);
+					gcl_start(&sd[1].st);
+					split_run(&p->lanes[cand[y]], &sd[1].run);
+					sd[0].ends = !e;
+					sd[1].ends = e;
+					enum gcm_result r = gcmerge_split(p->merge, s, m, sd, out,
+					                                  ans.found ? NULL : p->owner);
+					if (r == GCM_UNIQUE) {
+						if (ends_held >= 0 && ends_held != !e)
+							return 0;
+						ends_held = !e;
+					}
+					if (!split_add(p, &ans, r, out, h, cand[x], cand[y]))
+						return 0;
+				}
+			}
+		}
+	}
+	if (!ans.found)
+		return 0;
+	/* The held record's bytes of this line, as a held line. */
+	struct hyp h = p->hyp[ans.hyp];
+	size_t k = split_bytes(p, s, m, 0);
+	if (!hold(p, p->scratch, k, k, 0))
+		return 0;
+	h.pieces[h.npieces++] = (struct piece){(uint16_t)(p->nheld - 1), 0, (uint32_t)k};
+	h.st = ans.st[0];
+	h.last = (uint16_t)(p->nheld - 1);
+	if (ends_held) {
+		p->counts.torn_recovered++;
+		p->torn_at = p->emitted + 1;
+		p->torn_line = p->counts.lines;
+		pending_resolve_in(p, &h, ans.lane[0]);
+		k = split_bytes(p, s, m, 1);
+		pending_hold_head(p, p->scratch, k, &ans.st[1]);
+		return 1;
+	}
+	struct gc_record r;
+	gcl_to_record(&ans.st[1], &r);
+	p->new_run = 0;
+	p->counts.torn_recovered++;
+	p->torn_at = p->emitted + 1;
+	p->torn_line = p->counts.lines;
+	emit(p, &r, ans.lane[1]);
+	p->hyp[0] = h;
+	p->nhyp = 1;
+	return 1;
+}
+
+/*
+ * With a record held: a whole gc line of another runtime's, from the
+ * line's start ("gc 65 @28.868s ... 8 P" while the other's "gc 1967 ...
+ * 192->222" waits for its rest).  It is a record of its own; the held
+ * one goes on waiting.  Only where every reading of the held record is
+ * of another lane than the whole line's.
+ */
+static int pending_other_whole(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
+{
+	struct gcl_state st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	struct gc_record r;
+	int nc, cand[GCTRACE_LANES], ncand, lr = -1;
+
+	if (!starts(s, m, "gc "))
+		return 0;
+	gcl_start(&st);
+	if (gcl_match(&st, s, m, cuts, &nc) != GCL_COMPLETE)
+		return 0;
+	gcl_to_record(&st, &r);
+	ncand = split_lanes(p, cand);
+	for (int x = 0; x < ncand; x++)
+		if (split_fits(&p->lanes[cand[x]], &st) && p->lanes[cand[x]].era == r.era) {
+			if (lr >= 0)
+				return 0;
+			lr = cand[x];
+		}
+	if (lr < 0)
+		return 0;
+	for (int h = 0; h < p->nhyp; h++) {
+		const struct gcl_state *hs = &p->hyp[h].st;
+		int other = 0;
+		if (hs->v[GCL_F_GC] == GC_NULL)
+			return 0;
+		for (int x = 0; x < ncand; x++) {
+			if (!split_fits(&p->lanes[cand[x]], hs))
+				continue;
+			if (cand[x] == lr)
+				return 0;
+			other = 1;
+		}
+		if (!other)
+			return 0;
+	}
+	int lane = lane_pick(p, &r, 1);
+	if (lane < 0) {
+		/* Not emitted: its text goes out in its place among the held
+		 * lines (counted by its "gc "). */
+		if (!hold(p, s, n, m, nl))
+			return 0;
+		count_drop(p, 0);
+		return 1;
+	}
+	emit(p, &r, lane);
+	return 1;
+}
+
 static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
 	note_writers(p, s, m);
+	/* Two runtimes: the held record's tokens and another's in one line,
+	 * or another's whole line between the held one's pieces. */
+	if (two_lanes_open(p) &&
+	    (pending_other_whole(p, s, n, m, nl) || pending_split(p, s, m)))
+		return;
 	/* The runtime prints one line at a time (printlock): a new runtime
 	 * line means the held record will never be finished. */
 	int expired = 0;
@@ -2026,6 +2343,8 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 			tail_record(p, s, (size_t)kt, (long)at, n + (size_t)nl, &r);
 			return;
 		}
+		if (at == 0 && try_split(p, s, m))
+			return;
 		choose_cuts(p, s, m, at, cuts, nc, keep);
 		if (!hold(p, s, n, m, nl))
 			break;
@@ -2244,5 +2563,6 @@ void gctrace_free(struct gctrace *p)
 	free(p->hyp);
 	free(p->next);
 	free(p->done);
+	gcmerge_free(p->merge);
 	free(p);
 }
