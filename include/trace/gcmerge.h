@@ -50,8 +50,9 @@ struct gcm_side {
 
 enum gcm_result {
 	GCM_NONE = 0,  /* no way to take the line apart so */
-	GCM_UNIQUE,    /* one answer: out[] and owner[] are filled */
-	GCM_AMBIGUOUS, /* ways that disagree, or too many to search */
+	GCM_UNIQUE,    /* one answer: every way gives the same two states */
+	GCM_PARTLY,    /* ways that agree on one side only (see same[]) */
+	GCM_AMBIGUOUS, /* ways that agree on neither, or too many to search */
 };
 
 struct gcmerge;
@@ -63,13 +64,19 @@ void gcmerge_free(struct gcmerge *m);
 /*
  * Take s[0..n) (one line, without its newline; n <= GCM_TEXT_MAX) apart
  * into side[0]'s and side[1]'s tokens, each side using at least one
- * token.  GCM_UNIQUE: out[k] is side k's state at the end, and owner[i]
- * (n bytes, may be NULL) says which side wrote byte i.  Sides whose
- * values would be implausible (gcl_plausible) or of another era than
- * their run's do not count as ways.
+ * token.  Sides whose values would be implausible (gcl_plausible) or of
+ * another era than their run's do not count as ways.
+ *
+ * same[k] is set when every way gives side k the same state and leaves
+ * the same bytes, in the same order, to the other side: then side k's
+ * record is known exactly, and the other's bytes can go on (held or as
+ * text) whatever it was.  GCM_UNIQUE: both; GCM_PARTLY: one.  Then out[k]
+ * is side k's state at the end (of the first way found for a side not
+ * the same), and owner[i] (n bytes, may be NULL) says which side wrote
+ * byte i in that way.  GCM_NONE and GCM_AMBIGUOUS leave same[] 0.
  */
 enum gcm_result gcmerge_split(struct gcmerge *m, const char *s, size_t n,
                               const struct gcm_side side[2], struct gcl_state out[2],
-                              uint8_t *owner);
+                              uint8_t *owner, int same[2]);
 
 #endif

@@ -1,5 +1,8 @@
 #include "trace/gcmerge.h"
 
+#ifdef GCMERGE_DEBUG
+#include <stdio.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +32,10 @@ struct gcmerge {
 	const struct gcm_side *side;
 	int budget;
 	int found;          /* ways found */
-	int ambiguous;
+	int ambiguous;      /* no side is the same in every way: stop */
+	int same[2];        /* side k is the same in every way so far */
+	char text[2][GCM_TEXT_MAX], tmp[GCM_TEXT_MAX];
+	size_t tlen[2];
 	struct gcl_state first[2];
 	uint8_t *owner;
 	/* The runs of the way being searched. */
@@ -136,22 +142,55 @@ static int same_state(const struct gcl_state *a, const struct gcl_state *b)
 	return a->tok == b->tok && memcmp(a->v, b->v, sizeof a->v) == 0;
 }
 
+/* Side k's bytes of the way being searched, in order, into out. */
+static size_t side_text(const struct gcmerge *m, int k, char *out)
+{
+	size_t n = 0;
+
+	for (int r = 0; r < m->nruns; r++)
+		if (m->runs[r].k == k) {
+			size_t l = (size_t)(m->runs[r].to - m->runs[r].from);
+			memcpy(out + n, m->s + m->runs[r].from, l);
+			n += l;
+		}
+	return n;
+}
+
 /* The line is dealt out: check the way and compare it with the first. */
 static void found_way(struct gcmerge *m, const struct gcl_state st[2])
 {
 	for (int k = 0; k < 2; k++)
 		if (!era_fits(&m->side[k].run, &st[k]) || !gcl_plausible(&st[k]))
 			return;
+#ifdef GCMERGE_DEBUG
+	fprintf(stderr, "way %d:", m->found);
+	for (int r = 0; r < m->nruns; r++)
+		fprintf(stderr, " %d[%.*s]", m->runs[r].k, m->runs[r].to - m->runs[r].from, m->s + m->runs[r].from);
+	fprintf(stderr, "\n");
+#endif
 	if (m->found++ == 0) {
 		m->first[0] = st[0];
 		m->first[1] = st[1];
+		m->same[0] = m->same[1] = 1;
+		for (int k = 0; k < 2; k++)
+			m->tlen[k] = side_text(m, k, m->text[k]);
 		if (m->owner)
 			for (int r = 0; r < m->nruns; r++)
 				memset(m->owner + m->runs[r].from, m->runs[r].k,
 				       (size_t)(m->runs[r].to - m->runs[r].from));
 		return;
 	}
-	if (!same_state(&m->first[0], &st[0]) || !same_state(&m->first[1], &st[1]))
+	for (int k = 0; k < 2; k++) {
+		if (!m->same[k])
+			continue;
+		/* Side k's state, and the other's bytes (which go out as they
+		 * are, held or as text, when only side k is taken). */
+		size_t l = side_text(m, !k, m->tmp);
+		if (!same_state(&m->first[k], &st[k]) || l != m->tlen[!k] ||
+		    memcmp(m->tmp, m->text[!k], l) != 0)
+			m->same[k] = 0;
+	}
+	if (!m->same[0] && !m->same[1])
 		m->ambiguous = 1;
 }
 
@@ -212,10 +251,11 @@ static int search(struct gcmerge *m, size_t i, int k, struct gcl_state st[2], in
 
 enum gcm_result gcmerge_split(struct gcmerge *m, const char *s, size_t n,
                               const struct gcm_side side[2], struct gcl_state out[2],
-                              uint8_t *owner)
+                              uint8_t *owner, int same[2])
 {
 	struct gcl_state st[2];
 
+	same[0] = same[1] = 0;
 	if (n == 0 || n > GCM_TEXT_MAX)
 		return GCM_NONE;
 	m->s = s;
@@ -243,5 +283,7 @@ enum gcm_result gcmerge_split(struct gcmerge *m, const char *s, size_t n,
 		return GCM_NONE;
 	out[0] = m->first[0];
 	out[1] = m->first[1];
-	return GCM_UNIQUE;
+	same[0] = m->same[0];
+	same[1] = m->same[1];
+	return same[0] && same[1] ? GCM_UNIQUE : GCM_PARTLY;
 }

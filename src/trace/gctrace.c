@@ -49,6 +49,7 @@
 #define RT_WAIT 8             /* lines to wait for the rest of a runtime line */
 #define FRAG_SLOTS 8          /* the program's newline-less fragments known */
 #define FRAG_MAX 64
+#define PAIR_LINES 8          /* lines held in pair mode (pair_begin) */
 #define FRAG_DEPTH 3          /* fragments skipped in one line of a record */
 
 struct held {
@@ -154,6 +155,12 @@ struct gctrace {
 	 * needed: most streams have one runtime). */
 	struct gcmerge *merge;
 	uint8_t owner[GCM_TEXT_MAX];
+	/* Pair mode (pair_begin): the lines are held (held[]), and the
+	 * runtime's bytes of each, up to pair_cut, end to end in pair_buf. */
+	int pair;
+	uint16_t pair_cut[PAIR_LINES];
+	char pair_buf[GCM_TEXT_MAX];
+	size_t pair_len;
 
 	/* A runtime line cut short by a gc line or by the program's text:
 	 * its head, waiting for the rest. */
@@ -1817,47 +1824,73 @@ static int split_fits(const struct lane *l, const struct gcl_state *st)
 	       (v[GCL_F_PROCS] == GC_NULL || v[GCL_F_PROCS] == l->procs);
 }
 
-/* The answer of one search, to compare with the others'. */
+/*
+ * The answer of the searches for one line, to compare one with the
+ * others: the state of the side that ends (its record), and the other's
+ * bytes and state.  The side that ends must be the same in every way of
+ * every search; the other may not be (then it is lost, its bytes go out
+ * as text).
+ */
 struct split_ans {
-	int found;
-	int hyp, lane[2];
-	struct gcl_state st[2];
+	int found, hyp, lane_end, lane_other, held_ends, other_same;
+	struct gcl_state end, other;
+	size_t olen;
+	char otext[GCM_TEXT_MAX];
 };
 
-/* Adds one search's answer; false when it disagrees with those before. */
-static int split_add(struct gctrace *p, struct split_ans *a, enum gcm_result r,
-                     const struct gcl_state out[2], int hyp, int la, int lb)
+static int state_eq(const struct gcl_state *a, const struct gcl_state *b)
 {
-	if (r == GCM_AMBIGUOUS)
-		return 0;
-	if (r != GCM_UNIQUE)
-		return 1;
-	if (a->found++ == 0) {
-		a->st[0] = out[0];
-		a->st[1] = out[1];
-		a->hyp = hyp;
-		a->lane[0] = la;
-		a->lane[1] = lb;
-		return 1;
-	}
-	/* (The lane a record goes to is not a value: the same records in
-	 * other lanes would still be exact.  The owners of the bytes are
-	 * those of the first answer.) */
-	return memcmp(a->st, out, sizeof a->st) == 0 ||
-	       (a->st[0].tok == out[0].tok && a->st[1].tok == out[1].tok &&
-	        memcmp(a->st[0].v, out[0].v, sizeof out[0].v) == 0 &&
-	        memcmp(a->st[1].v, out[1].v, sizeof out[1].v) == 0);
+	return a->tok == b->tok && memcmp(a->v, b->v, sizeof a->v) == 0;
 }
 
-/* The bytes of s[0..m) that side k wrote, into p->scratch; their count. */
-static size_t split_bytes(struct gctrace *p, const char *s, size_t m, int k)
+/* Adds one search's answer (side e ended; sides' lanes la, lb); false
+ * when the line must be refused. */
+static int split_add(struct gctrace *p, struct split_ans *a, const char *s, size_t m,
+                     enum gcm_result r, const struct gcl_state out[2], const int same[2],
+                     int e, int hyp, int held_ends, int la, int lb)
 {
-	size_t n = 0;
+	char t[GCM_TEXT_MAX];
+	size_t tl = 0;
 
+	if (r == GCM_NONE)
+		return 1;
+	if (r == GCM_AMBIGUOUS || !same[e])
+		return 0;
 	for (size_t i = 0; i < m; i++)
-		if (p->owner[i] == k)
-			p->scratch[n++] = s[i];
-	return n;
+		if (p->owner[i] == !e)
+			t[tl++] = s[i];
+	if (a->found++ == 0) {
+		a->end = out[e];
+		a->other = out[!e];
+		a->other_same = same[!e];
+		a->hyp = hyp;
+		a->held_ends = held_ends;
+		a->lane_end = e ? lb : la;
+		a->lane_other = e ? la : lb;
+		a->olen = tl;
+		memcpy(a->otext, t, tl);
+		return 1;
+	}
+	/* (The lane a record goes to is not a value: the same record in
+	 * another lane is still exact.) */
+	if (a->held_ends != held_ends || !state_eq(&a->end, &out[e]) || a->olen != tl ||
+	    memcmp(a->otext, t, tl) != 0)
+		return 0;
+	if (!same[!e] || !state_eq(&a->other, &out[!e]))
+		a->other_same = 0;
+	return 1;
+}
+
+/* The bytes of a record that cannot be told: out as text, counted. */
+static void split_lose(struct gctrace *p, const char *s, size_t n)
+{
+	p->tears++;
+	p->torn_at = p->emitted + 1;
+	p->torn_line = p->counts.lines;
+	p->dirty_line = p->counts.lines;
+	if (!two_writers(p))
+		p->counts.torn_dropped++; /* (else by its "gc ") */
+	deliver_foreign(p, s, n);
 }
 
 /* A torn record's head, s[0..len) all the runtime's, state st: held until
@@ -1903,6 +1936,7 @@ static int try_split(struct gctrace *p, const char *s, size_t m)
 		for (int y = 0; y < ncand; y++) {
 			struct gcm_side sd[2];
 			struct gcl_state out[2];
+			int same[2];
 			if (x == y)
 				continue;
 			for (int k = 0; k < 2; k++) {
@@ -1910,23 +1944,259 @@ static int try_split(struct gctrace *p, const char *s, size_t m)
 				split_run(&p->lanes[cand[k ? y : x]], &sd[k].run);
 				sd[k].ends = !k;
 			}
-			enum gcm_result r = gcmerge_split(p->merge, s, m, sd, out,
-			                                  ans.found ? NULL : p->owner);
-			if (!split_add(p, &ans, r, out, 0, cand[x], cand[y]))
+			enum gcm_result r = gcmerge_split(p->merge, s, m, sd, out, p->owner, same);
+#ifdef SPLIT_DEBUG
+			fprintf(stderr, "split %d/%d (gc %llu/%llu) -> %d %d%d: %.*s\n", cand[x], cand[y], (unsigned long long)p->lanes[cand[x]].gc, (unsigned long long)p->lanes[cand[y]].gc, r, same[0], same[1], (int)m, s);
+#endif
+			if (!split_add(p, &ans, s, m, r, out, same, 0, 0, 0, cand[x], cand[y]))
 				return 0;
 		}
 	if (!ans.found)
 		return 0;
 	struct gc_record r;
-	gcl_to_record(&ans.st[0], &r);
+	gcl_to_record(&ans.end, &r);
 	p->new_run = 0;
 	p->counts.torn_recovered++;
 	p->torn_at = p->emitted + 1;
 	p->torn_line = p->counts.lines;
-	emit(p, &r, ans.lane[0]);
-	size_t k = split_bytes(p, s, m, 1);
-	pending_hold_head(p, p->scratch, k, &ans.st[1]);
+	emit(p, &r, ans.lane_end);
+	if (ans.other_same)
+		pending_hold_head(p, ans.otext, ans.olen, &ans.other);
+	else
+		split_lose(p, ans.otext, ans.olen);
 	return 1;
+}
+
+/*
+ * Two heads in one line, the line ended by the program's text ("gc 7
+ * @3.790s 0gc %1136:  @0.1362.853+" then a line of the program's): no
+ * record ends there, both go on on the next lines, still interleaved.
+ * The lines are held (pair mode) and the runtime's bytes of each, up to
+ * where the program's text begins, are put end to end, as the runtime
+ * wrote them; when a line ends with a record's newline, the bytes so far
+ * are taken apart as one (try_split's rules).  The record that ends is
+ * emitted; the other's bytes become a held torn record, a piece in each
+ * line, the program's text after it, so that what goes out is the same
+ * whether it is put back or lost.
+ */
+
+static int pair_possible(struct gctrace *p, const char *s, size_t n);
+
+/* Where the program's text begins in s[0..m): the one place after
+ * which it reads as a line of the program's seen before or of a common
+ * logger, and before which the bytes can be two heads (with the pre
+ * bytes of pair_buf before them: pair_buf holds them, then s); 0 when
+ * there is none or more than one. */
+static size_t pair_prog_cut(struct gctrace *p, const char *s, size_t m, size_t pre)
+{
+	size_t cut = 0;
+
+	for (size_t j = 1; j < m; j++) {
+		const char *x = s + j;
+		size_t xn = m - j;
+		unsigned char c = (unsigned char)s[j], b = (unsigned char)s[j - 1];
+		/* A program line begins after the runtime's last token: a
+		 * digit, or a literal's last byte. */
+		if (!((b >= '0' && b <= '9') || b == ' ' || b == '+' || b == '/' || b == '>' ||
+		      b == '%' || b == '@' || b == 'P' || b == ')' || b == '#'))
+			continue;
+		if (((c | 32) >= 'a' && (c | 32) <= 'z') && b != ' ' && !(b >= '0' && b <= '9'))
+			continue;
+		if (fragment_like(x, xn) || has_runtime_text(x, xn) || find_gc(x, xn, 0) >= 0)
+			continue;
+		if (!key_count(p, x, xn) && !known_shape(x, xn))
+			continue;
+		/* (A time inside the program's line reads as a line too:
+		 * the bytes before it are then no runtime's.) */
+		if (!pair_possible(p, p->pair_buf, pre + j))
+			continue;
+		if (cut)
+			return 0;
+		cut = j;
+	}
+	return cut;
+}
+
+/* The lanes' runs for sides x, y; side 0 ends when ends. */
+static void pair_sides(const struct gctrace *p, struct gcm_side sd[2], int x, int y, int ends)
+{
+	for (int k = 0; k < 2; k++) {
+		gcl_start(&sd[k].st);
+		split_run(&p->lanes[k ? y : x], &sd[k].run);
+		sd[k].ends = !k && ends;
+	}
+}
+
+/* Can s[0..n) be two heads of the lanes open (neither ending)? */
+static int pair_possible(struct gctrace *p, const char *s, size_t n)
+{
+	int cand[GCTRACE_LANES], ncand = split_lanes(p, cand);
+
+	for (int x = 0; x < ncand; x++)
+		for (int y = x + 1; y < ncand; y++) {
+			struct gcm_side sd[2];
+			struct gcl_state out[2];
+			int same[2];
+			pair_sides(p, sd, cand[x], cand[y], 0);
+			if (gcmerge_split(p->merge, s, n, sd, out, NULL, same) != GCM_NONE)
+				return 1;
+		}
+	return 0;
+}
+
+/* Give up: the held lines go out as they came (each record's "gc "
+ * counted). */
+static void pair_drop(struct gctrace *p)
+{
+	p->tears++;
+	p->torn_at = p->emitted + 1;
+	p->torn_line = p->counts.lines;
+	p->dirty_line = p->counts.lines;
+	if (!two_writers(p))
+		p->counts.torn_dropped += 2;
+	for (int i = 0; i < p->nheld; i++)
+		deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
+	pending_clear(p);
+	p->pair = 0;
+}
+
+/* A line with two heads and the program's text after them: pair mode.
+ * Returns whether it was taken so. */
+static int pair_begin(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
+{
+	size_t cut;
+
+	if (m < 3 || !memmem(s + 3, m - 3, "gc ", 3))
+		return 0;
+	if (!nl || m > GCM_TEXT_MAX || (!p->merge && !(p->merge = gcmerge_new())))
+		return 0;
+	memcpy(p->pair_buf, s, m);
+	if (!(cut = pair_prog_cut(p, s, m, 0)) || !hold(p, s, n, m, nl))
+		return 0;
+	p->pair = 1;
+	p->pair_cut[0] = (uint16_t)cut;
+	p->pair_len = cut;
+	/* Two runtimes print: each lost record is counted by its "gc ". */
+	p->writers_line = p->counts.lines;
+	return 1;
+}
+
+static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl);
+
+/* A line in pair mode. */
+static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
+{
+	int cand[GCTRACE_LANES], ncand = split_lanes(p, cand);
+	struct split_ans ans = {0};
+	size_t len = p->pair_len;
+	char *buf = p->pair_buf;
+	int refused = 0;
+
+	if (ncand < 2 || len + m > GCM_TEXT_MAX || p->nheld >= PAIR_LINES) {
+		pair_drop(p);
+		fresh_line(p, s, n, m, nl);
+		return;
+	}
+	memcpy(buf + len, s, m);
+	/* Ends here: one record's newline ends the line. */
+	for (int x = 0; x < ncand && !refused; x++)
+		for (int y = 0; y < ncand && !refused; y++) {
+			struct gcm_side sd[2];
+			struct gcl_state out[2];
+			int same[2];
+			if (x == y)
+				continue;
+			pair_sides(p, sd, cand[x], cand[y], 1);
+			enum gcm_result r = gcmerge_split(p->merge, buf, len + m, sd, out, p->owner, same);
+#ifdef SPLIT_DEBUG
+			fprintf(stderr, "pair %d/%d -> %d %d%d: %.*s\n", cand[x], cand[y], r, same[0], same[1], (int)(len + m), buf);
+#endif
+			if (!split_add(p, &ans, buf, len + m, r, out, same, 0, 0, 0, cand[x], cand[y]))
+				refused = 1;
+		}
+	if (refused || (!ans.found && (!nl || m == 0))) {
+		pair_drop(p);
+		fresh_line(p, s, n, m, nl);
+		return;
+	}
+	if (!ans.found) {
+		/* Or the program's text ends this one too. */
+		size_t cut = pair_prog_cut(p, s, m, len);
+		if (!cut || !hold(p, s, n, m, nl)) {
+			pair_drop(p);
+			fresh_line(p, s, n, m, nl);
+			return;
+		}
+		p->pair_cut[p->nheld - 1] = (uint16_t)cut;
+		p->pair_len = len + cut;
+		return;
+	}
+	/* The one that ends is emitted.  The other's bytes of each line,
+	 * then that line's text of the program's, become the held lines of
+	 * a torn record (the first way's owners: its bytes as a whole are
+	 * the same in every way). */
+	struct gc_record r;
+	gcl_to_record(&ans.end, &r);
+	p->new_run = 0;
+	p->counts.torn_recovered++;
+	p->torn_at = p->emitted + 1;
+	p->torn_line = p->counts.lines;
+	emit(p, &r, ans.lane_end);
+	/* Build the new lines in scratch: per line its length, and the
+	 * other's bytes in it. */
+	size_t off = 0, b = 0, nl_len[PAIR_LINES + 1], y_len[PAIR_LINES + 1];
+	int nh = p->nheld;
+	char *out = p->scratch;
+	for (int i = 0; i <= nh; i++) {
+		const char *t = i < nh ? held_text(p, i) : s;
+		size_t cut = i < nh ? p->pair_cut[i] : m;
+		size_t start = off, yl = 0;
+		for (size_t j = 0; j < cut; j++, b++)
+			if (p->owner[b] == 1)
+				out[off++] = t[j], yl++;
+		if (i < nh) {
+			size_t tl = p->held[i].len + p->held[i].nl;
+			memcpy(out + off, t + cut, tl - cut);
+			off += tl - cut;
+		}
+		nl_len[i] = off - start;
+		y_len[i] = yl;
+	}
+	int had_nl[PAIR_LINES + 1];
+	for (int i = 0; i < nh; i++)
+		had_nl[i] = p->held[i].nl;
+	had_nl[nh] = 0;
+	pending_clear(p);
+	p->pair = 0;
+	if (!ans.other_same) {
+		/* The other is not known: lost, its lines out as they are. */
+		p->tears++;
+		p->torn_at = p->emitted + 1;
+		p->dirty_line = p->counts.lines;
+		if (!two_writers(p))
+			p->counts.torn_dropped++;
+		deliver_foreign(p, out, off);
+		return;
+	}
+	struct hyp h;
+	h.npieces = 0;
+	h.st = ans.other;
+	off = 0;
+	for (int i = 0; i <= nh; i++) {
+		size_t l = nl_len[i], pl = had_nl[i] ? l - 1 : l;
+		if (pl && out[off + pl - 1] == '\r')
+			pl--;
+		hold(p, out + off, had_nl[i] ? l - 1 : l, pl, had_nl[i]);
+		h.pieces[h.npieces++] = (struct piece){(uint16_t)i, 0, (uint32_t)y_len[i]};
+		off += l;
+	}
+	h.last = (uint16_t)nh;
+	p->pending = 1;
+	p->tears++;
+	p->prefixed = 0;
+	p->source[0] = 0;
+	p->hyp[0] = h;
+	p->nhyp = 1;
 }
 
 /*
@@ -1940,7 +2210,6 @@ static int pending_split(struct gctrace *p, const char *s, size_t m)
 {
 	int cand[GCTRACE_LANES], ncand;
 	struct split_ans ans = {0};
-	int ends_held = -1;
 
 	if (m > GCM_TEXT_MAX || !memmem(s, m, "gc ", 3) || (ncand = split_lanes(p, cand)) < 2)
 		return 0;
@@ -1959,6 +2228,7 @@ static int pending_split(struct gctrace *p, const char *s, size_t m)
 				for (int e = 0; e < 2; e++) {
 					struct gcm_side sd[2];
 					struct gcl_state out[2];
+					int same[2];
 					sd[0].st = hy->st;
 					split_run(&p->lanes[cand[x]], &sd[0].run);
 					gcl_start(&sd[1].st);
@@ -1966,13 +2236,12 @@ static int pending_split(struct gctrace *p, const char *s, size_t m)
 					sd[0].ends = !e;
 					sd[1].ends = e;
 					enum gcm_result r = gcmerge_split(p->merge, s, m, sd, out,
-					                                  ans.found ? NULL : p->owner);
-					if (r == GCM_UNIQUE) {
-						if (ends_held >= 0 && ends_held != !e)
-							return 0;
-						ends_held = !e;
-					}
-					if (!split_add(p, &ans, r, out, h, cand[x], cand[y]))
+					                                  p->owner, same);
+#ifdef SPLIT_DEBUG
+					fprintf(stderr, "psplit h%d %d/%d e%d -> %d %d%d: %.*s\n", h, cand[x], cand[y], e, r, same[0], same[1], (int)m, s);
+#endif
+					if (!split_add(p, &ans, s, m, r, out, same, e, h, !e, cand[x],
+					               cand[y]))
 						return 0;
 				}
 			}
@@ -1980,32 +2249,46 @@ static int pending_split(struct gctrace *p, const char *s, size_t m)
 	}
 	if (!ans.found)
 		return 0;
-	/* The held record's bytes of this line, as a held line. */
-	struct hyp h = p->hyp[ans.hyp];
-	size_t k = split_bytes(p, s, m, 0);
-	if (!hold(p, p->scratch, k, k, 0))
-		return 0;
-	h.pieces[h.npieces++] = (struct piece){(uint16_t)(p->nheld - 1), 0, (uint32_t)k};
-	h.st = ans.st[0];
-	h.last = (uint16_t)(p->nheld - 1);
-	if (ends_held) {
+	if (ans.held_ends) {
+		/* The held record's bytes of this line, as a line of its own
+		 * (nothing of it goes out: it is all the runtime's). */
+		struct hyp h = p->hyp[ans.hyp];
+		if (!hold(p, s, 0, 0, 0))
+			return 0;
+		h.pieces[h.npieces++] = (struct piece){(uint16_t)(p->nheld - 1), 0, 0};
+		h.st = ans.end;
+		h.last = (uint16_t)(p->nheld - 1);
 		p->counts.torn_recovered++;
 		p->torn_at = p->emitted + 1;
 		p->torn_line = p->counts.lines;
-		pending_resolve_in(p, &h, ans.lane[0]);
-		k = split_bytes(p, s, m, 1);
-		pending_hold_head(p, p->scratch, k, &ans.st[1]);
+		pending_resolve_in(p, &h, ans.lane_end);
+		if (ans.other_same)
+			pending_hold_head(p, ans.otext, ans.olen, &ans.other);
+		else
+			split_lose(p, ans.otext, ans.olen);
 		return 1;
 	}
+	/* The new one ends here: the held one goes on, with its bytes of
+	 * this line as a held line of their own. */
 	struct gc_record r;
-	gcl_to_record(&ans.st[1], &r);
+	gcl_to_record(&ans.end, &r);
 	p->new_run = 0;
 	p->counts.torn_recovered++;
 	p->torn_at = p->emitted + 1;
 	p->torn_line = p->counts.lines;
-	emit(p, &r, ans.lane[1]);
-	p->hyp[0] = h;
-	p->nhyp = 1;
+	emit(p, &r, ans.lane_end);
+	if (ans.other_same && hold(p, ans.otext, ans.olen, ans.olen, 0)) {
+		struct hyp h = p->hyp[ans.hyp];
+		h.pieces[h.npieces++] =
+			(struct piece){(uint16_t)(p->nheld - 1), 0, (uint32_t)ans.olen};
+		h.st = ans.other;
+		h.last = (uint16_t)(p->nheld - 1);
+		p->hyp[0] = h;
+		p->nhyp = 1;
+		return 1;
+	}
+	pending_drop(p);
+	split_lose(p, ans.otext, ans.olen);
 	return 1;
 }
 
@@ -2343,7 +2626,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 			tail_record(p, s, (size_t)kt, (long)at, n + (size_t)nl, &r);
 			return;
 		}
-		if (at == 0 && try_split(p, s, m))
+		if (at == 0 && (try_split(p, s, m) || pair_begin(p, s, n, m, nl)))
 			return;
 		choose_cuts(p, s, m, at, cuts, nc, keep);
 		if (!hold(p, s, n, m, nl))
@@ -2434,7 +2717,9 @@ static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 		m--;
 	p->counts.lines++;
 	p->was_pending = 0;
-	if (p->pending)
+	if (p->pair)
+		pair_line(p, s, n, m, nl);
+	else if (p->pending)
 		pending_line(p, s, n, m, nl);
 	else
 		fresh_line(p, s, n, m, nl);
@@ -2446,6 +2731,8 @@ static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 /* A piece cut from an over-long line: never a record. */
 static void long_piece(struct gctrace *p, const char *s, size_t n)
 {
+	if (p->pair)
+		pair_drop(p);
 	if (p->pending)
 		pending_drop(p);
 	p->counts.long_pieces++;
@@ -2507,6 +2794,8 @@ void gctrace_finish(struct gctrace *p)
 		process_line(p, p->line, p->linelen, 0);
 		p->linelen = 0;
 	}
+	if (p->pair)
+		pair_drop(p);
 	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
 	rt_flush(p);
@@ -2514,6 +2803,8 @@ void gctrace_finish(struct gctrace *p)
 
 void gctrace_idle(struct gctrace *p)
 {
+	if (p->pair)
+		pair_drop(p);
 	if (p->pending && !pending_finish_early(p))
 		pending_drop(p);
 	rt_flush(p);
