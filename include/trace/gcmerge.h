@@ -44,7 +44,7 @@ struct gcm_side {
 	struct gcm_run run;
 	/* Its part ends the text: the line's newline is its, so its record
 	 * must be whole (gcl_endable) at the end.  Otherwise it must only
-	 * have begun (a head: at least "gc N"; a torn record: a token). */
+	 * have begun: a token at least ("gc " alone is a head). */
 	int ends;
 };
 

@@ -129,12 +129,12 @@ static int era_fits(const struct gcm_run *r, const struct gcl_state *st)
 	return 1;
 }
 
-/* Has side k used a token since its start (a head: up to its number)? */
+/* Has the side used a token since its start?  (A head may be "gc " alone,
+ * its number still to come: a reading that gives it digits of the line
+ * must not be the only one tried.) */
 static int begun(const struct gcm_side *sd, const struct gcl_state *st)
 {
-	if (st->tok == sd->st.tok)
-		return 0;
-	return sd->st.v[GCL_F_GC] != GC_NULL || st->v[GCL_F_GC] != GC_NULL;
+	return st->tok != sd->st.tok;
 }
 
 static int same_state(const struct gcl_state *a, const struct gcl_state *b)

@@ -858,6 +858,30 @@ static int glued_number(uint64_t x, uint64_t last)
 	}
 	return 0;
 }
+/*
+ * A whole line on its own that another runtime's tokens cannot have made:
+ * a record of one runtime's head and another's tail would carry the
+ * tail's P and the head's number, so where no other lane has its P and
+ * no other lane's numbers come near its own, and it is the very next
+ * numbers of its lane, it is the lane's own.
+ */
+#define APART_NEXT 4
+#define APART_NUMBERS 64
+static int lanes_apart(const struct gctrace *p, int i, const struct gc_record *r)
+{
+	if (r->gc > p->lanes[i].gc + APART_NEXT)
+		return 0;
+	for (int k = 0; k < p->nlanes; k++) {
+		const struct lane *l = &p->lanes[k];
+		if (k == i)
+			continue;
+		if (l->procs == r->procs ||
+		    (r->gc + APART_NUMBERS >= l->gc && r->gc <= l->gc + APART_NUMBERS))
+			return 0;
+	}
+	return 1;
+}
+
 #define TENTATIVE_GAP_MAX 4
 static int lane_pick(struct gctrace *p, const struct gc_record *r, int whole)
 {
@@ -883,7 +907,8 @@ static int lane_pick(struct gctrace *p, const struct gc_record *r, int whole)
 		 * another runtime's head may have its tail.  Where nearly
 		 * every line is both runtimes', only lines on their own. */
 		if (writers_heavy(p) &&
-		    (!whole || (p->dirty_line && p->counts.lines - p->dirty_line <= DIRTY_NEAR)))
+		    (!whole || (p->dirty_line && p->counts.lines - p->dirty_line <= DIRTY_NEAR)) &&
+		    !(whole && i >= 0 && lanes_apart(p, i, r)))
 			return -1;
 		/* Put together or glued: not a number that a digit of the
 		 * other's glued onto ("gc " + "2" + "4 @1.832s ..." reads
