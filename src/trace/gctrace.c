@@ -50,6 +50,10 @@
 #define FRAG_SLOTS 8          /* the program's newline-less fragments known */
 #define FRAG_MAX 64
 #define PAIR_LINES 8          /* lines held in pair mode (pair_begin) */
+/* What a fragment was seen followed by: the runtime's digits (a number
+ * of a record put back), the program's (its own text). */
+#define FRAG_RT_DIGIT 1
+#define FRAG_PROG_DIGIT 2
 #define FRAG_DEPTH 3          /* fragments skipped in one line of a record */
 
 struct held {
@@ -147,6 +151,7 @@ struct gctrace {
 	 * inside a later record, the runtime's part goes on after it. */
 	struct {
 		uint8_t len, seen;
+		uint8_t after; /* FRAG_RT_DIGIT, FRAG_PROG_DIGIT */
 		char s[FRAG_MAX];
 	} frags[FRAG_SLOTS];
 	int nfrags;
@@ -176,6 +181,7 @@ struct gctrace {
 /* ---------------------------------------------------------------- */
 
 static int two_writers(const struct gctrace *p);
+static void frag_note_text(struct gctrace *p, const char *s, size_t n);
 
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 {
@@ -1136,9 +1142,10 @@ static int frag_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* w: 2 where the text is surely a fragment (the runtime's newline ended
- * it), 1 where it only reads as one (frag_discover). */
-static void frag_learn(struct gctrace *p, const char *s, size_t n, int w)
+/* w: 2 where the text is surely a fragment (the runtime's newline or the
+ * runtime's next piece ended it), 1 where it only reads as one
+ * (frag_discover).  next: the byte after it (the runtime's), -1 none. */
+static void frag_learn(struct gctrace *p, const char *s, size_t n, int w, int next)
 {
 	int i;
 
@@ -1156,9 +1163,43 @@ static void frag_learn(struct gctrace *p, const char *s, size_t n, int w)
 					i = j;
 		p->frags[i].len = (uint8_t)n;
 		p->frags[i].seen = 0;
+		p->frags[i].after = 0;
 		memcpy(p->frags[i].s, s, n);
 	}
 	p->frags[i].seen = (uint8_t)(p->frags[i].seen + w > 255 ? 255 : p->frags[i].seen + w);
+	if (w == 2 && next >= '0' && next <= '9')
+		p->frags[i].after |= FRAG_RT_DIGIT;
+}
+
+/*
+ * The program's own text s[0..n): a known fragment in it followed by a
+ * digit ("partial write 9finished") means the program writes that text
+ * with digits after it too, so digits after it inside a record may be
+ * the program's, glued onto the runtime's number.
+ */
+static void frag_note_text(struct gctrace *p, const char *s, size_t n)
+{
+	for (int i = 0; i < p->nfrags; i++) {
+		size_t l = p->frags[i].len;
+		if (p->frags[i].after & FRAG_PROG_DIGIT)
+			continue;
+		for (const char *f = s; (f = memmem(f, n - (size_t)(f - s), p->frags[i].s, l));
+		     f++)
+			if (f + l < s + n && f[l] >= '0' && f[l] <= '9') {
+				p->frags[i].after |= FRAG_PROG_DIGIT;
+				break;
+			}
+	}
+}
+
+/* May digits after the known fragment s[0..l) be the runtime's alone?
+ * Where it was never seen followed by the program's. */
+static int frag_digits_runtime(const struct gctrace *p, const char *s, size_t l)
+{
+	for (int i = 0; i < p->nfrags; i++)
+		if (p->frags[i].len == l && memcmp(p->frags[i].s, s, l) == 0)
+			return !(p->frags[i].after & FRAG_PROG_DIGIT);
+	return 0;
 }
 
 /* The length of a known fragment s[0..n) starts with (the longest), or 0. */
@@ -1445,21 +1486,23 @@ static void pending_resolve_in(struct gctrace *p, const struct hyp *h, int lane)
 			memcpy(p->scratch, s, n);
 			for (int j = k0 + 1; j < k; j++) {
 				size_t a = h->pieces[j - 1].to, b = h->pieces[j].from;
-				frag_learn(p, s + a, b - a, 2);
+				frag_learn(p, s + a, b - a, 2, (unsigned char)s[b]);
 				memcpy(p->scratch + n, s + a, b - a);
 				n += b - a, extra += b - a;
 			}
 			size_t c = f ? f : end;
 			if (last && c > pe->to)
-				frag_learn(p, s + pe->to, c - pe->to, 2);
+				frag_learn(p, s + pe->to, c - pe->to, 2, -1);
 			memcpy(p->scratch + n, s + pe->to, c - pe->to);
 			n += c - pe->to, extra += c - pe->to;
 			if (f) {
 				memcpy(p->scratch + n, s + f + 9, end - f - 9);
 				n += end - f - 9, extra += end - f - 9;
 			}
-			if (pc->from > pre || extra)
+			if (pc->from > pre || extra) {
+				frag_note_text(p, p->scratch, n);
 				deliver_foreign(p, p->scratch, n);
+			}
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
@@ -1517,6 +1560,11 @@ static void frag_continue(struct gctrace *p, struct hyp *set, int *nset, const s
 
 	if (depth >= FRAG_DEPTH || !p->nfrags || !(fl = frag_at(p, s + at, n - at)) ||
 	    at + fl >= n)
+		return;
+	/* Digits right after the fragment may be the program's: the same
+	 * text with a number after it ("partial write 9") glues onto the
+	 * runtime's number ("3" reads "93"). */
+	if (digit_at(s, n, at + fl) && !frag_digits_runtime(p, s + at, fl))
 		return;
 	t.npieces = 0;
 	if (h) {
@@ -1582,7 +1630,7 @@ static void frag_discover(struct gctrace *p, const char *s, size_t n, size_t at,
 			found = j, nfound++;
 	}
 	if (nfound == 1)
-		frag_learn(p, s + at, found - at, 1);
+		frag_learn(p, s + at, found - at, 1, (unsigned char)s[found]);
 }
 
 /* A put-together record must fit the numbering: the next numbers of a
@@ -2349,7 +2397,8 @@ static int pending_other_whole(struct gctrace *p, const char *s, size_t n, size_
 	for (int h = 0; h < p->nhyp; h++) {
 		const struct gcl_state *hs = &p->hyp[h].st;
 		int other = 0;
-		if (hs->v[GCL_F_GC] == GC_NULL)
+		/* (One that lacks only its end is finished early instead.) */
+		if (hs->v[GCL_F_GC] == GC_NULL || gcl_endable(hs))
 			return 0;
 		for (int x = 0; x < ncand; x++) {
 			if (!split_fits(&p->lanes[cand[x]], hs))
@@ -2379,7 +2428,7 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 	note_writers(p, s, m);
 	/* Two runtimes: the held record's tokens and another's in one line,
 	 * or another's whole line between the held one's pieces. */
-	if (two_lanes_open(p) &&
+	if (two_writers(p) && two_lanes_open(p) &&
 	    (pending_other_whole(p, s, n, m, nl) || pending_split(p, s, m)))
 		return;
 	/* The runtime prints one line at a time (printlock): a new runtime
@@ -2724,6 +2773,8 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	int frag = fragment_like(s, m);
 	if (!frag)
 		key_learn(p, s, m);
+	if (!frag && p->nfrags && !has_runtime_text(s, m) && find_gc(s, m, 0) < 0)
+		frag_note_text(p, s, m);
 	/* A record's "gc " glued after another's text ("0.090gc +378"). */
 	if (m > 3 && memmem(s + 1, m - 1, "gc ", 3))
 		note_writers(p, s, m);

@@ -330,7 +330,17 @@ enum tear {
 	TEAR_WHOLE,     /* whole lines at any write boundary */
 	TEAR_NUMBERS,   /* whole lines right after a number: glued onto it */
 	TEAR_FRAGMENTS, /* text without a newline, the rest later */
+	TEAR_FRAGTEXTS, /* the same with fragments of several texts, some
+	                 * of them the others with digits after ("partial
+	                 * write " and "partial write 9") */
 };
+
+/* The program's newline-less fragments for TEAR_FRAGTEXTS. */
+static const char *const frag_texts[] = {
+	"partial write ", "partial write 9", "loading ", "loading 12", "step ",
+	"progress: ", "progress: 40",
+};
+#define NFRAG_TEXTS (sizeof frag_texts / sizeof frag_texts[0])
 
 struct gen {
 	int shape;      /* the program's line shape */
@@ -371,15 +381,19 @@ static void gen_proc(struct proc *p, struct truth *t, const struct gen *g,
 			p_write(p, line + from, cuts[k] - from, own);
 			from = cuts[k];
 			int after_num = line[cuts[k] - 1] >= '0' && line[cuts[k] - 1] <= '9';
-			if (k == nc - 1 && g->tear != TEAR_FRAGMENTS)
+			int frags = g->tear == TEAR_FRAGMENTS || g->tear == TEAR_FRAGTEXTS;
+			if (k == nc - 1 && !frags)
 				break; /* before the newline: looks like its end */
 			if ((int)(rnd(seed) % 100) >= g->pct)
 				continue;
 			if (g->tear == TEAR_NUMBERS && !after_num)
 				continue;
-			if (g->tear == TEAR_FRAGMENTS) {
+			if (frags) {
 				if (!pending_frag) {
-					p_write(p, "partial write ", 14, OWN_PROG);
+					const char *ft = g->tear == TEAR_FRAGMENTS
+					                     ? "partial write "
+					                     : frag_texts[rnd(seed) % NFRAG_TEXTS];
+					p_write(p, ft, strlen(ft), OWN_PROG);
 					pending_frag = 1;
 				} else {
 					snprintf(pl, sizeof pl, "finished %u\n", rnd(seed) % 1000);
@@ -825,6 +839,8 @@ int main(int argc, char **argv)
 		struct gen g = {.shape = 0, .tear = TEAR_FRAGMENTS, .pct = 3, .warm = 2,
 		                .between = 25, .era = -1, .nrec = 160, .gc0 = 1};
 		run_single("fragments without newline", &g, 0, 0);
+		g.tear = TEAR_FRAGTEXTS;
+		run_single("fragments, varied texts", &g, 0, 0);
 	}
 	if (!only || strcmp(only, "self") == 0) {
 		run_selftear("runtime self-tears, gc lines", 0, 99.5);
