@@ -1561,6 +1561,11 @@ static void frag_continue(struct gctrace *p, struct hyp *set, int *nset, const s
 	if (depth >= FRAG_DEPTH || !p->nfrags || !(fl = frag_at(p, s + at, n - at)) ||
 	    at + fl >= n)
 		return;
+	/* Digits right after the fragment may be the program's: the same
+	 * text with a number after it ("partial write 9") glues onto the
+	 * runtime's number ("3" reads "93"). */
+	if (digit_at(s, n, at + fl) && !frag_digits_runtime(p, s + at, fl))
+		return;
 	t.npieces = 0;
 	if (h) {
 		t.npieces = h->npieces;
@@ -1569,38 +1574,27 @@ static void frag_continue(struct gctrace *p, struct hyp *set, int *nset, const s
 	if (t.npieces >= MAX_PIECES - 1)
 		return;
 	t.pieces[t.npieces++] = (struct piece){(uint16_t)li, (uint32_t)q, (uint32_t)at};
+	t.st = st;
 	t.last = (uint16_t)li;
-	/* Digits right after the fragment may be the program's: where the
-	 * program was seen writing this text with a number after it
-	 * ("partial write 9"), the number glues onto the runtime's ("3"
-	 * reads "93"), so each split is a reading, and where they give
-	 * different values the record is dropped. */
-	int splits = digit_at(s, n, at + fl) && !frag_digits_runtime(p, s + at, fl);
-	for (size_t off = at + fl; off < n; off++) {
-		st = *cst;
-		t.st = st;
-		switch (gcl_match(&st, s + off, n - off, cuts, &nc)) {
-		case GCL_COMPLETE:
-			hyp_add(p, p->done, &p->ndone, &t, &st, (uint16_t)li, (uint32_t)off,
-			        (uint32_t)n);
-			break;
-		case GCL_PARTIAL:
-			choose_cuts(p, s, n, off, cuts, nc, keep);
-			for (int i = 0; i < nc; i++) {
-				if (cuts[i].pos == 0)
-					continue;
-				if (keep[i])
-					hyp_add(p, set, nset, &t, &cuts[i].st, (uint16_t)li,
-					        (uint32_t)off, (uint32_t)(off + cuts[i].pos));
-				frag_continue(p, set, nset, &t, li, s, n, off, &cuts[i].st,
-				              cuts[i].pos, depth + 1);
-			}
-			break;
-		case GCL_NONE:
-			break;
+	size_t off = at + fl;
+	switch (gcl_match(&st, s + off, n - off, cuts, &nc)) {
+	case GCL_COMPLETE:
+		hyp_add(p, p->done, &p->ndone, &t, &st, (uint16_t)li, (uint32_t)off, (uint32_t)n);
+		return;
+	case GCL_PARTIAL:
+		choose_cuts(p, s, n, off, cuts, nc, keep);
+		for (int i = 0; i < nc; i++) {
+			if (cuts[i].pos == 0)
+				continue;
+			if (keep[i])
+				hyp_add(p, set, nset, &t, &cuts[i].st, (uint16_t)li, (uint32_t)off,
+				        (uint32_t)(off + cuts[i].pos));
+			frag_continue(p, set, nset, &t, li, s, n, off, &cuts[i].st, cuts[i].pos,
+			              depth + 1);
 		}
-		if (!splits || !digit_at(s, n, off))
-			break;
+		return;
+	case GCL_NONE:
+		return;
 	}
 }
 
