@@ -183,6 +183,41 @@ struct gctrace {
 static int two_writers(const struct gctrace *p);
 static void frag_note_text(struct gctrace *p, const char *s, size_t n);
 
+static unsigned key_count(const struct gctrace *p, const char *s, size_t n);
+static int known_shape(const char *s, size_t n);
+static int starts(const char *s, size_t n, const char *lit);
+
+/*
+ * Is the "gc " at s[k] a record's?  The runtime's "gc " follows a
+ * newline, another runtime's token or the program's text, and is
+ * followed by its number, by the other runtime's tokens (a digit, a
+ * literal, another "gc "), by the end of the text (its rest on a later
+ * line), or by a program line glued after it (of a shape seen before).
+ * "gc " in the program's prose ("running gc cycle") is none of these.
+ */
+static int record_gc(const struct gctrace *p, const char *s, size_t n, size_t k)
+{
+	unsigned char b = k ? (unsigned char)s[k - 1] : ' ';
+	size_t i = k + 3;
+
+	/* "...bgc " ends a word, but "... 8 Pgc 12 @..." follows a
+	 * record's " P". */
+	if (b != 'P' && (b | 32) >= 'a' && (b | 32) <= 'z')
+		return 0;
+	if (i >= n || s[i] == '\n' || s[i] == '\r' || (s[i] >= '0' && s[i] <= '9') ||
+	    strchr(" +/-%:@#>", s[i]) || starts(s + i, n - i, "gc ") ||
+	    starts(s + i, n - i, "s "))
+		return 1;
+	size_t e = i;
+	while (e < n && s[e] != '\n')
+		e++;
+	int r = key_count(p, s + i, e - i) > 0 || known_shape(s + i, e - i);
+#ifdef SPLIT_DEBUG
+	if (!r) fprintf(stderr, "uncounted gc: [%.*s]\n", (int)(n - k < 60 ? n - k : 60), s + k);
+#endif
+	return r;
+}
+
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 {
 	if (!len)
@@ -193,7 +228,7 @@ static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 	if (two_writers(p))
 		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
 		     g += 3)
-			p->counts.torn_dropped++;
+			p->counts.torn_dropped += record_gc(p, s, (size_t)(e - s), (size_t)(g - s));
 	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }

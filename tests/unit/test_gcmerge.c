@@ -268,6 +268,33 @@ static void test_parser_puts_both_back(void **state)
 	}
 }
 
+static void on_text(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	(void)s;
+	(void)n;
+}
+
+/* Where two runtimes print, each record's "gc " that goes out as text is
+ * a loss; "gc " in the program's prose is not. */
+static void test_prose_gc_not_a_loss(void **state)
+{
+	(void)state;
+	static const char stream[] = A18 "\n" B2163 "\n" A19 "\n" B2164 "\n" MIX20 "\n"
+	                             B2165_TAIL "\n" "running gc cycle now\n"
+	                             "gc: slow, gc is busy\n";
+	static const struct gctrace_sink sink = {on_record, on_text, NULL};
+	struct recs got = {.n = 0};
+	struct gctrace *p = gctrace_new(&sink, &got);
+
+	assert_non_null(p);
+	gctrace_feed(p, stream, sizeof stream - 1);
+	gctrace_finish(p);
+	assert_int_equal(got.n, 6);
+	assert_int_equal(gctrace_counts(p)->torn_dropped, 0);
+	gctrace_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_adjacent_numbers),
 		cmocka_unit_test(test_not_two_runtimes),
 		cmocka_unit_test(test_parser_puts_both_back),
+		cmocka_unit_test(test_prose_gc_not_a_loss),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
