@@ -664,6 +664,7 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 	}
 	gctrace_finish(p);
 	sc->dropped += gctrace_counts(p)->torn_dropped;
+	unsigned long run_dropped = gctrace_counts(p)->torn_dropped;
 	gctrace_free(p);
 
 	sc->expected += t->n;
@@ -697,6 +698,19 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 				dump_rec("got", &g.r[i]);
 			}
 		}
+	}
+	/* FIDELITY_RUNS: each stream whose drop count is not its loss;
+	 * FIDELITY_RUNS=SEED: also that seed's lost records. */
+	if (getenv("FIDELITY_RUNS")) {
+		size_t lost = 0;
+		for (size_t j = 0; j < t->n; j++)
+			lost += !used[j];
+		if (lost != run_dropped)
+			fprintf(stderr, "seed %u: lost %zu dropped %lu\n", cur_seed, lost, run_dropped);
+		if (atoi(getenv("FIDELITY_RUNS")) == (int)cur_seed)
+			for (size_t j = 0; j < t->n; j++)
+				if (!used[j])
+					fprintf(stderr, "  lost %s\n", t->line[j]);
 	}
 	expected_text(&want, s, used);
 	int bad = want.n != g.foreign.n || (want.n && memcmp(want.b, g.foreign.b, want.n) != 0);
