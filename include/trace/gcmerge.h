@@ -46,6 +46,11 @@ struct gcm_side {
 	 * must be whole (gcl_endable) at the end.  Otherwise it must only
 	 * have begun: a token at least ("gc " alone is a head). */
 	int ends;
+	/* It may have no token in the line at all.  (A torn record waiting
+	 * for its rest: the line may be the other's alone, and a reading
+	 * that gives it some of the other's tokens must not be the only
+	 * one tried.) */
+	int may_skip;
 };
 
 enum gcm_result {

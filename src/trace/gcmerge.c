@@ -134,7 +134,7 @@ static int era_fits(const struct gcm_run *r, const struct gcl_state *st)
  * must not be the only one tried.) */
 static int begun(const struct gcm_side *sd, const struct gcl_state *st)
 {
-	return st->tok != sd->st.tok;
+	return sd->may_skip || st->tok != sd->st.tok;
 }
 
 static int same_state(const struct gcl_state *a, const struct gcl_state *b)

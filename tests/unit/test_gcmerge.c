@@ -53,6 +53,7 @@ static void side(struct gcm_side *sd, uint64_t gc, int64_t at, int32_t procs, in
 	sd->run.procs = procs;
 	sd->run.era = GC_ERA_118;
 	sd->ends = ends;
+	sd->may_skip = 0;
 }
 
 static enum gcm_result split(const char *s, struct gcm_side sd[2], struct gcl_state out[2],
@@ -203,6 +204,42 @@ static void test_not_two_runtimes(void **state)
 	assert_int_equal(gcmerge_split(m, A20, 0, sd, out, NULL, same), GCM_NONE);
 }
 
+/* A record held (A's "... 52->", its rest to come) and B's whole line
+ * with "->152 MB": giving A the "52" leaves B a valid "->1 MB" too.  The
+ * line may be B's alone, so that reading is not the only one: refused
+ * (it once gave B's live heap as 1). */
+static void test_held_may_have_no_token(void **state)
+{
+	(void)state;
+	static const char head[] = "gc 40 @18.742s 0%: 0.11+172+0.025 ms clock, "
+	                           "7.3+588/2750/6633+1.6 ms cpu, 52->";
+	static const char line[] =
+		"gc 2673 @38.262s 0%: 0.45+3.9+0.024 ms clock, 1.8+1.4/2.5/0+0.096 ms cpu, "
+		"212->242->152 MB, 243 MB goal, 0 MB stacks, 0 MB globals, 2 P";
+	struct gcm_side sd[2];
+	struct gcl_state out[2], st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc, same[2], at = -1;
+
+	gcl_start(&st);
+	assert_int_equal(gcl_cuts_strict(&st, head, strlen(head), cuts, GCL_MAX_CUTS, &nc), 0);
+	for (int i = 0; i < nc; i++)
+		if (cuts[i].pos == strlen(head))
+			at = i;
+	assert_true(at >= 0);
+	side(&sd[0], 39, 18000, 8, 0);
+	sd[0].st = cuts[at].st;
+	side(&sd[1], 2672, 38000, 2, 1);
+	/* Made to take a token, A takes "52" and B reads "->1 MB": the only
+	 * way then, and a wrong one. */
+	assert_int_equal(split(line, sd, out, NULL, same), GCM_UNIQUE);
+	assert_int_equal(out[1].v[GCL_F_H2], 1);
+	/* Allowed none, the line is B's alone too: refused. */
+	sd[0].may_skip = 1;
+	assert_int_not_equal(split(line, sd, out, NULL, same), GCM_UNIQUE);
+	assert_false(same[1]);
+}
+
 /* ---- through the parser -------------------------------------------- */
 
 struct recs {
@@ -303,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_bare_head_not_given_digits),
 		cmocka_unit_test(test_adjacent_numbers),
 		cmocka_unit_test(test_not_two_runtimes),
+		cmocka_unit_test(test_held_may_have_no_token),
 		cmocka_unit_test(test_parser_puts_both_back),
 		cmocka_unit_test(test_prose_gc_not_a_loss),
 	};
