@@ -1956,15 +1956,27 @@ static int starts_runtime_line(const char *s, size_t m)
 #define SPLIT_GAP_MAX 8
 
 /* The lanes a record may continue when two runtimes are taken apart:
- * real ones, used lately, of the eras gcline reads. */
+ * real ones, used lately, of the eras gcline reads; the SPLIT_LANES
+ * used last (each pair is a search). */
+#define SPLIT_LANES 4
 static int split_lanes(const struct gctrace *p, int *cand)
 {
 	int n = 0;
 
-	for (int i = 0; i < p->nlanes; i++)
-		if (!p->lanes[i].tentative && p->lanes[i].era != GC_ERA_PRE15 &&
-		    p->lanes[i].used + LANE_RECENT > p->emitted)
-			cand[n++] = i;
+	for (int i = 0; i < p->nlanes; i++) {
+		if (p->lanes[i].tentative || p->lanes[i].era == GC_ERA_PRE15 ||
+		    p->lanes[i].used + LANE_RECENT <= p->emitted)
+			continue;
+		/* Kept in order, most lately used first. */
+		int k = n < SPLIT_LANES ? n++ : SPLIT_LANES;
+		while (k > 0 && p->lanes[cand[k - 1]].used < p->lanes[i].used) {
+			if (k < SPLIT_LANES)
+				cand[k] = cand[k - 1];
+			k--;
+		}
+		if (k < SPLIT_LANES)
+			cand[k] = i;
+	}
 	return n;
 }
 
@@ -2076,7 +2088,7 @@ static void pending_hold_head(struct gctrace *p, const char *s, size_t len,
 
 static int two_lanes_open(const struct gctrace *p)
 {
-	int cand[GCTRACE_LANES];
+	int cand[SPLIT_LANES];
 
 	return split_lanes(p, cand) >= 2;
 }
@@ -2085,7 +2097,7 @@ static int two_lanes_open(const struct gctrace *p)
  * the head of another.  The whole one is emitted, the head held. */
 static int try_split(struct gctrace *p, const char *s, size_t m)
 {
-	int cand[GCTRACE_LANES], ncand, gcs = 0;
+	int cand[SPLIT_LANES], ncand, gcs = 0;
 	struct split_ans ans = {0};
 
 	if (m > GCM_TEXT_MAX || !starts(s, m, "gc "))
@@ -2196,7 +2208,7 @@ static void pair_sides(const struct gctrace *p, struct gcm_side sd[2], int x, in
 /* Can s[0..n) be two heads of the lanes open (neither ending)? */
 static int pair_possible(struct gctrace *p, const char *s, size_t n)
 {
-	int cand[GCTRACE_LANES], ncand = split_lanes(p, cand);
+	int cand[SPLIT_LANES], ncand = split_lanes(p, cand);
 
 	for (int x = 0; x < ncand; x++)
 		for (int y = x + 1; y < ncand; y++) {
@@ -2252,7 +2264,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 /* A line in pair mode. */
 static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
-	int cand[GCTRACE_LANES], ncand = split_lanes(p, cand);
+	int cand[SPLIT_LANES], ncand = split_lanes(p, cand);
 	struct split_ans ans = {0};
 	size_t len = p->pair_len;
 	char *buf = p->pair_buf;
@@ -2374,7 +2386,7 @@ static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int 
  */
 static int pending_split(struct gctrace *p, const char *s, size_t m)
 {
-	int cand[GCTRACE_LANES], ncand;
+	int cand[SPLIT_LANES], ncand;
 	struct split_ans ans = {0};
 
 	if (m > GCM_TEXT_MAX || !memmem(s, m, "gc ", 3) || (ncand = split_lanes(p, cand)) < 2)
@@ -2471,7 +2483,7 @@ static int pending_other_whole(struct gctrace *p, const char *s, size_t n, size_
 	struct gcl_state st;
 	struct gcl_cut cuts[GCL_MAX_CUTS];
 	struct gc_record r;
-	int nc, cand[GCTRACE_LANES], ncand, lr = -1;
+	int nc, cand[SPLIT_LANES], ncand, lr = -1;
 
 	if (!starts(s, m, "gc "))
 		return 0;
