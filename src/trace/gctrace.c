@@ -1228,11 +1228,18 @@ static void frag_note_text(struct gctrace *p, const char *s, size_t n)
 		if (p->frags[i].after & FRAG_PROG_DIGIT)
 			continue;
 		for (const char *f = s; (f = memmem(f, n - (size_t)(f - s), p->frags[i].s, l));
-		     f++)
-			if (f + l < s + n && f[l] >= '0' && f[l] <= '9') {
+		     f++) {
+			const char *d = f + l;
+			size_t dn = (size_t)(s + n - d);
+			/* (A line of the program's after it, of a shape seen
+			 * before, "2026/11/28 17:09 ...": its own line, not a
+			 * number of this text's.) */
+			if (dn && *d >= '0' && *d <= '9' && !known_shape(d, dn) &&
+			    !key_count(p, d, dn)) {
 				p->frags[i].after |= FRAG_PROG_DIGIT;
 				break;
 			}
+		}
 	}
 }
 
