@@ -1331,21 +1331,24 @@ static void pending_drop(struct gctrace *p)
 	 * taken for it).  "gc 2" cut short is a record where a runtime's run
 	 * expects 2 (a compiler that exited mid-print, the go command added
 	 * the newline). */
-	if (gc <= 0 && p->nheld) {
+	if (p->nheld) {
 		const char *h = held_text(p, 0);
-		size_t n = p->held[0].plen, i = logprefix_skip(h, n) + 3;
+		size_t n = p->held[0].plen, at = logprefix_skip(h, n), i = at + 3;
+		int head = starts(h + at, n - at, "gc ");
 		uint64_t g = 0;
-		if (starts(h + i - 3, n - (i - 3), "gc ") && digit_at(h, n, i)) {
+		if (head && digit_at(h, n, i)) {
 			while (i < n && digit_at(h, n, i) && g < UINT64_MAX / 10)
 				g = g * 10 + (uint64_t)(h[i++] - '0');
-			if (i < n && h[i] == ' ')
+			if (i < n && h[i] == ' ' && gc <= 0)
 				gc = (int64_t)g;
 			else if (i == n && lane_expects(p, g))
 				real = 1, gc = (int64_t)g;
 		}
-		/* A line of "gc " alone where several runtimes print: one cut
-		 * short by its process's exit (prose would go on). */
-		if (i == n && starts(h + i - 3, 3, "gc ") && concurrent(p))
+		/* Where several runtimes print, a line that begins "gc " is a
+		 * record's start: cut short by its process's exit ("gc " alone),
+		 * or the go command's, torn by the output it printed ("gc # PKG")
+		 * and lost. */
+		if (head && concurrent(p))
 			real = 1;
 	}
 	if (real) {
