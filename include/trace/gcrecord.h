@@ -67,6 +67,11 @@ struct gc_record {
 	/* Where the record came from when a log prefix names it
 	 * (journald "ident[pid]", kubectl "[pod/...]"); empty otherwise. */
 	char source[GC_SOURCE_MAX];
+
+	/* The wall clock its log prefix's timestamp says (Unix ms; see
+	 * logprefix_time), GC_NULL without one.  It anchors the trace's "@"
+	 * clock to the wall clock; it is not a field of the JSON record. */
+	int64_t wall_ms;
 };
 
 /* Fill every field with GC_NULL / false / empty. */

@@ -46,4 +46,19 @@ size_t logprefix_skip_as(const char *s, size_t n, const struct logprefix_shape *
  */
 void logprefix_source(const char *s, size_t n, char *out, size_t cap);
 
+/*
+ * The wall clock a prefix's timestamp gives, in Unix milliseconds, or
+ * GCWATCH_NO_TIME when the prefix carries none (kubectl --prefix alone,
+ * short-monotonic's seconds since boot, RFC 5424's "-").  RFC 3339
+ * (kubectl --timestamps, docker -t, short-iso, RFC 5424) with its zone
+ * ("Z", "+01:00", "+0100"; none: local time); short-full with "UTC" or an
+ * offset (another zone name: local time); short-unix exactly; syslog
+ * stamps without a year (short, short-precise, RFC 3164) in local time,
+ * in the year of now_s (Unix seconds; 0: the current time), or the one
+ * before when that would be more than a day ahead of now_s.  Sub-second
+ * digits are kept to the millisecond.
+ */
+#define GCWATCH_NO_TIME (-1)
+int64_t logprefix_time(const char *s, size_t n, int64_t now_s);
+
 #endif

@@ -22,6 +22,7 @@ void gcrecord_clear(struct gc_record *r)
 	r->heap_goal_mb = GC_NULL;
 	r->stacks_mb = GC_NULL;
 	r->globals_mb = GC_NULL;
+	r->wall_ms = GC_NULL;
 }
 
 int64_t gcrecord_pause_us(const struct gc_record *r)
@@ -51,5 +52,6 @@ bool gcrecord_equal(const struct gc_record *a, const struct gc_record *b)
 	       a->heap_goal_mb == b->heap_goal_mb &&
 	       a->stacks_mb == b->stacks_mb &&
 	       a->globals_mb == b->globals_mb && a->forced == b->forced &&
-	       a->era == b->era && strcmp(a->source, b->source) == 0;
+	       a->era == b->era && strcmp(a->source, b->source) == 0 &&
+	       a->wall_ms == b->wall_ms;
 }
