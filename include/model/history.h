@@ -4,10 +4,19 @@
  *
  * Time is the trace's own clock (the "@" seconds since the process
  * started).  Runs of one feed (a restart: the clock starts again at 0) are
- * laid end to end on one axis: a new run starts where the arrival clock
- * puts it when the records came in live, and right after the previous run
- * when they came faster than their own clock (a file read at once, a fast
+ * laid end to end on one axis: a new run starts where its log prefix's
+ * wall clock puts it (see wall_off), else where the arrival clock puts it
+ * when the records came in live, and right after the previous run when
+ * they came faster than their own clock (a file read at once, a fast
  * replay: the trace's timeline, not the second it was read in).
+ *
+ * The wall clock: a record whose log prefix carried a timestamp
+ * (gc_record.wall_ms) anchors the axis to it, live or read at once: axis
+ * time t happened at wall clock t + wall_off.  Stamps may be late (a
+ * collector's receive time) or cut to the second; within a run the
+ * largest offset seen within 2 s of the current one is kept (the
+ * truncation's error goes), a jump beyond that (the clock was set) is
+ * taken as it is.
  *
  * Each record is added to every tier: fixed-width buckets keeping count,
  * sum, min and max of the figures the charts draw (pause, heap live,
@@ -77,6 +86,8 @@ struct history {
 	uint64_t first_arrival, last_arrival; /* monotonic ms */
 	bool last_timed;        /* the latest record had an "@" time */
 	bool paced;             /* records arrive at their own clock's pace */
+	bool walled;            /* a log prefix's time anchors the axis */
+	int64_t wall_off;       /* then: wall clock (Unix ms) minus axis time */
 	uint64_t runs;
 	uint64_t skipped;       /* records with an impossible "@" time */
 	uint64_t version;       /* changes with every record */
@@ -107,6 +118,10 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
  * arrive live, moved on by the time since it arrived (so that silence
  * shows as an empty stretch at the right). */
 int64_t history_now(const struct history *h, uint64_t now_ms);
+
+/* The wall clock (Unix ms) at which axis time t happened, from the log
+ * prefixes' stamps; false when no record carried one. */
+bool history_wall(const struct history *h, int64_t t, int64_t *wall_ms);
 
 /* The monotonic time at which axis time t happened, when the records came
  * in live; false when that is not known. */

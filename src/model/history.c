@@ -9,6 +9,9 @@
 /* Records are live while their clock runs no faster than twice the
  * arrival clock, give or take this much (a burst read at start). */
 #define PACED_SLACK_MS 5000
+/* Stamps of one clock agree within this much (a collector's delay, a
+ * stamp cut to the second); beyond, the clock was set. */
+#define WALL_SLACK_MS 2000
 
 static const struct {
 	int64_t width_ms;
@@ -200,8 +203,13 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
 		int64_t at = timed ? r->at_ms : 0;
 
 		h->run_offset = h->last_t;
-		if (h->paced && live - at > h->last_t)
+		if (h->walled && r->wall_ms >= 0) {
+			/* Where its stamp puts it (a file read at once too). */
+			if (r->wall_ms - h->wall_off - at > h->last_t)
+				h->run_offset = r->wall_ms - h->wall_off - at;
+		} else if (h->paced && live - at > h->last_t) {
 			h->run_offset = live - at;
+		}
 		t = h->run_offset + at;
 		h->runs++;
 	} else if (timed) {
@@ -210,9 +218,23 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
 			t = h->last_t; /* never back within a run */
 		if (h->last_timed)
 			dt = t - h->last_t;
+	} else if (h->walled && r->wall_ms >= 0) {
+		/* No "@" (Go 1.4): the stamp's clock, */
+		t = r->wall_ms - h->wall_off;
+		if (t < h->last_t)
+			t = h->last_t;
 	} else {
-		/* No "@" (Go 1.4): the arrival clock, when it can be trusted. */
+		/* or the arrival clock, when it can be trusted. */
 		t = h->last_t + (h->paced ? (int64_t)(now_ms - h->last_arrival) : 0);
+	}
+	if (r->wall_ms >= 0) {
+		int64_t off = r->wall_ms - t;
+		if (!h->walled || restart || off > h->wall_off + WALL_SLACK_MS ||
+		    off < h->wall_off - WALL_SLACK_MS)
+			h->wall_off = off;
+		else if (off > h->wall_off)
+			h->wall_off = off;
+		h->walled = true;
 	}
 
 	struct hist_bucket add;
@@ -249,6 +271,14 @@ bool history_mono(const struct history *h, int64_t t, uint64_t *mono_ms)
 	if (!h->any || !h->paced)
 		return false;
 	*mono_ms = (uint64_t)((int64_t)h->last_arrival - (h->last_t - t));
+	return true;
+}
+
+bool history_wall(const struct history *h, int64_t t, int64_t *wall_ms)
+{
+	if (!h->walled)
+		return false;
+	*wall_ms = t + h->wall_off;
 	return true;
 }
 
