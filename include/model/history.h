@@ -123,6 +123,11 @@ int64_t history_now(const struct history *h, uint64_t now_ms);
  * prefixes' stamps; false when no record carried one. */
 bool history_wall(const struct history *h, int64_t t, int64_t *wall_ms);
 
+/* True when the records came in faster than their own clock (a file read
+ * whole, --replay=0): not paced, or their clock ran more than twice the
+ * arrival's (a span of a few seconds read in a moment). */
+bool history_at_once(const struct history *h);
+
 /* The monotonic time at which axis time t happened, when the records came
  * in live; false when that is not known. */
 bool history_mono(const struct history *h, int64_t t, uint64_t *mono_ms);

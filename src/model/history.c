@@ -274,6 +274,12 @@ bool history_mono(const struct history *h, int64_t t, uint64_t *mono_ms)
 	return true;
 }
 
+bool history_at_once(const struct history *h)
+{
+	return h->any && (!h->paced || 2 * (int64_t)(h->last_arrival - h->first_arrival) <
+	                                   h->last_t - h->first_t);
+}
+
 bool history_wall(const struct history *h, int64_t t, int64_t *wall_ms)
 {
 	if (!h->walled)

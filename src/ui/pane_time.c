@@ -226,7 +226,7 @@ static void axis_draw(struct grid *g, const struct rect *r, const struct frame *
 			grid_put(g, x, y, f->gl->restart, ROLE_MARK);
 	}
 	/* The zoom at the left; the right edge's clock in the figures. */
-	snprintf(buf, sizeof buf, "%s", view_zoom_label(f->o->zoom));
+	snprintf(buf, sizeof buf, "%s", f->window_label);
 	grid_text(g, 0, y, f->axis_w - 1, buf, ROLE_KEY);
 	uint64_t mono;
 	if (walled) {

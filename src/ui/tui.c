@@ -272,15 +272,18 @@ static void key(struct tui *t, int c)
 		t->vo.frozen = !t->vo.frozen;
 		break;
 	case KEYS_BIGGER:
-		if (t->vo.per_gc)
-			t->vo.window = view_window_bigger(t->vo.window);
-		else if (t->vo.zoom + 1 < VIEW_ZOOMS)
-			t->vo.zoom++;
-		break;
 	case KEYS_SMALLER:
+		/* From the zoom shown: auto zoom ends at the first key. */
+		if (!t->vo.per_gc && t->vo.zoom_auto) {
+			t->vo.zoom = view_zoom_shown(t->model, &t->vo);
+			t->vo.zoom_auto = false;
+		}
 		if (t->vo.per_gc)
-			t->vo.window = view_window_smaller(t->vo.window);
-		else if (t->vo.zoom > 0)
+			t->vo.window = k->action == KEYS_BIGGER ? view_window_bigger(t->vo.window)
+			                                        : view_window_smaller(t->vo.window);
+		else if (k->action == KEYS_BIGGER && t->vo.zoom + 1 < VIEW_ZOOMS)
+			t->vo.zoom++;
+		else if (k->action == KEYS_SMALLER && t->vo.zoom > 0)
 			t->vo.zoom--;
 		break;
 	case KEYS_TIME:
@@ -476,6 +479,7 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->vo.window = view_window_smaller(view_window_bigger(0));
 	t->vo.zoom = o->zoom && o->zoom <= VIEW_ZOOMS ? o->zoom - 1 : VIEW_ZOOM_DEFAULT;
 	t->vo.per_gc = o->zoom == VIEW_ZOOMS + 1;
+	t->vo.zoom_auto = !o->zoom;
 	t->vo.digest = &t->digest;
 	t->vo.assist_warn = o->assist_warn;
 	/* The engine first: whatever the terminal does from now on (a

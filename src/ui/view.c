@@ -226,6 +226,20 @@ static const struct feed *shown_feed(const struct model *m, const struct view_op
 	return &none;
 }
 
+unsigned view_zoom_shown(const struct model *m, const struct view_opts *o)
+{
+	const struct history *h = &shown_feed(m, o)->hist;
+	int64_t span = h->last_t - h->first_t;
+
+	if (!o->zoom_auto || !history_at_once(h))
+		return o->zoom;
+	/* A column to spare: the window starts at a column's start. */
+	for (unsigned z = 0; z < VIEW_ZOOMS; z++)
+		if (view_zoom_ms(z) >= span + span / 50)
+			return z;
+	return VIEW_ZOOMS - 1;
+}
+
 void view_render(struct grid *g, const struct model *m, const struct view_opts *o,
                  uint64_t now_ms)
 {
@@ -280,7 +294,8 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 	} else {
 		/* The time axis: a column a stretch of time, wider cells when
 		 * the history's buckets are coarser than the chart. */
-		int64_t span = view_zoom_ms(o->zoom);
+		unsigned zoom = view_zoom_shown(m, o);
+		int64_t span = view_zoom_ms(zoom);
 		int n = chartwin_time_cols(f.feed, span, f.chart_w);
 		f.col_w = n > 0 ? f.chart_w / n : 1;
 		if (f.col_w < 1)
@@ -290,7 +305,7 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 		if (n > f.chart_w / f.col_w)
 			n = f.chart_w / f.col_w;
 		chartwin_plan_time(win, f.feed, span, n, now_ms);
-		snprintf(f.window_label, sizeof f.window_label, "%s", view_zoom_label(o->zoom));
+		snprintf(f.window_label, sizeof f.window_label, "%s", view_zoom_label(zoom));
 	}
 	f.win = win;
 

@@ -368,6 +368,10 @@ static void test_prefixed_file(void **state)
 	assert_true(m->feeds[0]->hist.walled);
 
 	struct view_opts o = opts(2, false); /* 15m */
+	/* Read at once, its 14 minutes: the 15m zoom by itself. */
+	o.zoom_auto = true;
+	o.zoom = VIEW_ZOOM_DEFAULT;
+	assert_int_equal(view_zoom_shown(m, &o), 2);
 	view_render(g, m, &o, START_MS + 3600000);
 	golden("time-prefix-15m-100x30-utf8", g);
 	char *axis = row_of(g, find_row(g, "OUTPUT") - 1);
@@ -388,6 +392,56 @@ static void test_prefixed_file(void **state)
 	free(w);
 	grid_free(g);
 	model_free(m);
+}
+
+/* Auto zoom: a day read at once opens at 24h, 30 s read at once at 1m;
+ * live, the default 5m stays; without zoom_auto (--zoom, a key), the
+ * zoom asked for. */
+static void test_auto_zoom(void **state)
+{
+	(void)state;
+	struct model *at_once = day(false), *live = day(true);
+	struct view_opts o = opts(VIEW_ZOOM_DEFAULT, false);
+	struct grid *g = grid_new(100, 30);
+
+	assert_non_null(g);
+	o.zoom_auto = true;
+	assert_int_equal(view_zoom_shown(at_once, &o), VIEW_ZOOMS - 1);
+	assert_int_equal(view_zoom_shown(live, &o), VIEW_ZOOM_DEFAULT);
+	view_render(g, at_once, &o, 60000);
+	char *axis = row_of(g, find_row(g, "OUTPUT") - 1);
+	assert_true(strncmp(axis, "24h", 3) == 0);
+	free(axis);
+	o.zoom_auto = false;
+	assert_int_equal(view_zoom_shown(at_once, &o), VIEW_ZOOM_DEFAULT);
+	model_free(at_once);
+	model_free(live);
+
+	struct model *m = model_new(0, FEED_RECORDS, true);
+	struct gc_record r;
+	assert_non_null(m);
+	assert_non_null(model_feed(m, ""));
+	assert_true(gctrace_parse_line(line, strlen(line), &r));
+	for (int i = 0; i < 30; i++) {
+		r.gc = (uint64_t)i + 1;
+		r.at_ms = 1000 * i;
+		model_add_record(m, m->feeds[0], &r, 5);
+	}
+	o.zoom_auto = true;
+	assert_int_equal(view_zoom_shown(m, &o), 0);
+	/* The same arriving at its own pace: live. */
+	model_free(m);
+	m = model_new(0, FEED_RECORDS, true);
+	assert_non_null(m);
+	assert_non_null(model_feed(m, ""));
+	for (int i = 0; i < 30; i++) {
+		r.gc = (uint64_t)i + 1;
+		r.at_ms = 1000 * i;
+		model_add_record(m, m->feeds[0], &r, START_MS + 1000 * (uint64_t)i);
+	}
+	assert_int_equal(view_zoom_shown(m, &o), VIEW_ZOOM_DEFAULT);
+	model_free(m);
+	grid_free(g);
 }
 
 /* Nothing yet, no feed at all, and a feed without collections: the time
@@ -424,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_gaps_and_restart),
 		cmocka_unit_test(test_read_at_once),
 		cmocka_unit_test(test_prefixed_file),
+		cmocka_unit_test(test_auto_zoom),
 		cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
