@@ -125,10 +125,12 @@ static void gccpu_draw(struct grid *g, const struct rect *r, const struct frame 
 				row = 0;
 			if (row >= rows)
 				row = rows - 1;
-			/* Over the bars' blank only: a bar stays whole. */
+			/* Over a bar, the bar's colour behind the dot (reverse
+			 * video in monochrome): both show. */
 			int dx = x + f->col_w - 1;
-			if (!strcmp(grid_at(g, dx, ybot - row)->ch, " "))
-				grid_put(g, dx, ybot - row, f->gl->start, ROLE_START);
+			bool blank = !strcmp(grid_at(g, dx, ybot - row)->ch, " ");
+			grid_put(g, dx, ybot - row, blank ? f->gl->start : f->gl->rate_on,
+			         blank ? ROLE_START : ROLE_RATE_ON);
 		}
 	}
 	covered = w->right_t - w->start_t;
