@@ -125,12 +125,14 @@ static void gccpu_draw(struct grid *g, const struct rect *r, const struct frame 
 				row = 0;
 			if (row >= rows)
 				row = rows - 1;
-			/* Over a bar, the bar's colour behind the dot (reverse
-			 * video in monochrome): both show. */
+			/* Over a bar's full cell, a bullet with the bar's colour
+			 * behind it (reverse video in monochrome): both show.
+			 * Over the cell where a bar ends, the dot: the bar is
+			 * then drawn less than a row short. */
 			int dx = x + f->col_w - 1;
-			bool blank = !strcmp(grid_at(g, dx, ybot - row)->ch, " ");
-			grid_put(g, dx, ybot - row, blank ? f->gl->start : f->gl->rate_on,
-			         blank ? ROLE_START : ROLE_RATE_ON);
+			bool full = !strcmp(grid_at(g, dx, ybot - row)->ch, f->gl->bar[8]);
+			grid_put(g, dx, ybot - row, full ? f->gl->rate_on : f->gl->start,
+			         full ? ROLE_RATE_ON : ROLE_START);
 		}
 	}
 	covered = w->right_t - w->start_t;
