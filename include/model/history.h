@@ -30,8 +30,11 @@
  * Tiers (history_init): a wide feed (one whose charts are shown whole)
  * keeps 1 s buckets for 64 min and 1 min buckets for 25.6 h, at most
  * HIST_WIDE_BYTES (323 KB); a fleet feed (past MODEL_WIDE_FEEDS: a
- * thousand of them must fit in a few MB) 1 min buckets for 32 min and
- * 30 min buckets for 32 h, at most HIST_FLEET_BYTES (5.9 KB).  The reach
+ * thousand of them must fit in a few MB) 2 s buckets for 96 s, 10 s for
+ * 8 min, 1 min for 80 min and 30 min for 32 h (each zoom in 30 columns
+ * or more: 1m from the 2 s tier, 5m from the 10 s), at most
+ * HIST_FLEET_BYTES (14.6 KB); a feed of a few seconds holds a chunk a
+ * tier (3.9 KB).  The reach
  * of a tier is one chunk less than its ring (the newest chunk fills).  Nothing here depends on libuv or
  * ncurses.
  */
@@ -45,7 +48,7 @@
 #include "trace/gcrecord.h"
 
 #define HIST_CHUNK 16
-#define HIST_TIERS 2
+#define HIST_TIERS 4
 
 /* 60 bytes.  Sizes in MB, times in microseconds, as floats: a bucket is a
  * picture of its time, its exact figures are in stats and the rings. */
@@ -98,7 +101,7 @@ struct history {
  * struct history itself, which lives in the feed). */
 #define HIST_WIDE_BYTES ((size_t)(3840 + 1536) / HIST_CHUNK * \
                          (sizeof(struct hist_chunk) + sizeof(void *)))
-#define HIST_FLEET_BYTES ((size_t)(32 + 64) / HIST_CHUNK * \
+#define HIST_FLEET_BYTES ((size_t)(48 + 48 + 80 + 64) / HIST_CHUNK * \
                           (sizeof(struct hist_chunk) + sizeof(void *)))
 
 /* An empty history with the wide or the fleet tiers; allocates nothing. */

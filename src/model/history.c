@@ -13,21 +13,28 @@
  * stamp cut to the second); beyond, the clock was set. */
 #define WALL_SLACK_MS 2000
 
-static const struct {
+static const struct tierdef {
 	int64_t width_ms;
 	unsigned buckets;
-} tiers[2][HIST_TIERS] = {
-	{ { 60000, 32 }, { 1800000, 64 } },   /* fleet: 32 min, 32 h */
-	{ { 1000, 3840 }, { 60000, 1536 } },  /* wide: 64 min, 25.6 h */
+} fleet_tiers[] = {
+	/* Each zoom's span within a tier's reach: 1m from 2 s (30
+	 * columns), 5m from 10 s (30), 15m and 1h from 1 min (15 and 60;
+	 * the fleet row's trend too), 6h and 24h from 30 min (12 and 48). */
+	{ 2000, 48 }, { 10000, 48 }, { 60000, 80 }, { 1800000, 64 },
+}, wide_tiers[] = {
+	{ 1000, 3840 }, { 60000, 1536 },  /* 64 min, 25.6 h */
 };
 
 void history_init(struct history *h, bool wide)
 {
+	const struct tierdef *t = wide ? wide_tiers : fleet_tiers;
+
 	memset(h, 0, sizeof *h);
-	h->ntiers = HIST_TIERS;
-	for (unsigned i = 0; i < HIST_TIERS; i++) {
-		h->tier[i].width_ms = tiers[wide][i].width_ms;
-		h->tier[i].nchunks = tiers[wide][i].buckets / HIST_CHUNK;
+	h->ntiers = wide ? sizeof wide_tiers / sizeof wide_tiers[0]
+	                 : sizeof fleet_tiers / sizeof fleet_tiers[0];
+	for (unsigned i = 0; i < h->ntiers; i++) {
+		h->tier[i].width_ms = t[i].width_ms;
+		h->tier[i].nchunks = t[i].buckets / HIST_CHUNK;
 	}
 }
 

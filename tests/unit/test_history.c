@@ -104,19 +104,20 @@ static void test_rollup(void **state)
 	history_free(&h);
 }
 
-/* One 50 ms pause among 200000 of 20 us: the maximum of every tier's
- * bucket holding it. */
+/* One 50 ms pause among 200000 of 20 us, ten seconds before the last
+ * (within every tier's reach): the maximum of every tier's bucket
+ * holding it. */
 static void test_spike(void **state)
 {
 	(void)state;
 	struct history h;
 	history_init(&h, false);
 	for (uint64_t g = 1; g <= 200000; g++) {
-		struct gc_record r = rec(g, (int64_t)g * 10, g == 123456 ? 50000 : 20, 8);
+		struct gc_record r = rec(g, (int64_t)g * 10, g == 199000 ? 50000 : 20, 8);
 		history_add(&h, &r, false, 0);
 	}
 	for (unsigned t = 0; t < h.ntiers; t++) {
-		int64_t b = 1234560 / h.tier[t].width_ms;
+		int64_t b = 1990000 / h.tier[t].width_ms;
 		const struct hist_bucket *k = history_bucket(&h, t, b);
 		assert_non_null(k);
 		assert_true(k->pause_max == 50000.0f);
@@ -209,10 +210,23 @@ static void test_bounded(void **state)
 		/* Seventy minutes ago: past the finest tier's reach, in the
 		 * coarser's. */
 		int64_t ago = 26LL * 3600 * 1000 - 70 * 60000;
-		assert_non_null(history_bucket(&h, 1, ago / h.tier[1].width_ms));
-		/* An hour of the finest tier for a wide feed. */
-		if (wide)
+		unsigned last = h.ntiers - 1;
+		assert_non_null(history_bucket(&h, last, ago / h.tier[last].width_ms));
+		/* An hour of the finest tier for a wide feed; for a fleet
+		 * feed, 1m, 5m and 1h from a tier of 30 columns or more,
+		 * 15m and 6h in 15 and 12. */
+		if (wide) {
 			assert_true(history_span(&h, 0) >= 3600 * 1000);
+		} else {
+			static const int64_t zoom[] = { 60000, 300000, 900000, 3600000,
+			                                21600000, 86400000 };
+			for (unsigned z = 0; z < 6; z++) {
+				unsigned t = history_tier_for(&h, zoom[z], zoom[z] / 68);
+				assert_true(history_span(&h, t) >= zoom[z]);
+				assert_true(zoom[z] / h.tier[t].width_ms >=
+				            (z == 2 ? 15 : z == 4 ? 12 : 30));
+			}
+		}
 		history_free(&h);
 	}
 	printf("history: at most %zu bytes per wide feed, %zu per fleet feed "
