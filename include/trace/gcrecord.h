@@ -70,7 +70,8 @@ struct gc_record {
 
 	/* The wall clock its log prefix's timestamp says (Unix ms; see
 	 * logprefix_time), GC_NULL without one.  It anchors the trace's "@"
-	 * clock to the wall clock; it is not a field of the JSON record. */
+	 * clock to the wall clock (0, a zeroed record, counts as none too); it
+	 * is not a field of the JSON record. */
 	int64_t wall_ms;
 };
 

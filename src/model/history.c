@@ -210,7 +210,7 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
 		int64_t at = timed ? r->at_ms : 0;
 
 		h->run_offset = h->last_t;
-		if (h->walled && r->wall_ms >= 0) {
+		if (h->walled && r->wall_ms > 0) {
 			/* Where its stamp puts it (a file read at once too). */
 			if (r->wall_ms - h->wall_off - at > h->last_t)
 				h->run_offset = r->wall_ms - h->wall_off - at;
@@ -225,7 +225,7 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
 			t = h->last_t; /* never back within a run */
 		if (h->last_timed)
 			dt = t - h->last_t;
-	} else if (h->walled && r->wall_ms >= 0) {
+	} else if (h->walled && r->wall_ms > 0) {
 		/* No "@" (Go 1.4): the stamp's clock, */
 		t = r->wall_ms - h->wall_off;
 		if (t < h->last_t)
@@ -234,7 +234,7 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
 		/* or the arrival clock, when it can be trusted. */
 		t = h->last_t + (h->paced ? (int64_t)(now_ms - h->last_arrival) : 0);
 	}
-	if (r->wall_ms >= 0) {
+	if (r->wall_ms > 0) {
 		int64_t off = r->wall_ms - t;
 		if (!h->walled || restart || off > h->wall_off + WALL_SLACK_MS ||
 		    off < h->wall_off - WALL_SLACK_MS)

@@ -192,6 +192,48 @@ static void test_restart(void **state)
 	history_free(&h);
 }
 
+/* Log prefixes' stamps anchor the axis to the wall clock, read at once:
+ * a restart an hour after the previous run's last record is placed an
+ * hour later (not right after it), stamps cut to the second give the
+ * largest offset, and a clock set back is taken as it is. */
+static void test_wall(void **state)
+{
+	(void)state;
+	struct history h;
+	struct gc_record r;
+	const int64_t w0 = 1764597600000LL; /* 2025-12-01 14:00:00 UTC */
+	int64_t wall;
+
+	history_init(&h, true);
+	assert_false(history_wall(&h, 0, &wall));
+	for (uint64_t g = 1; g <= 100; g++) {
+		r = rec(g, (int64_t)g * 1000 + 300, 10, 1);
+		/* @g.3s, stamped g s after w0, cut to the second. */
+		r.wall_ms = w0 + (int64_t)g * 1000;
+		history_add(&h, &r, false, 5);
+	}
+	assert_false(h.paced);
+	assert_true(history_wall(&h, h.last_t, &wall));
+	/* The first offset was w0 + 1000 - 1300; the truncation kept. */
+	assert_int_equal(wall, w0 + 100000);
+	assert_int_equal(h.wall_off, w0 - 300);
+	/* An hour later, a new process at its own @0.5s. */
+	r = rec(1, 500, 10, 1);
+	r.wall_ms = w0 + 100000 + 3600000;
+	history_add(&h, &r, true, 5);
+	assert_true(history_wall(&h, h.last_t, &wall));
+	assert_int_equal(wall, w0 + 100000 + 3600000);
+	assert_int_equal(h.last_t, 100300 + 3600000);
+	assert_null(history_bucket(&h, 0, 1000));
+	/* The clock set back ten minutes: taken as it is. */
+	r = rec(2, 1500, 10, 1);
+	r.wall_ms = w0 + 100000 + 3600000 + 1000 - 600000;
+	history_add(&h, &r, false, 5);
+	assert_true(history_wall(&h, h.last_t, &wall));
+	assert_int_equal(wall, r.wall_ms);
+	history_free(&h);
+}
+
 /* A day of collections, 100 a second: memory stays within the bound, and
  * the oldest second is gone while its minute is kept. */
 static void test_bounded(void **state)
@@ -287,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_spike),
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_wall),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_off),
