@@ -31,10 +31,11 @@
  * keeps 1 s buckets for 64 min and 1 min buckets for 25.6 h, at most
  * HIST_WIDE_BYTES (323 KB); a fleet feed (past MODEL_WIDE_FEEDS: a
  * thousand of them must fit in a few MB) 2 s buckets for 96 s, 10 s for
- * 8 min, 1 min for 80 min and 30 min for 32 h (each zoom in 30 columns
+ * 8 min, 1 min for 80 min and 30 min for 32 h (reaching back 64 s,
+ * 5 min 20 s, 64 min and 24 h) (each zoom in 30 columns
  * or more: 1m from the 2 s tier, 5m from the 10 s), at most
- * HIST_FLEET_BYTES (14.6 KB); a feed of a few seconds holds a chunk a
- * tier (3.9 KB).  The reach
+ * HIST_FLEET_BYTES (14.8 KB); a feed of a few seconds holds a chunk a
+ * tier (4 KB).  The reach
  * of a tier is one chunk less than its ring (the newest chunk fills).  Nothing here depends on libuv or
  * ncurses.
  */
