@@ -61,4 +61,20 @@ void logprefix_source(const char *s, size_t n, char *out, size_t cap);
 #define GCWATCH_NO_TIME (-1)
 int64_t logprefix_time(const char *s, size_t n, int64_t now_s);
 
+/* The same with a cache of the local zone's offset and of the year, for a
+ * stream of stamps (mktime and localtime cost microseconds a record): a
+ * zeroed struct to start; not for a process that changes its TZ. */
+struct logprefix_clock {
+	int hour_known;
+	int64_t hour_key, hour_off;
+	int year;
+	int64_t year_key;
+};
+int64_t logprefix_time_at(const char *s, size_t n, int64_t now_s,
+                          struct logprefix_clock *clk);
+
+/* logprefix_source and logprefix_time_at in one reading of the prefix. */
+int64_t logprefix_source_time(const char *s, size_t n, char *out, size_t cap,
+                              int64_t now_s, struct logprefix_clock *clk);
+
 #endif

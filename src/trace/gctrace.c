@@ -105,6 +105,7 @@ struct gctrace {
 	char source[GC_SOURCE_MAX];
 	int64_t wall_ms; /* its prefix's time (logprefix_time) */
 	int64_t now_s;   /* the year-less stamps' reference (0: the clock) */
+	struct logprefix_clock clk; /* logprefix_time_at's cache */
 	struct hyp *hyp, *next, *done;
 	int nhyp, nnext, ndone;
 
@@ -1270,15 +1271,15 @@ static int hold(struct gctrace *p, const char *s, size_t n, size_t plen, int nl)
 /* What the log prefix s[0..n) says of a record: its source and time. */
 static void prefix_of(struct gctrace *p, const char *s, size_t n, struct gc_record *r)
 {
-	logprefix_source(s, n, r->source, sizeof r->source);
-	r->wall_ms = n ? logprefix_time(s, n, p->now_s) : GC_NULL;
+	r->wall_ms = logprefix_source_time(s, n, r->source, sizeof r->source, p->now_s,
+	                                   &p->clk);
 }
 
 /* The same, for the torn record being put back. */
 static void pending_prefix(struct gctrace *p, const char *s, size_t n)
 {
-	logprefix_source(s, n, p->source, sizeof p->source);
-	p->wall_ms = n ? logprefix_time(s, n, p->now_s) : GC_NULL;
+	p->wall_ms = logprefix_source_time(s, n, p->source, sizeof p->source, p->now_s,
+	                                   &p->clk);
 }
 
 void gctrace_set_clock(struct gctrace *p, int64_t now_s)

@@ -473,17 +473,13 @@ size_t logprefix_skip_as(const char *s, size_t n, const struct logprefix_shape *
 	return pp.len;
 }
 
-void logprefix_source(const char *s, size_t n, char *out, size_t cap)
+/* The source's name of a parsed prefix into out. */
+static void source_of(const struct parsed *p, char *out, size_t cap)
 {
-	struct parsed pp;
+	const struct parsed pp = *p;
 	size_t k;
 
-	if (cap == 0)
-		return;
 	out[0] = 0;
-	if (n == 0)
-		return;
-	parse(s, n, NULL, &pp);
 	if (!pp.src)
 		return;
 	k = pp.srcn < cap - 1 ? pp.srcn : cap - 1;
@@ -496,6 +492,19 @@ void logprefix_source(const char *s, size_t n, char *out, size_t cap)
 		out[k++] = ']';
 		out[k] = 0;
 	}
+}
+
+void logprefix_source(const char *s, size_t n, char *out, size_t cap)
+{
+	struct parsed pp;
+
+	if (cap == 0)
+		return;
+	out[0] = 0;
+	if (n == 0)
+		return;
+	parse(s, n, NULL, &pp);
+	source_of(&pp, out, cap);
 }
 
 /* ---- the time a prefix says ---------------------------------------------- */
@@ -572,54 +581,113 @@ static void read_date(const char *s, size_t *i, struct when *w)
 	*i += 11;
 }
 
-/* Unix ms of w, -1 when it is no date. */
-static int64_t when_ms(const struct when *w)
+/* The local zone's offset from UTC (seconds) at local time naive_s (the
+ * broken-down time counted as if it were UTC), from mktime; cached by the
+ * local hour, since mktime costs a few microseconds a record and offsets
+ * change on the hour (daylight saving). */
+static int local_off(struct logprefix_clock *c, int64_t naive_s, const struct when *w,
+                     int64_t *off)
 {
-	int64_t s;
+	int64_t key = naive_s >= 0 ? naive_s / 3600 : -1;
+	struct tm tm;
+
+	if (c && c->hour_known && c->hour_key == key) {
+		*off = c->hour_off;
+		return 1;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = w->year - 1900;
+	tm.tm_mon = w->mon - 1;
+	tm.tm_mday = w->day;
+	tm.tm_hour = w->hour;
+	tm.tm_isdst = -1;
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return 0;
+	*off = key * 3600 - (int64_t)t;
+	if (c) {
+		c->hour_known = 1;
+		c->hour_key = key;
+		c->hour_off = *off;
+	}
+	return 1;
+}
+
+/* Unix ms of w, -1 when it is no date. */
+static int64_t when_ms(const struct when *w, struct logprefix_clock *c)
+{
+	int64_t s, off = 0;
 
 	if (w->mon < 1 || w->mon > 12 || w->day < 1 || w->day > 31 || w->hour > 23 ||
 	    w->min > 59 || w->sec > 60)
 		return GCWATCH_NO_TIME;
-	if (w->zone) {
-		s = days_from_civil(w->year, (unsigned)w->mon, (unsigned)w->day) * 86400 +
-		    w->hour * 3600 + w->min * 60 + w->sec - w->off_s;
-	} else {
-		struct tm tm;
-		memset(&tm, 0, sizeof tm);
-		tm.tm_year = w->year - 1900;
-		tm.tm_mon = w->mon - 1;
-		tm.tm_mday = w->day;
-		tm.tm_hour = w->hour;
-		tm.tm_min = w->min;
-		tm.tm_sec = w->sec;
-		tm.tm_isdst = -1;
-		time_t t = mktime(&tm);
-		if (t == (time_t)-1)
-			return GCWATCH_NO_TIME;
-		s = (int64_t)t;
-	}
+	s = days_from_civil(w->year, (unsigned)w->mon, (unsigned)w->day) * 86400 +
+	    w->hour * 3600 + w->min * 60 + w->sec;
+	if (w->zone)
+		s -= w->off_s;
+	else if (local_off(c, s, w, &off))
+		s -= off;
+	else
+		return GCWATCH_NO_TIME;
 	return s < 0 ? GCWATCH_NO_TIME : s * 1000 + w->ms;
 }
 
-/* The local year of Unix time now_s. */
-static int year_of(int64_t now_s)
+/* The local year at Unix time now_s, cached by the minute. */
+static int year_of(struct logprefix_clock *c, int64_t now_s)
 {
 	time_t t = (time_t)now_s;
 	struct tm tm;
 
-	return localtime_r(&t, &tm) ? tm.tm_year + 1900 : 1970;
+	if (c && c->year && c->year_key == now_s / 60)
+		return c->year;
+	int y = localtime_r(&t, &tm) ? tm.tm_year + 1900 : 1970;
+	if (c) {
+		c->year = y;
+		c->year_key = now_s / 60;
+	}
+	return y;
 }
+
+static int64_t time_of(const struct parsed *p, int64_t now_s, struct logprefix_clock *clk);
 
 int64_t logprefix_time(const char *s, size_t n, int64_t now_s)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	return logprefix_time_at(s, n, now_s, NULL);
+}
+
+int64_t logprefix_time_at(const char *s, size_t n, int64_t now_s,
+                          struct logprefix_clock *clk)
+{
 	struct parsed pp;
+
+	parse(s, n, NULL, &pp);
+	return time_of(&pp, now_s, clk);
+}
+
+int64_t logprefix_source_time(const char *s, size_t n, char *out, size_t cap,
+                              int64_t now_s, struct logprefix_clock *clk)
+{
+	struct parsed pp;
+
+	if (cap)
+		out[0] = 0;
+	if (n == 0)
+		return GCWATCH_NO_TIME;
+	parse(s, n, NULL, &pp);
+	if (cap)
+		source_of(&pp, out, cap);
+	return time_of(&pp, now_s, clk);
+}
+
+static int64_t time_of(const struct parsed *p, int64_t now_s, struct logprefix_clock *clk)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const struct parsed pp = *p;
 	struct when w;
 	const char *t;
 	size_t tn, i = 0;
 	int64_t ms;
 
-	parse(s, n, NULL, &pp);
 	if (!pp.len || !pp.ts)
 		return GCWATCH_NO_TIME;
 	t = pp.ts;
@@ -632,13 +700,13 @@ int64_t logprefix_time(const char *s, size_t n, int64_t now_s)
 		read_date(t, &i, &w);
 		read_clock(t, tn, &i, &w);
 		read_zone(t, tn, i, &w);
-		return when_ms(&w);
+		return when_ms(&w, clk);
 	case P_FULL:
 		i = 4;
 		read_date(t, &i, &w);
 		read_clock(t, tn, &i, &w);
 		read_zone(t, tn, i + 1, &w);
-		return when_ms(&w);
+		return when_ms(&w, clk);
 	case P_SECONDS: {
 		/* journalctl -o short-unix: seconds and microseconds. */
 		int64_t sec = 0;
@@ -667,11 +735,11 @@ int64_t logprefix_time(const char *s, size_t n, int64_t now_s)
 		read_clock(t, tn, &i, &w);
 		if (now_s <= 0)
 			now_s = (int64_t)time(NULL);
-		w.year = year_of(now_s);
-		ms = when_ms(&w);
+		w.year = year_of(clk, now_s);
+		ms = when_ms(&w, clk);
 		if (ms != GCWATCH_NO_TIME && ms > (now_s + 86400) * 1000) {
 			w.year--;
-			ms = when_ms(&w);
+			ms = when_ms(&w, clk);
 		}
 		return ms;
 	default:
