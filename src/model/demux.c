@@ -336,6 +336,11 @@ static int continued(const struct demux *d, const struct gc_record *r, uint64_t 
 			continue;
 		if (r->globals_mb >= 0 && t->globals >= 0 && r->globals_mb != t->globals)
 			continue;
+		/* A tool's output is printed whole, in one write: its next
+		 * record follows its last without a gap (gc 16 of the go
+		 * command after a compiler's gc 11 is the go command's). */
+		if (t->block && r->gc != t->gc + 1)
+			continue;
 		/* Numbers skipped weigh most (a record lost is rare); then
 		 * the order (a relay that buffers delays a whole process's
 		 * lines, so it is weighed, not a bar); then heaps and time. */

@@ -55,6 +55,7 @@ struct held {
 	uint32_t len;  /* without '\n' */
 	uint32_t plen; /* length to parse: without a trailing '\r' */
 	uint8_t nl;    /* the line had a '\n' (stored after it) */
+	uint8_t rec;   /* another runtime's whole gc line (held_whole) */
 };
 
 /* The runtime's bytes of one held line: [from, to).  Before from: a log
@@ -123,6 +124,12 @@ struct gctrace {
 	uint64_t torn_line; /* counts.lines at the last torn record, 0: none */
 	uint64_t writers_line; /* the same when two runtimes showed (note_writers) */
 	int was_pending;  /* this line ended a record still waiting for its rest */
+	/* The record in progress began while another could still be waiting
+	 * for its rest (several runtimes): a later line may be either's. */
+	int contested;
+	/* Emitted count when a run went on after a later one had begun: two
+	 * runtimes alive at once (0: never). */
+	uint64_t concurrent_at;
 	/* How many of the recent lines (about 64) showed two runtimes in one
 	 * line, as a moving sum (1024 a line); and the last line that held
 	 * runtime text no record was made of. */
@@ -951,6 +958,8 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	 * "gc " then the program's fragment). */
 	if (!p->emitted && p->tears && r->gc > 1 && r->gc - 1 <= GAP_NEAR)
 		count_gap(p, 0, r->gc, 0);
+	if (!p->new_run && l->run < p->runs)
+		p->concurrent_at = p->emitted + 1;
 	if (p->emitted && r->gc < p->last_gc && !p->new_run) {
 		p->rev_old = p->rev_new;
 		p->rev_new = p->emitted;
@@ -1262,6 +1271,7 @@ static int hold(struct gctrace *p, const char *s, size_t n, size_t plen, int nl)
 	h->len = (uint32_t)n;
 	h->plen = (uint32_t)plen;
 	h->nl = (uint8_t)nl;
+	h->rec = 0;
 	memcpy(p->arena + p->arena_used, s, n);
 	p->arena[p->arena_used + n] = '\n';
 	p->arena_used += n + 1;
@@ -1295,6 +1305,24 @@ static void pending_clear(struct gctrace *p)
 	p->nhyp = 0;
 	p->source[0] = 0;
 	p->wall_ms = GC_NULL;
+	p->contested = 0;
+}
+
+static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len,
+                         struct gc_record *r);
+
+/* Held line i, another runtime's whole gc line: its record, in order. */
+static void held_record(struct gctrace *p, int i)
+{
+	const char *s = held_text(p, i);
+	const struct held *l = &p->held[i];
+	size_t at = logprefix_skip(s, l->plen);
+	struct gc_record r;
+
+	if (parse_whole(s, l->plen, at, &r))
+		whole_record(p, s, at, l->len + l->nl, &r);
+	else
+		deliver_foreign(p, s, l->len + l->nl);
 }
 
 /* Give up on the record: every held line goes out as it came. */
@@ -1314,6 +1342,19 @@ static void pending_drop(struct gctrace *p)
 	 * of the program's text, not "gc " in prose. */
 	if (p->nheld && memmem(held_text(p, 0), p->held[0].plen, " @", 2))
 		real = 1;
+	/* "gc 2" cut short where a runtime's run expects 2 (a compiler that
+	 * exited mid-print, the go command added the newline). */
+	if (!real && p->nheld) {
+		const char *h = held_text(p, 0);
+		size_t n = p->held[0].plen, i = logprefix_skip(h, n) + 3;
+		uint64_t g = 0;
+		if (starts(h + i - 3, n - (i - 3), "gc ") && digit_at(h, n, i)) {
+			while (i < n && digit_at(h, n, i) && g < UINT64_MAX / 10)
+				g = g * 10 + (uint64_t)(h[i++] - '0');
+			if ((i == n || h[i] == ' ') && lane_expects(p, g))
+				real = 1, gc = (int64_t)g;
+		}
+	}
 	if (real) {
 		p->torn_at = p->emitted + 1;
 		p->torn_line = p->counts.lines;
@@ -1321,8 +1362,15 @@ static void pending_drop(struct gctrace *p)
 		count_drop(p, gc > 0 ? (uint64_t)gc : 0);
 		p->no_learn = 1;
 	}
-	for (int i = 0; i < p->nheld; i++)
-		deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
+	/* (Copied: a held record's emit may not see this one half cleared.) */
+	int nheld = p->nheld;
+	p->pending = 0;
+	for (int i = 0; i < nheld; i++) {
+		if (p->held[i].rec)
+			held_record(p, i);
+		else
+			deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
+	}
 	pending_clear(p);
 }
 
@@ -1381,6 +1429,12 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 	struct gc_record r;
 	int k = 0;
 
+	/* Put together while another record's rest was still to come: the
+	 * pieces may be the other's. */
+	if (p->contested && h->npieces > 1) {
+		pending_drop(p);
+		return;
+	}
 	gcl_to_record(&h->st, &r);
 	if (forced_in(p, &h->pieces[h->npieces - 1]))
 		r.forced = true;
@@ -1435,6 +1489,8 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 			}
 			if (pc->from > pre || extra)
 				deliver_foreign(p, p->scratch, n);
+		} else if (l->rec) {
+			held_record(p, i);
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
@@ -1778,6 +1834,40 @@ static int starts_runtime_line(const char *s, size_t m)
 	return 0;
 }
 
+/* Several runtimes have been printing lately (see concurrent_at). */
+#define CONCURRENT_RECENT 256
+static int concurrent(const struct gctrace *p)
+{
+	return p->concurrent_at && p->emitted - p->concurrent_at < CONCURRENT_RECENT;
+}
+
+/*
+ * Is this line, while a record waits for its rest, another runtime's
+ * whole gc line?  One runtime prints a line at a time, so its own next
+ * line would mean the record waiting is never finished; but where
+ * several runtimes print (the go command and the compilers whose output
+ * it prints, "# PKG" and their whole lines, between its own writes), the
+ * others' lines come between a record's pieces.  Such a line is held, in
+ * order, and the record waits on.  Not when it is the next of the record
+ * waiting (the same runtime's).
+ */
+static int held_whole(const struct gctrace *p, const char *s, size_t m)
+{
+	size_t at = logprefix_skip(s, m);
+	struct gc_record r;
+
+	if (!concurrent(p) || !starts(s + at, m - at, "gc ") || !parse_whole(s, m, at, &r))
+		return 0;
+	/* (The same runtime's next: one more, no earlier.) */
+	for (int i = 0; i < p->nhyp; i++) {
+		const int64_t *v = p->hyp[i].st.v;
+		if (v[GCL_F_GC] != GC_NULL && r.gc == (uint64_t)v[GCL_F_GC] + 1 &&
+		    (v[GCL_F_AT] == GC_NULL || r.at_ms == GC_NULL || r.at_ms >= v[GCL_F_AT]))
+			return 0;
+	}
+	return 1;
+}
+
 static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
 	note_writers(p, s, m);
@@ -1788,11 +1878,18 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		if (gcl_endable(&p->hyp[i].st) &&
 		    p->nheld - 1 - p->hyp[i].last >= MAX_WAIT_END)
 			expired = 1;
+	if (!expired && held_whole(p, s, m) && hold(p, s, n, m, nl)) {
+		p->held[p->nheld - 1].rec = 1;
+		return;
+	}
 	if (expired || starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
-		if (!pending_finish_early(p))
+		int dropped = !pending_finish_early(p);
+		if (dropped)
 			pending_drop(p);
 		p->was_pending = 1;
 		fresh_line(p, s, n, m, nl);
+		if (p->pending && dropped && !expired && concurrent(p))
+			p->contested = 1;
 		return;
 	}
 	int li = p->nheld - 1;

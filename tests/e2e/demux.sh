@@ -191,6 +191,28 @@ sys.exit(1 if bad else 0)
 PY
 note "go build -a std: one feed per package and one for the go command"
 
+# --- a real go build, recorded (gcwatch -r) -------------------------------
+# tests/data/torn/gobuild-real.log: go build -a fmt net/http through a
+# pipe.  The go command's gc 20 was torn by the compilers' output it
+# printed ("gc " + "# internal/syscall/execenv" and that compiler's whole
+# gc 1 + "20 @10.018s ..."); its gc 16 comes right after the runtime
+# package's compiler's gc 11.  Every record of the go command is its
+# feed's, 1 to 34, nothing dropped, and the compiler named in the torn
+# line has its feed.
+"$GCWATCH" -b --json "$T/real.jsonl" "$ROOT/tests/data/torn/gobuild-real.log" \
+	>/dev/null 2>"$T/real.sum" || fail "real go build: gcwatch exited $?"
+grep -q "torn records 1 put back, 0 dropped" "$T/real.sum" ||
+	fail "real go build: $(grep torn "$T/real.sum")"
+python3 - "$T/real.jsonl" <<'PY' || fail "real go build: wrong (above)"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+own = [r["gc"] for r in recs if not r["source"]]
+tool = [r["gc"] for r in recs if r["source"] == "internal/syscall/execenv"]
+print("go command: %s; internal/syscall/execenv: %s; %d records" % (own, tool, len(recs)))
+sys.exit(0 if own == list(range(1, 35)) and tool == [1] and len(recs) == 367 else 1)
+PY
+note "a real go build's torn record put back; the go command's feed whole"
+
 # --- go run: the go command, its compiler and linker, then the program ----
 # The compiler's and linker's output comes after "# command-line-arguments"
 # (a feed of its own: the go command may still collect after it, so it is
