@@ -52,6 +52,5 @@ bool gcrecord_equal(const struct gc_record *a, const struct gc_record *b)
 	       a->heap_goal_mb == b->heap_goal_mb &&
 	       a->stacks_mb == b->stacks_mb &&
 	       a->globals_mb == b->globals_mb && a->forced == b->forced &&
-	       a->era == b->era && strcmp(a->source, b->source) == 0 &&
-	       a->wall_ms == b->wall_ms;
+	       a->era == b->era && strcmp(a->source, b->source) == 0;
 }

@@ -2,9 +2,9 @@
  * The time axis's own panes: the GC CPU chart (the share of the P's time
  * the collector took, per column, with collections per second as dots on
  * a scale of their own) and the axis row under the charts (relative
- * ticks, or round times of the wall clock where log prefixes gave it,
- * "now" at the right, the wall clock when known, a baseline where there were collections so that a gap reads as
- * empty, and the restart marks).
+ * ticks, or round times of the wall clock where log prefixes gave it;
+ * "now" at the right, the wall clock when known, a baseline where there
+ * were collections so that a gap reads as empty, and the restart marks).
  */
 #include <stdio.h>
 #include <string.h>
