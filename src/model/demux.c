@@ -512,7 +512,11 @@ void demux_text(struct demux *d, const char *s, size_t n)
 {
 	blocks_end(d);
 	d->header[0] = 0;
-	/* "# PKG\n": PKG an import path (or "command-line-arguments"). */
+	/* "# PKG\n": PKG an import path (or "command-line-arguments").  The
+	 * go command's own "gc " may come before it, from a record of its
+	 * torn there and lost ("gc # internal/syscall/execenv"). */
+	while (n >= 3 && !memcmp(s, "gc ", 3))
+		s += 3, n -= 3;
 	if (n < 4 || s[0] != '#' || s[1] != ' ' || s[n - 1] != '\n' || n - 3 >= sizeof d->header)
 		return;
 	for (size_t i = 2; i < n - 1; i++)

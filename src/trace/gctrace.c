@@ -754,6 +754,13 @@ static int lanes_mixed(const struct gctrace *p)
 	       p->torn_at + LANE_RECENT > p->emitted;
 }
 
+/* Several runtimes have been printing lately (see concurrent_at). */
+#define CONCURRENT_RECENT 256
+static int concurrent(const struct gctrace *p)
+{
+	return p->concurrent_at && p->emitted - p->concurrent_at < CONCURRENT_RECENT;
+}
+
 /* A time as fmtNSAsMS prints it, in microseconds: "0", two significant
  * digits below 10 ms (0.001 .. 9.9), whole milliseconds from 10 on. */
 static int ms_exact(int64_t us)
@@ -1342,18 +1349,30 @@ static void pending_drop(struct gctrace *p)
 	 * of the program's text, not "gc " in prose. */
 	if (p->nheld && memmem(held_text(p, 0), p->held[0].plen, " @", 2))
 		real = 1;
-	/* "gc 2" cut short where a runtime's run expects 2 (a compiler that
-	 * exited mid-print, the go command added the newline). */
-	if (!real && p->nheld) {
+	/* Its number as its first line says ("gc 39 @..."), when no reading
+	 * is left to say it (a gap in another runtime's numbers must not be
+	 * taken for it).  "gc 2" cut short is a record where a runtime's run
+	 * expects 2 (a compiler that exited mid-print, the go command added
+	 * the newline). */
+	if (p->nheld) {
 		const char *h = held_text(p, 0);
-		size_t n = p->held[0].plen, i = logprefix_skip(h, n) + 3;
+		size_t n = p->held[0].plen, at = logprefix_skip(h, n), i = at + 3;
+		int head = starts(h + at, n - at, "gc ");
 		uint64_t g = 0;
-		if (starts(h + i - 3, n - (i - 3), "gc ") && digit_at(h, n, i)) {
+		if (head && digit_at(h, n, i)) {
 			while (i < n && digit_at(h, n, i) && g < UINT64_MAX / 10)
 				g = g * 10 + (uint64_t)(h[i++] - '0');
-			if ((i == n || h[i] == ' ') && lane_expects(p, g))
+			if (i < n && h[i] == ' ' && gc <= 0)
+				gc = (int64_t)g;
+			else if (i == n && lane_expects(p, g))
 				real = 1, gc = (int64_t)g;
 		}
+		/* Where several runtimes print, a line that begins "gc " is a
+		 * record's start: cut short by its process's exit ("gc " alone),
+		 * or the go command's, torn by the output it printed ("gc # PKG")
+		 * and lost. */
+		if (head && concurrent(p))
+			real = 1;
 	}
 	if (real) {
 		p->torn_at = p->emitted + 1;
@@ -1832,13 +1851,6 @@ static int starts_runtime_line(const char *s, size_t m)
 				return 1;
 	}
 	return 0;
-}
-
-/* Several runtimes have been printing lately (see concurrent_at). */
-#define CONCURRENT_RECENT 256
-static int concurrent(const struct gctrace *p)
-{
-	return p->concurrent_at && p->emitted - p->concurrent_at < CONCURRENT_RECENT;
 }
 
 /*

@@ -121,8 +121,10 @@ python3 - "$T/build.rec" "$T/build.jsonl" "$T/build.sum" "$wall_ms" <<'PY' || fa
 import collections, json, re, sys
 text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
 raw = text.split("\n")
-# Every collection's line, whole or torn by another's write.
-printed = len(re.findall(r"gc \d+ @", text))
+# Every collection's line, whole or torn by another's write, and "gc "
+# alone: a compiler that exited just after it began a line (the go
+# command ends the output it prints with a newline).
+printed = len(re.findall(r"gc \d+ @", text)) + raw.count("gc ")
 recs = [json.loads(l) for l in open(sys.argv[2])]
 summary = open(sys.argv[3]).read()
 wall_ms = int(sys.argv[4])
