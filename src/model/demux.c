@@ -512,15 +512,18 @@ void demux_text(struct demux *d, const char *s, size_t n)
 {
 	blocks_end(d);
 	d->header[0] = 0;
-	/* "# PKG\n": PKG an import path (or "command-line-arguments").  The
+	/* "# PKG\n": PKG an import path (or "command-line-arguments"),
+	 * perhaps with its test variant ("# p [p.test]").  The
 	 * go command's own "gc " may come before it, from a record of its
 	 * torn there and lost ("gc # internal/syscall/execenv"). */
 	while (n >= 3 && !memcmp(s, "gc ", 3))
 		s += 3, n -= 3;
 	if (n < 4 || s[0] != '#' || s[1] != ' ' || s[n - 1] != '\n' || n - 3 >= sizeof d->header)
 		return;
+	/* (A test variant: "# p [p.test]".) */
 	for (size_t i = 2; i < n - 1; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+		if ((unsigned char)s[i] < ' ' || (unsigned char)s[i] >= 0x7f ||
+		    (s[i] == ' ' && (i == 2 || s[i + 1] != '[')))
 			return;
 	memcpy(d->header, s + 2, n - 3);
 	d->header[n - 3] = 0;

@@ -151,7 +151,7 @@ static void test_go_tool_blocks(void **state)
 /* A tool's output is printed whole: a record that skips numbers after
  * its last is not its own (the go command's gc 16 after the runtime
  * compiler's gc 11); "gc " of the go command's, torn off and lost, before
- * "# PKG" still names the tool. */
+ * "# PKG" still names the tool, and so does a test variant's header. */
 static void test_go_tool_blocks_torn(void **state)
 {
 	(void)state;
@@ -161,14 +161,17 @@ static void test_go_tool_blocks_torn(void **state)
 	              "# runtime\n" GC(1, "0.010") GC(2, "0.020") GC(3, "0.030")
 	              GC(5, "5.300")
 	              "gc # internal/cpu\n" GC(1, "0.005")
-	              GC(6, "6.400"));
-	assert_int_equal(x.m->nfeeds, 3);
+	              GC(6, "6.400")
+	              "# p [p.test]\n" GC(1, "0.014")
+	              GC(7, "7.100"));
+	assert_int_equal(x.m->nfeeds, 4);
+	assert_non_null(model_find(x.m, "p [p.test]"));
 	struct feed *own = model_find(x.m, ""), *rt = model_find(x.m, "runtime"),
 	            *cpu = model_find(x.m, "internal/cpu");
 	assert_non_null(own);
 	assert_non_null(rt);
 	assert_non_null(cpu);
-	assert_int_equal(own->stats.count, 4);
+	assert_int_equal(own->stats.count, 5);
 	assert_int_equal(rt->stats.count, 3);
 	assert_int_equal(cpu->stats.count, 1);
 	demux_free(&x.d);
