@@ -46,7 +46,12 @@
  * tokens can mix into what reads as a valid record; then a record is
  * emitted only if it continues an open run exactly (number, P, era, "@")
  * with every time in the runtime's own format, or starts one from a clean
- * line of its own; anything else is dropped and counted.
+ * line of its own; anything else is dropped and counted.  A line where
+ * two runtimes' tokens interleave (one record ending there, the other's
+ * head or middle; or two heads, the program's text ending the line, held
+ * until a record's newline ends a later one) is taken apart token by
+ * token over the lanes used last (gcmerge.h), and a record is emitted
+ * only where every way to take it apart gives that record.
  */
 #define GCTRACE_LANES 16
 
