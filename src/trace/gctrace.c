@@ -52,8 +52,6 @@
 #define PAIR_LINES 8          /* lines held in pair mode (pair_begin) */
 /* What a fragment was seen followed by: the runtime's digits (a number
  * of a record put back), the program's (its own text). */
-#define FRAG_RT_DIGIT 1
-#define FRAG_PROG_DIGIT 2
 #define FRAG_DEPTH 3          /* fragments skipped in one line of a record */
 
 struct held {
@@ -130,9 +128,6 @@ struct gctrace {
 	uint64_t torn_line; /* counts.lines at the last torn record, 0: none */
 	uint64_t writers_line; /* the same when two runtimes showed (note_writers) */
 	int was_pending;  /* this line ended a record still waiting for its rest */
-	/* The record in progress began while another could still be waiting
-	 * for its rest (several runtimes): a later line may be either's. */
-	int contested;
 	/* Emitted count when a run went on after a later one had begun: two
 	 * runtimes alive at once (0: never). */
 	uint64_t concurrent_at;
@@ -161,7 +156,6 @@ struct gctrace {
 	 * inside a later record, the runtime's part goes on after it. */
 	struct {
 		uint8_t len, seen;
-		uint8_t after; /* FRAG_RT_DIGIT, FRAG_PROG_DIGIT */
 		char s[FRAG_MAX];
 	} frags[FRAG_SLOTS];
 	int nfrags;
@@ -191,7 +185,6 @@ struct gctrace {
 /* ---------------------------------------------------------------- */
 
 static int two_writers(const struct gctrace *p);
-static void frag_note_text(struct gctrace *p, const char *s, size_t n);
 
 static unsigned key_count(const struct gctrace *p, const char *s, size_t n);
 static int known_shape(const char *s, size_t n);
@@ -774,7 +767,10 @@ static int lane_of_kind(const struct gctrace *p, uint64_t gc, int64_t at, int32_
 			continue;
 		if (at != GC_NULL && l->at != GC_NULL && at < l->at)
 			continue;
-		if (best < 0 || l->gc > p->lanes[best].gc)
+		/* (A tie: the one used last; a restart's numbers meet the
+		 * old run's again.) */
+		if (best < 0 || l->gc > p->lanes[best].gc ||
+		    (l->gc == p->lanes[best].gc && l->used > p->lanes[best].used))
 			best = i;
 	}
 	return best;
@@ -1044,8 +1040,13 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	 * "gc " then the program's fragment). */
 	if (!p->emitted && p->tears && r->gc > 1 && r->gc - 1 <= GAP_NEAR)
 		count_gap(p, 0, r->gc, 0);
+	/* (Of the same P and era as the latest run: a runtime whose P
+	 * changed and changed back opens runs of its own.) */
 	if (!p->new_run && l->run < p->runs)
-		p->concurrent_at = p->emitted + 1;
+		for (int k = 0; k < p->nlanes; k++)
+			if (p->lanes[k].run == p->runs && !p->lanes[k].tentative &&
+			    p->lanes[k].procs == r->procs && p->lanes[k].era == r->era)
+				p->concurrent_at = p->emitted + 1;
 	if (p->emitted && r->gc < p->last_gc && !p->new_run) {
 		p->rev_old = p->rev_new;
 		p->rev_new = p->emitted;
@@ -1198,8 +1199,8 @@ static int frag_ok(const char *s, size_t n)
 
 /* w: 2 where the text is surely a fragment (the runtime's newline or the
  * runtime's next piece ended it), 1 where it only reads as one
- * (frag_discover).  next: the byte after it (the runtime's), -1 none. */
-static void frag_learn(struct gctrace *p, const char *s, size_t n, int w, int next)
+ * (frag_discover). */
+static void frag_learn(struct gctrace *p, const char *s, size_t n, int w)
 {
 	int i;
 
@@ -1217,50 +1218,9 @@ static void frag_learn(struct gctrace *p, const char *s, size_t n, int w, int ne
 					i = j;
 		p->frags[i].len = (uint8_t)n;
 		p->frags[i].seen = 0;
-		p->frags[i].after = 0;
 		memcpy(p->frags[i].s, s, n);
 	}
 	p->frags[i].seen = (uint8_t)(p->frags[i].seen + w > 255 ? 255 : p->frags[i].seen + w);
-	if (w == 2 && next >= '0' && next <= '9')
-		p->frags[i].after |= FRAG_RT_DIGIT;
-}
-
-/*
- * The program's own text s[0..n): a known fragment in it followed by a
- * digit ("partial write 9finished") means the program writes that text
- * with digits after it too, so digits after it inside a record may be
- * the program's, glued onto the runtime's number.
- */
-static void frag_note_text(struct gctrace *p, const char *s, size_t n)
-{
-	for (int i = 0; i < p->nfrags; i++) {
-		size_t l = p->frags[i].len;
-		if (p->frags[i].after & FRAG_PROG_DIGIT)
-			continue;
-		for (const char *f = s; (f = memmem(f, n - (size_t)(f - s), p->frags[i].s, l));
-		     f++) {
-			const char *d = f + l;
-			size_t dn = (size_t)(s + n - d);
-			/* (A line of the program's after it, of a shape seen
-			 * before, "2026/11/28 17:09 ...": its own line, not a
-			 * number of this text's.) */
-			if (dn && *d >= '0' && *d <= '9' && !known_shape(d, dn) &&
-			    !key_count(p, d, dn)) {
-				p->frags[i].after |= FRAG_PROG_DIGIT;
-				break;
-			}
-		}
-	}
-}
-
-/* May digits after the known fragment s[0..l) be the runtime's alone?
- * Where it was never seen followed by the program's. */
-static int frag_digits_runtime(const struct gctrace *p, const char *s, size_t l)
-{
-	for (int i = 0; i < p->nfrags; i++)
-		if (p->frags[i].len == l && memcmp(p->frags[i].s, s, l) == 0)
-			return !(p->frags[i].after & FRAG_PROG_DIGIT);
-	return 0;
 }
 
 /* The length of a known fragment s[0..n) starts with (the longest), or 0. */
@@ -1433,7 +1393,6 @@ static void pending_clear(struct gctrace *p)
 	p->nhyp = 0;
 	p->source[0] = 0;
 	p->wall_ms = GC_NULL;
-	p->contested = 0;
 }
 
 static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len,
@@ -1577,12 +1536,6 @@ static void pending_resolve_in(struct gctrace *p, const struct hyp *h, int lane)
 	struct gc_record r;
 	int k = 0;
 
-	/* Put together while another record's rest was still to come: the
-	 * pieces may be the other's. */
-	if (p->contested && h->npieces > 1) {
-		pending_drop(p);
-		return;
-	}
 	gcl_to_record(&h->st, &r);
 	if (forced_in(p, &h->pieces[h->npieces - 1]))
 		r.forced = true;
@@ -1625,23 +1578,21 @@ static void pending_resolve_in(struct gctrace *p, const struct hyp *h, int lane)
 			memcpy(p->scratch, s, n);
 			for (int j = k0 + 1; j < k; j++) {
 				size_t a = h->pieces[j - 1].to, b = h->pieces[j].from;
-				frag_learn(p, s + a, b - a, 2, (unsigned char)s[b]);
+				frag_learn(p, s + a, b - a, 2);
 				memcpy(p->scratch + n, s + a, b - a);
 				n += b - a, extra += b - a;
 			}
 			size_t c = f ? f : end;
 			if (last && c > pe->to)
-				frag_learn(p, s + pe->to, c - pe->to, 2, -1);
+				frag_learn(p, s + pe->to, c - pe->to, 2);
 			memcpy(p->scratch + n, s + pe->to, c - pe->to);
 			n += c - pe->to, extra += c - pe->to;
 			if (f) {
 				memcpy(p->scratch + n, s + f + 9, end - f - 9);
 				n += end - f - 9, extra += end - f - 9;
 			}
-			if (pc->from > pre || extra) {
-				frag_note_text(p, p->scratch, n);
+			if (pc->from > pre || extra)
 				deliver_foreign(p, p->scratch, n);
-			}
 		} else if (l->rec) {
 			held_record(p, i);
 		} else {
@@ -1702,10 +1653,12 @@ static void frag_continue(struct gctrace *p, struct hyp *set, int *nset, const s
 	if (depth >= FRAG_DEPTH || !p->nfrags || !(fl = frag_at(p, s + at, n - at)) ||
 	    at + fl >= n)
 		return;
-	/* Digits right after the fragment may be the program's: the same
-	 * text with a number after it ("partial write 9") glues onto the
-	 * runtime's number ("3" reads "93"). */
-	if (digit_at(s, n, at + fl) && !frag_digits_runtime(p, s + at, fl))
+	/* Digits right after the fragment may be the program's: it may write
+	 * the same text with a number after it ("count: " then "42\n", or
+	 * "partial write 9"), glued onto the runtime's number ("3" reads
+	 * "93").  Nothing in the stream tells, so the record is not put back
+	 * that way. */
+	if (digit_at(s, n, at + fl))
 		return;
 	t.npieces = 0;
 	if (h) {
@@ -1771,7 +1724,7 @@ static void frag_discover(struct gctrace *p, const char *s, size_t n, size_t at,
 			found = j, nfound++;
 	}
 	if (nfound == 1)
-		frag_learn(p, s + at, found - at, 1, (unsigned char)s[found]);
+		frag_learn(p, s + at, found - at, 1);
 }
 
 /* A put-together record must fit the numbering: the next numbers of a
@@ -2627,13 +2580,10 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		return;
 	}
 	if (expired || starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
-		int dropped = !pending_finish_early(p);
-		if (dropped)
+		if (!pending_finish_early(p))
 			pending_drop(p);
 		p->was_pending = 1;
 		fresh_line(p, s, n, m, nl);
-		if (p->pending && dropped && !expired && concurrent(p))
-			p->contested = 1;
 		return;
 	}
 	int li = p->nheld - 1;
@@ -2964,8 +2914,6 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	int frag = fragment_like(s, m);
 	if (!frag)
 		key_learn(p, s, m);
-	if (!frag && p->nfrags && !has_runtime_text(s, m) && find_gc(s, m, 0) < 0)
-		frag_note_text(p, s, m);
 	/* A record's "gc " glued after another's text ("0.090gc +378"). */
 	if (m > 3 && memmem(s + 1, m - 1, "gc ", 3))
 		note_writers(p, s, m);

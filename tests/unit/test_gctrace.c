@@ -976,7 +976,10 @@ static void test_fragment_losses_counted(void **state)
 /* The program writes "partial write " and later "finished N\n" (two
  * writes; fidelity's fragments family, seed 1).  Once the fragment has
  * read as one twice (gc 1's two lines: dropped, counted), later records
- * are put back around it, and only the program's text comes out. */
+ * are put back around it, and only the program's text comes out; but not
+ * where digits follow it (gc 4, gc 8): the program may write the same
+ * text with digits after it, glued onto the runtime's number.  Those are
+ * dropped, counted, and their lines come out as they were. */
 static void test_fragments_put_back(void **state)
 {
 	(void)state;
@@ -1001,18 +1004,16 @@ static void test_fragments_put_back(void **state)
 	static const char *const truth[] = {
 		"gc 2 @0.605s 0%: 0.050+0.26+0.008 ms clock, 0.10+0/0.075/0.28+0.017 ms cpu, 0->0->0 MB, 5 MB goal, 2 P",
 		"gc 3 @1.271s 6%: 0.003+67+0.003 ms clock, 0.015+0/52/14+0.012 ms cpu, 156->156->74 MB, 211 MB goal, 4 P (forced)",
-		"gc 4 @1.848s 0%: 0.38+44+5.8 ms clock, 3.0+5.0/24/0+46 ms cpu, 158->294->294 MB, 159 MB goal, 8 P",
 		"gc 5 @2.013s 0%: 0.38+44+5.8 ms clock, 3.0+5.0/24/0+46 ms cpu, 158->294->294 MB, 159 MB goal, 8 P",
 		"gc 6 @2.840s 0%: 0.050+0.26+0.008 ms clock, 0.10+0/0.075/0.28+0.017 ms cpu, 0->0->0 MB, 5 MB goal, 2 P",
 		"gc 7 @2.916s 3%: 0.078+108+0.18 ms clock, 0.63+214/217/13+1.4 ms cpu, 401->411->211 MB, 420 MB goal, 8 P",
-		"gc 8 @3.424s 0%: 0+0.18+0 ms clock, 0+0/0.005/0+0 ms cpu, 8->8->4 MB, 9 MB goal, 4 P",
 		"gc 9 @3.507s 1%: 0.11+296+0.34 ms clock, 3.6+7.0/1781/344+11 ms cpu, 3655->3662->3197 MB, 3749 MB goal, 40 P",
 	};
 	for (long chunk = 0; chunk <= 7; chunk += 7) {
 		struct gctrace_counts k = run(&c, s, strlen(s), chunk, 0);
-		assert_int_equal(k.records, 8);
-		assert_int_equal(k.torn_dropped, 1);
-		for (size_t i = 0; i < 8; i++) {
+		assert_int_equal(k.records, 6);
+		assert_int_equal(k.torn_dropped, 3);
+		for (size_t i = 0; i < 6; i++) {
 			struct gc_record r;
 			assert_true(gctrace_parse_line(truth[i], strlen(truth[i]), &r));
 			assert_true(gcrecord_equal(&c.recs[i], &r));
@@ -1023,9 +1024,11 @@ static void test_fragments_put_back(void **state)
 		                    "gc 1 @0.457s 6%: partial write 0.003+67+0.003 ms clock, 0.015+0/52/14+0.012 ms cpu, 156->156->74finished 212\n"
 		                    " MB, 211 MB goal, 4partial write  P (forced)\n"
 		                    "finished 6\n"
-		                    "partial write finished 546\n"
+		                    "gc 4 @1.848s 0%: 0.38+44+5.8 ms clock, 3.0+5.0/24/partial write 0+46 ms cpu, 158->294->294 MB, finished 546\n"
+		                    "159 MB goal, 8 P\n"
 		                    "app: request 40 handled in 96817us\n"
-		                    "partial write finished 215\n");
+		                    "gc 8 @3.424s 0%: 0+0.18+0 ms clock, 0+0/partial write 0.005/0+0 ms cpu, 8->8->4 MB, 9 MB goal, 4 P\n"
+		                    "finished 215\n");
 		cap_free(&c);
 	}
 }
