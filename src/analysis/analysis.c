@@ -461,6 +461,9 @@ void analysis_json(const struct analysis *a, const struct stats *s,
 	json_field(out, "stw_cpu_ms", e.stw_us / 1000.0, 1000);
 	json_field(out, "procs", e.procs, 1);
 	json_field(out, "pacer", e.pacer, 1000);
+	json_field(out, "share_ok", e.share_ok, 1000);
+	json_field(out, "share_hit", e.share_hit, 1000);
+	json_field(out, "goal_reached", e.hits, 1);
 	fputs(",\"gogc\":", out);
 	if (a->o.gogc > -2) {
 		if (a->o.gogc < 0)
