@@ -249,7 +249,7 @@ void whatif_predict(const struct whatif *w, const struct whatif_est *e, double g
 	double cost_us = e->mark_us_per_mb * marked + e->stw_us;
 	double goal, runway, peaks[WHATIF_RING], interval = 0, cpu = 0;
 	unsigned n = 0;
-	bool dummy1, capped;
+	bool dummy1, dummy2;
 
 	memset(p, 0, sizeof *p);
 	p->gogc = gogc;
@@ -273,15 +273,14 @@ void whatif_predict(const struct whatif *w, const struct whatif_est *e, double g
 		if (c->interval_us < 0)
 			continue;
 		/* The runtime prints MB truncated: the live heap was half a
-		 * MB more, on average, than printed.  That matters against a
-		 * limit's cap, a true size: then the replay is in true sizes
-		 * (and its peak truncated back); a goal from GOGC is in the
-		 * printed ones as the kept figures are. */
-		pl = (double)c->prev_live;
+		 * MB more, on average, than printed (2.5% of an 18 MB heap's
+		 * runway at GOGC 100; and a limit's cap is a true size).  The
+		 * replay is in true sizes, its peak truncated back as the
+		 * runtime would print it; differences of two printed figures
+		 * (distance, lead) need no such care. */
+		pl = (double)c->prev_live + HALF_MB;
 		g2 = model_goal(pl, (double)c->prev_roots, gogc, limit_mb, e->nonheap_mb,
-		                &dummy1, &capped);
-		if (capped)
-			pl += HALF_MB;
+		                &dummy1, &dummy2);
 		dist = (double)(c->goal - c->heap_start);
 		lead = (double)(c->heap_end - c->heap_start);
 		if (dist < 0)
@@ -301,7 +300,7 @@ void whatif_predict(const struct whatif *w, const struct whatif_est *e, double g
 		interval += (end - pl) / e->alloc_mb_s * 1e6;
 		cpu += (work * share_at(e, g2 - end) + (double)c->stw_cpu_us) /
 		       (double)c->procs;
-		peaks[n++] = capped ? end - HALF_MB : end;
+		peaks[n++] = end - HALF_MB;
 	}
 	if (n == 0 || !(interval > 0)) {
 		if (runway > 0) {
