@@ -292,6 +292,11 @@ void whatif_predict(const struct whatif *w, const struct whatif_est *e, double g
 		if (dist < 0)
 			dist = 0;
 		end = g2 - dist + lead;
+		/* A heap that reaches its goal mid-mark makes the program
+		 * assist until the mark is done: it runs past the goal no
+		 * more than this collection's did past its own. */
+		if (end > g2 + nn(c->heap_end - c->goal))
+			end = g2 + (double)nn(c->heap_end - c->goal);
 		/* At least the heap the collection marked: a goal at or below
 		 * the live heap means back-to-back collections. */
 		if (end < pl + 1)
