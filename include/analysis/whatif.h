@@ -27,7 +27,9 @@
  * (mgcpacer.go) would run it: the mark starts where it started (the same
  * distance before the goal) but never before 70% of the way from the live
  * heap to the goal (the pacer's lower trigger bound), and the program
- * allocates the same lead during it.  So the heap ends at the new goal
+ * allocates the same lead during it, but a heap that reaches the goal
+ * stops there (the program assists until the mark is done) unless the
+ * collection ran past its own goal, by as much.  So the heap ends at the new goal
  * less that distance plus the lead, and the next collection comes when
  * the program has allocated that much again.  The mark's work is the same
  * (the same live heap and roots); what share of it counts as GC CPU
