@@ -14,8 +14,10 @@
 #    lines cut at the runtime's write boundaries (see tests/tools/fidelity.c):
 #    every collector prefix x whole program lines, each common logger's
 #    shape glued onto the runtime's numbers from the first line on,
-#    newline-less fragments, the runtime's own torn lines, two runtimes
-#    writing one pipe (plain timing and strace-slowed timing).
+#    newline-less fragments, the runtime's own torn lines, go build (the
+#    go command's own lines with its tools' output printed between and
+#    inside them), two runtimes writing one pipe (plain timing and
+#    strace-slowed timing).
 # 2. Two real Go programs (tests/go/steady.go) run at once, each under
 #    GODEBUG=gctrace=1, each one's stderr copied by its own tee(1) into a
 #    file (its own recording, the truth) and into one shared pipe read by

@@ -48,7 +48,7 @@
  * with every time in the runtime's own format, or starts one from a clean
  * line of its own; anything else is dropped and counted.
  */
-#define GCTRACE_LANES 4
+#define GCTRACE_LANES 16
 
 /* Kinds of runtime line that are not gc records. */
 enum gctrace_rt {

@@ -362,6 +362,11 @@ static int continued(const struct demux *d, const struct gc_record *r, uint64_t 
 			continue;
 		if (r->globals_mb >= 0 && t->globals >= 0 && r->globals_mb != t->globals)
 			continue;
+		/* A tool's output is printed whole, in one write: its next
+		 * record follows its last without a gap (gc 16 of the go
+		 * command after a compiler's gc 11 is the go command's). */
+		if (t->block && r->gc != t->gc + 1)
+			continue;
 		/* Numbers skipped weigh most (a record lost is rare); then
 		 * the order (a relay that buffers delays a whole process's
 		 * lines, so it is weighed, not a bar); then heaps and time. */
@@ -544,11 +549,18 @@ void demux_text(struct demux *d, const char *s, size_t n)
 {
 	blocks_end(d);
 	d->header[0] = 0;
-	/* "# PKG\n": PKG an import path (or "command-line-arguments"). */
+	/* "# PKG\n": PKG an import path (or "command-line-arguments"),
+	 * perhaps with its test variant ("# p [p.test]").  The
+	 * go command's own "gc " may come before it, from a record of its
+	 * torn there and lost ("gc # internal/syscall/execenv"). */
+	while (n >= 3 && !memcmp(s, "gc ", 3))
+		s += 3, n -= 3;
 	if (n < 4 || s[0] != '#' || s[1] != ' ' || s[n - 1] != '\n' || n - 3 >= sizeof d->header)
 		return;
+	/* (A test variant: "# p [p.test]".) */
 	for (size_t i = 2; i < n - 1; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+		if ((unsigned char)s[i] < ' ' || (unsigned char)s[i] >= 0x7f ||
+		    (s[i] == ' ' && (i == 2 || s[i + 1] != '[')))
 			return;
 	memcpy(d->header, s + 2, n - 3);
 	d->header[n - 3] = 0;

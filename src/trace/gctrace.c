@@ -55,6 +55,7 @@ struct held {
 	uint32_t len;  /* without '\n' */
 	uint32_t plen; /* length to parse: without a trailing '\r' */
 	uint8_t nl;    /* the line had a '\n' (stored after it) */
+	uint8_t rec;   /* another runtime's whole gc line (held_whole) */
 };
 
 /* The runtime's bytes of one held line: [from, to).  Before from: a log
@@ -120,6 +121,12 @@ struct gctrace {
 	uint64_t torn_line; /* counts.lines at the last torn record, 0: none */
 	uint64_t writers_line; /* the same when two runtimes showed (note_writers) */
 	int was_pending;  /* this line ended a record still waiting for its rest */
+	/* The record in progress began while another could still be waiting
+	 * for its rest (several runtimes): a later line may be either's. */
+	int contested;
+	/* Emitted count when a run went on after a later one had begun: two
+	 * runtimes alive at once (0: never). */
+	uint64_t concurrent_at;
 	/* How many of the recent lines (about 64) showed two runtimes in one
 	 * line, as a moving sum (1024 a line); and the last line that held
 	 * runtime text no record was made of. */
@@ -744,6 +751,13 @@ static int lanes_mixed(const struct gctrace *p)
 	       p->torn_at + LANE_RECENT > p->emitted;
 }
 
+/* Several runtimes have been printing lately (see concurrent_at). */
+#define CONCURRENT_RECENT 256
+static int concurrent(const struct gctrace *p)
+{
+	return p->concurrent_at && p->emitted - p->concurrent_at < CONCURRENT_RECENT;
+}
+
 /* A time as fmtNSAsMS prints it, in microseconds: "0", two significant
  * digits below 10 ms (0.001 .. 9.9), whole milliseconds from 10 on. */
 static int ms_exact(int64_t us)
@@ -948,6 +962,8 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	 * "gc " then the program's fragment). */
 	if (!p->emitted && p->tears && r->gc > 1 && r->gc - 1 <= GAP_NEAR)
 		count_gap(p, 0, r->gc, 0);
+	if (!p->new_run && l->run < p->runs)
+		p->concurrent_at = p->emitted + 1;
 	if (p->emitted && r->gc < p->last_gc && !p->new_run) {
 		p->rev_old = p->rev_new;
 		p->rev_new = p->emitted;
@@ -1259,6 +1275,7 @@ static int hold(struct gctrace *p, const char *s, size_t n, size_t plen, int nl)
 	h->len = (uint32_t)n;
 	h->plen = (uint32_t)plen;
 	h->nl = (uint8_t)nl;
+	h->rec = 0;
 	memcpy(p->arena + p->arena_used, s, n);
 	p->arena[p->arena_used + n] = '\n';
 	p->arena_used += n + 1;
@@ -1272,6 +1289,24 @@ static void pending_clear(struct gctrace *p)
 	p->arena_used = 0;
 	p->nhyp = 0;
 	p->source[0] = 0;
+	p->contested = 0;
+}
+
+static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len,
+                         struct gc_record *r);
+
+/* Held line i, another runtime's whole gc line: its record, in order. */
+static void held_record(struct gctrace *p, int i)
+{
+	const char *s = held_text(p, i);
+	const struct held *l = &p->held[i];
+	size_t at = logprefix_skip(s, l->plen);
+	struct gc_record r;
+
+	if (parse_whole(s, l->plen, at, &r))
+		whole_record(p, s, at, l->len + l->nl, &r);
+	else
+		deliver_foreign(p, s, l->len + l->nl);
 }
 
 /* Give up on the record: every held line goes out as it came. */
@@ -1291,6 +1326,31 @@ static void pending_drop(struct gctrace *p)
 	 * of the program's text, not "gc " in prose. */
 	if (p->nheld && memmem(held_text(p, 0), p->held[0].plen, " @", 2))
 		real = 1;
+	/* Its number as its first line says ("gc 39 @..."), when no reading
+	 * is left to say it (a gap in another runtime's numbers must not be
+	 * taken for it).  "gc 2" cut short is a record where a runtime's run
+	 * expects 2 (a compiler that exited mid-print, the go command added
+	 * the newline). */
+	if (p->nheld) {
+		const char *h = held_text(p, 0);
+		size_t n = p->held[0].plen, at = logprefix_skip(h, n), i = at + 3;
+		int head = starts(h + at, n - at, "gc ");
+		uint64_t g = 0;
+		if (head && digit_at(h, n, i)) {
+			while (i < n && digit_at(h, n, i) && g < UINT64_MAX / 10)
+				g = g * 10 + (uint64_t)(h[i++] - '0');
+			if (i < n && h[i] == ' ' && gc <= 0)
+				gc = (int64_t)g;
+			else if (i == n && lane_expects(p, g))
+				real = 1, gc = (int64_t)g;
+		}
+		/* Where several runtimes print, a line that begins "gc " is a
+		 * record's start: cut short by its process's exit ("gc " alone),
+		 * or the go command's, torn by the output it printed ("gc # PKG")
+		 * and lost. */
+		if (head && concurrent(p))
+			real = 1;
+	}
 	if (real) {
 		p->torn_at = p->emitted + 1;
 		p->torn_line = p->counts.lines;
@@ -1298,8 +1358,15 @@ static void pending_drop(struct gctrace *p)
 		count_drop(p, gc > 0 ? (uint64_t)gc : 0);
 		p->no_learn = 1;
 	}
-	for (int i = 0; i < p->nheld; i++)
-		deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
+	/* (Copied: a held record's emit may not see this one half cleared.) */
+	int nheld = p->nheld;
+	p->pending = 0;
+	for (int i = 0; i < nheld; i++) {
+		if (p->held[i].rec)
+			held_record(p, i);
+		else
+			deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
+	}
 	pending_clear(p);
 }
 
@@ -1358,6 +1425,12 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 	struct gc_record r;
 	int k = 0;
 
+	/* Put together while another record's rest was still to come: the
+	 * pieces may be the other's. */
+	if (p->contested && h->npieces > 1) {
+		pending_drop(p);
+		return;
+	}
 	gcl_to_record(&h->st, &r);
 	if (forced_in(p, &h->pieces[h->npieces - 1]))
 		r.forced = true;
@@ -1411,6 +1484,8 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 			}
 			if (pc->from > pre || extra)
 				deliver_foreign(p, p->scratch, n);
+		} else if (l->rec) {
+			held_record(p, i);
 		} else {
 			/* A whole line of the program's, by a record that came
 			 * out whole around it: a sample of its shapes. */
@@ -1754,6 +1829,33 @@ static int starts_runtime_line(const char *s, size_t m)
 	return 0;
 }
 
+/*
+ * Is this line, while a record waits for its rest, another runtime's
+ * whole gc line?  One runtime prints a line at a time, so its own next
+ * line would mean the record waiting is never finished; but where
+ * several runtimes print (the go command and the compilers whose output
+ * it prints, "# PKG" and their whole lines, between its own writes), the
+ * others' lines come between a record's pieces.  Such a line is held, in
+ * order, and the record waits on.  Not when it is the next of the record
+ * waiting (the same runtime's).
+ */
+static int held_whole(const struct gctrace *p, const char *s, size_t m)
+{
+	size_t at = logprefix_skip(s, m);
+	struct gc_record r;
+
+	if (!concurrent(p) || !starts(s + at, m - at, "gc ") || !parse_whole(s, m, at, &r))
+		return 0;
+	/* (The same runtime's next: one more, no earlier.) */
+	for (int i = 0; i < p->nhyp; i++) {
+		const int64_t *v = p->hyp[i].st.v;
+		if (v[GCL_F_GC] != GC_NULL && r.gc == (uint64_t)v[GCL_F_GC] + 1 &&
+		    (v[GCL_F_AT] == GC_NULL || r.at_ms == GC_NULL || r.at_ms >= v[GCL_F_AT]))
+			return 0;
+	}
+	return 1;
+}
+
 static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
 {
 	note_writers(p, s, m);
@@ -1764,11 +1866,18 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		if (gcl_endable(&p->hyp[i].st) &&
 		    p->nheld - 1 - p->hyp[i].last >= MAX_WAIT_END)
 			expired = 1;
+	if (!expired && held_whole(p, s, m) && hold(p, s, n, m, nl)) {
+		p->held[p->nheld - 1].rec = 1;
+		return;
+	}
 	if (expired || starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
-		if (!pending_finish_early(p))
+		int dropped = !pending_finish_early(p);
+		if (dropped)
 			pending_drop(p);
 		p->was_pending = 1;
 		fresh_line(p, s, n, m, nl);
+		if (p->pending && dropped && !expired && concurrent(p))
+			p->contested = 1;
 		return;
 	}
 	int li = p->nheld - 1;

@@ -121,8 +121,10 @@ python3 - "$T/build.rec" "$T/build.jsonl" "$T/build.sum" "$wall_ms" <<'PY' || fa
 import collections, json, re, sys
 text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
 raw = text.split("\n")
-# Every collection's line, whole or torn by another's write.
-printed = len(re.findall(r"gc \d+ @", text))
+# Every collection's line, whole or torn by another's write, and "gc "
+# alone: a compiler that exited just after it began a line (the go
+# command ends the output it prints with a newline).
+printed = len(re.findall(r"gc \d+ @", text)) + raw.count("gc ")
 recs = [json.loads(l) for l in open(sys.argv[2])]
 summary = open(sys.argv[3]).read()
 wall_ms = int(sys.argv[4])
@@ -190,6 +192,28 @@ if over:
 sys.exit(1 if bad else 0)
 PY
 note "go build -a std: one feed per package and one for the go command"
+
+# --- a real go build, recorded (gcwatch -r) -------------------------------
+# tests/data/torn/gobuild-real.log: go build -a fmt net/http through a
+# pipe.  The go command's gc 20 was torn by the compilers' output it
+# printed ("gc " + "# internal/syscall/execenv" and that compiler's whole
+# gc 1 + "20 @10.018s ..."); its gc 16 comes right after the runtime
+# package's compiler's gc 11.  Every record of the go command is its
+# feed's, 1 to 34, nothing dropped, and the compiler named in the torn
+# line has its feed.
+"$GCWATCH" -b --json "$T/real.jsonl" "$ROOT/tests/data/torn/gobuild-real.log" \
+	>/dev/null 2>"$T/real.sum" || fail "real go build: gcwatch exited $?"
+grep -q "torn records 1 put back, 0 dropped" "$T/real.sum" ||
+	fail "real go build: $(grep torn "$T/real.sum")"
+python3 - "$T/real.jsonl" <<'PY' || fail "real go build: wrong (above)"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+own = [r["gc"] for r in recs if not r["source"]]
+tool = [r["gc"] for r in recs if r["source"] == "internal/syscall/execenv"]
+print("go command: %s; internal/syscall/execenv: %s; %d records" % (own, tool, len(recs)))
+sys.exit(0 if own == list(range(1, 35)) and tool == [1] and len(recs) == 367 else 1)
+PY
+note "a real go build's torn record put back; the go command's feed whole"
 
 # --- go run: the go command, its compiler and linker, then the program ----
 # The compiler's and linker's output comes after "# command-line-arguments"

@@ -148,6 +148,36 @@ static void test_go_tool_blocks(void **state)
 	model_free(x.m);
 }
 
+/* A tool's output is printed whole: a record that skips numbers after
+ * its last is not its own (the go command's gc 16 after the runtime
+ * compiler's gc 11); "gc " of the go command's, torn off and lost, before
+ * "# PKG" still names the tool, and so does a test variant's header. */
+static void test_go_tool_blocks_torn(void **state)
+{
+	(void)state;
+	struct run x = {.m = model_new(0, 0, true)};
+	assert_int_equal(demux_init(&x.d, x.m, on_placed, &x), 0);
+	feed_text(&x, GC(1, "0.100") GC(2, "0.200")
+	              "# runtime\n" GC(1, "0.010") GC(2, "0.020") GC(3, "0.030")
+	              GC(5, "5.300")
+	              "gc # internal/cpu\n" GC(1, "0.005")
+	              GC(6, "6.400")
+	              "# p [p.test]\n" GC(1, "0.014")
+	              GC(7, "7.100"));
+	assert_int_equal(x.m->nfeeds, 4);
+	assert_non_null(model_find(x.m, "p [p.test]"));
+	struct feed *own = model_find(x.m, ""), *rt = model_find(x.m, "runtime"),
+	            *cpu = model_find(x.m, "internal/cpu");
+	assert_non_null(own);
+	assert_non_null(rt);
+	assert_non_null(cpu);
+	assert_int_equal(own->stats.count, 5);
+	assert_int_equal(rt->stats.count, 3);
+	assert_int_equal(cpu->stats.count, 1);
+	demux_free(&x.d);
+	model_free(x.m);
+}
+
 /* ---- unprefixed runtimes interleaved, with known truth ------------------ */
 
 /* Real recordings (gc lines of one process each, Go 1.19, 2 P): see
@@ -480,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_unprefixed),
 		cmocka_unit_test(test_go_tool_blocks),
+		cmocka_unit_test(test_go_tool_blocks_torn),
 		cmocka_unit_test(test_restart_alone),
 		cmocka_unit_test(test_two_runtimes),
 		cmocka_unit_test(test_two_alike),
