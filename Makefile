@@ -128,7 +128,8 @@ bench: $(BUILD)/gcwatch $(BUILD)/tools/fidelity $(BUILD)/tools/metrics_bench \
 	@$(BUILD)/tools/history_bench
 
 # The dashboard over a real recorded trace, at its own pace (30 s; q
-# quits).  Without a terminal (CI) the same runs in batch mode and prints
+# quits), at the 1m zoom: a replay at its own pace is live input, which
+# opens at 5m (a file read at once would open at 1m by itself).  Without a terminal (CI) the same runs in batch mode and prints
 # the summary.
 demo: deps
 	@$(MAKE) --no-print-directory all

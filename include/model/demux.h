@@ -106,6 +106,8 @@ struct demux_track {
 	uint64_t maybe;
 	int used;
 	int block;              /* a tool's output the go command printed */
+	int retired;            /* its feed went on with a run taken for its
+	                           restart; collecting again, it was alive */
 };
 
 struct demux_held {
@@ -137,6 +139,7 @@ struct demux {
 	 * run it names. */
 	char header[FEED_NAME_MAX];
 	uint64_t restarts;   /* runs decided to be restarts */
+	int go;              /* the go command prints here ("# PKG" seen) */
 	uint64_t forced;     /* decisions forced by a full queue */
 
 	struct demux_held *q; /* ring of DEMUX_QUEUE */

@@ -64,7 +64,7 @@ struct feed_row {
 	int64_t p99, max;          /* pause over the window, us; GC_NULL */
 	int64_t live, goal;        /* MB of the last collection; GC_NULL */
 	int64_t assist_us, mark_us; /* mark CPU: assist, and all three (run) */
-	bool ended;                /* the feed's */
+	bool ended, tool;          /* the feed's */
 	/* Sparklines, oldest first: 0 no collection in that minute, else 1..8
 	 * of the row's own range (live heap: its most, min..max of the 15;
 	 * GC CPU: 0..its highest). */
@@ -78,6 +78,8 @@ struct feed {
 	uint64_t first_ms, last_ms; /* arrival of its first and latest data */
 	bool ended;                /* its process is known to have exited (a
 	                              tool whose output the go command printed) */
+	bool tool;                 /* the go command's or its tools': not a
+	                              process the user runs (go run, go test) */
 
 	struct stats stats;        /* the whole run */
 	uint64_t total_records;

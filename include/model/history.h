@@ -4,10 +4,19 @@
  *
  * Time is the trace's own clock (the "@" seconds since the process
  * started).  Runs of one feed (a restart: the clock starts again at 0) are
- * laid end to end on one axis: a new run starts where the arrival clock
- * puts it when the records came in live, and right after the previous run
- * when they came faster than their own clock (a file read at once, a fast
+ * laid end to end on one axis: a new run starts where its log prefix's
+ * wall clock puts it (see wall_off), else where the arrival clock puts it
+ * when the records came in live, and right after the previous run when
+ * they came faster than their own clock (a file read at once, a fast
  * replay: the trace's timeline, not the second it was read in).
+ *
+ * The wall clock: a record whose log prefix carried a timestamp
+ * (gc_record.wall_ms) anchors the axis to it, live or read at once: axis
+ * time t happened at wall clock t + wall_off.  Stamps may be late (a
+ * collector's receive time) or cut to the second; within a run the
+ * largest offset seen within 2 s of the current one is kept (the
+ * truncation's error goes), a jump beyond that (the clock was set) is
+ * taken as it is.
  *
  * Each record is added to every tier: fixed-width buckets keeping count,
  * sum, min and max of the figures the charts draw (pause, heap live,
@@ -21,8 +30,12 @@
  * Tiers (history_init): a wide feed (one whose charts are shown whole)
  * keeps 1 s buckets for 64 min and 1 min buckets for 25.6 h, at most
  * HIST_WIDE_BYTES (323 KB); a fleet feed (past MODEL_WIDE_FEEDS: a
- * thousand of them must fit in a few MB) 1 min buckets for 32 min and
- * 30 min buckets for 32 h, at most HIST_FLEET_BYTES (5.9 KB).  The reach
+ * thousand of them must fit in a few MB) 2 s buckets for 96 s, 10 s for
+ * 8 min, 1 min for 80 min and 30 min for 32 h (reaching back 64 s,
+ * 5 min 20 s, 64 min and 24 h) (each zoom in 30 columns
+ * or more: 1m from the 2 s tier, 5m from the 10 s), at most
+ * HIST_FLEET_BYTES (14.8 KB); a feed of a few seconds holds a chunk a
+ * tier (4 KB).  The reach
  * of a tier is one chunk less than its ring (the newest chunk fills).  Nothing here depends on libuv or
  * ncurses.
  */
@@ -36,7 +49,7 @@
 #include "trace/gcrecord.h"
 
 #define HIST_CHUNK 16
-#define HIST_TIERS 2
+#define HIST_TIERS 4
 
 /* 60 bytes.  Sizes in MB, times in microseconds, as floats: a bucket is a
  * picture of its time, its exact figures are in stats and the rings. */
@@ -77,6 +90,8 @@ struct history {
 	uint64_t first_arrival, last_arrival; /* monotonic ms */
 	bool last_timed;        /* the latest record had an "@" time */
 	bool paced;             /* records arrive at their own clock's pace */
+	bool walled;            /* a log prefix's time anchors the axis */
+	int64_t wall_off;       /* then: wall clock (Unix ms) minus axis time */
 	uint64_t runs;
 	uint64_t skipped;       /* records with an impossible "@" time */
 	uint64_t version;       /* changes with every record */
@@ -87,7 +102,7 @@ struct history {
  * struct history itself, which lives in the feed). */
 #define HIST_WIDE_BYTES ((size_t)(3840 + 1536) / HIST_CHUNK * \
                          (sizeof(struct hist_chunk) + sizeof(void *)))
-#define HIST_FLEET_BYTES ((size_t)(32 + 64) / HIST_CHUNK * \
+#define HIST_FLEET_BYTES ((size_t)(48 + 48 + 80 + 64) / HIST_CHUNK * \
                           (sizeof(struct hist_chunk) + sizeof(void *)))
 
 /* An empty history with the wide or the fleet tiers; allocates nothing. */
@@ -107,6 +122,15 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
  * arrive live, moved on by the time since it arrived (so that silence
  * shows as an empty stretch at the right). */
 int64_t history_now(const struct history *h, uint64_t now_ms);
+
+/* The wall clock (Unix ms) at which axis time t happened, from the log
+ * prefixes' stamps; false when no record carried one. */
+bool history_wall(const struct history *h, int64_t t, int64_t *wall_ms);
+
+/* True when the records came in faster than their own clock (a file read
+ * whole, --replay=0): not paced, or their clock ran more than twice the
+ * arrival's (a span of a few seconds read in a moment). */
+bool history_at_once(const struct history *h);
 
 /* The monotonic time at which axis time t happened, when the records came
  * in live; false when that is not known. */

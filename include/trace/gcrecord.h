@@ -67,6 +67,14 @@ struct gc_record {
 	/* Where the record came from when a log prefix names it
 	 * (journald "ident[pid]", kubectl "[pod/...]"); empty otherwise. */
 	char source[GC_SOURCE_MAX];
+
+	/* The wall clock its log prefix's timestamp says (Unix ms; see
+	 * logprefix_time), GC_NULL without one.  It anchors the trace's "@"
+	 * clock to the wall clock (0, a zeroed record, counts as none too).
+	 * Not a field of the JSON record, and gcrecord_equal ignores it (the
+	 * fidelity tool's expected records do not know their lines' stamps;
+	 * test_logprefix and test_gctrace check it). */
+	int64_t wall_ms;
 };
 
 /* Fill every field with GC_NULL / false / empty. */
@@ -76,7 +84,8 @@ void gcrecord_clear(struct gc_record *r);
  * termination, in microseconds (GC_NULL if neither is known). */
 int64_t gcrecord_pause_us(const struct gc_record *r);
 
-/* Compare every field; true when equal.  Used by tests and replay checks. */
+/* Compare every field but lane, run and wall_ms; true when equal.  Used by
+ * tests and replay checks. */
 bool gcrecord_equal(const struct gc_record *a, const struct gc_record *b);
 
 #endif

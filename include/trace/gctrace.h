@@ -111,6 +111,11 @@ void gctrace_idle(struct gctrace *p);
 
 const struct gctrace_counts *gctrace_counts(const struct gctrace *p);
 
+/* The time (Unix seconds) that gives the year of a log prefix's stamp
+ * without one (logprefix_time); 0, the default: the clock's at each.
+ * For tests. */
+void gctrace_set_clock(struct gctrace *p, int64_t now_s);
+
 /*
  * Parse one complete line (no '\n') on its own, without torn-record
  * handling: true and *out filled if it holds a whole gc line.  For tools

@@ -46,4 +46,35 @@ size_t logprefix_skip_as(const char *s, size_t n, const struct logprefix_shape *
  */
 void logprefix_source(const char *s, size_t n, char *out, size_t cap);
 
+/*
+ * The wall clock a prefix's timestamp gives, in Unix milliseconds, or
+ * GCWATCH_NO_TIME when the prefix carries none (kubectl --prefix alone,
+ * short-monotonic's seconds since boot, RFC 5424's "-").  RFC 3339
+ * (kubectl --timestamps, docker -t, short-iso, RFC 5424) with its zone
+ * ("Z", "+01:00", "+0100"; none: local time); short-full with "UTC" or an
+ * offset (another zone name: local time); short-unix exactly; syslog
+ * stamps without a year (short, short-precise, RFC 3164) in local time,
+ * in the year of now_s (Unix seconds; 0: the current time), or the one
+ * before when that would be more than a day ahead of now_s.  Sub-second
+ * digits are kept to the millisecond.
+ */
+#define GCWATCH_NO_TIME (-1)
+int64_t logprefix_time(const char *s, size_t n, int64_t now_s);
+
+/* The same with a cache of the local zone's offset and of the year, for a
+ * stream of stamps (mktime and localtime cost microseconds a record): a
+ * zeroed struct to start; not for a process that changes its TZ. */
+struct logprefix_clock {
+	int hour_known;
+	int64_t hour_key, hour_off;
+	int year;
+	int64_t year_key;
+};
+int64_t logprefix_time_at(const char *s, size_t n, int64_t now_s,
+                          struct logprefix_clock *clk);
+
+/* logprefix_source and logprefix_time_at in one reading of the prefix. */
+int64_t logprefix_source_time(const char *s, size_t n, char *out, size_t cap,
+                              int64_t now_s, struct logprefix_clock *clk);
+
 #endif

@@ -15,6 +15,7 @@ struct glyphs {
 	const char *level[5];   /* a line across a cell, bottom to top (goal) */
 	const char *headroom;   /* heap: the room between live and goal */
 	const char *start;      /* heap at start of a collection */
+	const char *rate_on;    /* a gc/s dot over a GC CPU bar */
 	const char *assist, *background, *idle; /* mark workers, told apart
 	                                           without colour */
 	const char *restart;    /* the column marking a restart */

@@ -41,6 +41,8 @@ enum role {
 	ROLE_ESCAPED,    /* control bytes shown visibly in program output */
 	ROLE_STDERR,     /* a line the program wrote to stderr */
 	ROLE_SELECT,     /* the selected row of a table */
+	ROLE_RATE_ON,    /* a gc/s dot drawn over a GC CPU bar: the bar's
+	                    colour as background, so both show */
 	ROLE_FEED,       /* a feed's own colour: ROLE_FEED + 0 .. ROLE_FEEDS-1 */
 	ROLE_COUNT = ROLE_FEED + 6
 };

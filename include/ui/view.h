@@ -48,6 +48,8 @@ struct view_opts {
 	bool per_gc;           /* the charts' axis is per collection (key t),
 	                          not time */
 	unsigned zoom;         /* the time axis's span: view_zoom_ms (keys + -) */
+	bool zoom_auto;        /* no --zoom and no key yet: a feed read at once
+	                          shows its whole span (view_zoom_shown) */
 	unsigned feed;         /* index of the feed shown (model->feeds), or
 	                          VIEW_FEED_AUTO: the first with collections */
 	bool fleet;            /* the fleet table, when there are several feeds */
@@ -72,6 +74,11 @@ unsigned view_window_smaller(unsigned window);
 #define VIEW_ZOOM_DEFAULT 1 /* 5m */
 int64_t view_zoom_ms(unsigned zoom);
 const char *view_zoom_label(unsigned zoom);
+
+/* The zoom drawn: o->zoom, or with o->zoom_auto, for a shown feed whose
+ * records came in at once (a file read whole, --replay=0: see
+ * history_at_once), the smallest that holds its whole span. */
+unsigned view_zoom_shown(const struct model *m, const struct view_opts *o);
 
 /* Feeds the fleet table lists: those with collections, heard from within
  * the retention (now_ms is the model's clock). */

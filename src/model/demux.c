@@ -252,9 +252,11 @@ static void decide(struct demux *d, int u)
 	}
 	struct feed *f = d->tracks[best].feed;
 	d->restarts++;
-	/* That process is gone: its feed goes on with this run. */
+	/* That process is gone: its feed goes on with this run.  (It is
+	 * kept, retired: if it collects again it was alive after all.) */
 	settle(d, u, f);
-	unuse(d, best);
+	d->tracks[best].retired = 1;
+	d->tracks[best].feed = NULL;
 	forget_bit(d, best);
 }
 
@@ -470,6 +472,18 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 		forget_bit(d, i);
 		if (!d->tracks[i].block)
 			blocks_end(d);
+		if (d->tracks[i].retired) {
+			/* A process taken for ended, its run for another's
+			 * restart, collects again: it was alive.  Where the go
+			 * command prints, that is the go command, waiting for
+			 * the program it runs (go run, go test), which is the
+			 * input's own feed: its feed is "go", a tool's. */
+			struct feed *f = d->go ? feed_of(d, "go") : new_feed(d);
+			if (f && d->go)
+				f->tool = true;
+			d->tracks[i].retired = 0;
+			settle(d, i, f);
+		}
 		track_set(&d->tracks[i], r, d->seen);
 	} else {
 		blocks_end(d);
@@ -480,7 +494,7 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 		uint64_t maybe = 0;
 		for (uint64_t m = d->used & ~(1ull << i); m;) {
 			int k = take(&m);
-			if (!d->tracks[k].block)
+			if (!d->tracks[k].block && !d->tracks[k].retired)
 				maybe |= 1ull << k;
 		}
 		order_reset(d, i);
@@ -492,6 +506,7 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 		t->began = d->seen;
 		t->began_ms = now_ms;
 		t->block = 0;
+		t->retired = 0;
 		d->undecided |= 1ull << i;
 		d->blocks &= ~(1ull << i);
 		if (d->header[0]) {
@@ -501,7 +516,8 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 			t->maybe = 0;
 			struct feed *f = feed_of(d, d->header);
 			if (f)
-				f->ended = true;
+				f->ended = f->tool = true;
+			d->go = 1;
 			settle(d, i, f);
 			d->header[0] = 0;
 		} else if (!maybe) {

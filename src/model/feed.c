@@ -345,6 +345,7 @@ void feed_row(const struct feed *f, unsigned index, struct feed_row *row)
 	row->runs = s->runs;
 	row->last_ms = f->last_ms;
 	row->ended = f->ended;
+	row->tool = f->tool;
 	row->rate = stats_metric(s, "gc.rate", &v) == 0 ? v : -1;
 	row->assist = stats_metric(s, "mark.assist", &v) == 0 ? v : -1;
 	row->live = s->live_last;

@@ -9,22 +9,32 @@
 /* Records are live while their clock runs no faster than twice the
  * arrival clock, give or take this much (a burst read at start). */
 #define PACED_SLACK_MS 5000
+/* Stamps of one clock agree within this much (a collector's delay, a
+ * stamp cut to the second); beyond, the clock was set. */
+#define WALL_SLACK_MS 2000
 
-static const struct {
+static const struct tierdef {
 	int64_t width_ms;
 	unsigned buckets;
-} tiers[2][HIST_TIERS] = {
-	{ { 60000, 32 }, { 1800000, 64 } },   /* fleet: 32 min, 32 h */
-	{ { 1000, 3840 }, { 60000, 1536 } },  /* wide: 64 min, 25.6 h */
+} fleet_tiers[] = {
+	/* Each zoom's span within a tier's reach: 1m from 2 s (30
+	 * columns), 5m from 10 s (30), 15m and 1h from 1 min (15 and 60;
+	 * the fleet row's trend too), 6h and 24h from 30 min (12 and 48). */
+	{ 2000, 48 }, { 10000, 48 }, { 60000, 80 }, { 1800000, 64 },
+}, wide_tiers[] = {
+	{ 1000, 3840 }, { 60000, 1536 },  /* 64 min, 25.6 h */
 };
 
 void history_init(struct history *h, bool wide)
 {
+	const struct tierdef *t = wide ? wide_tiers : fleet_tiers;
+
 	memset(h, 0, sizeof *h);
-	h->ntiers = HIST_TIERS;
-	for (unsigned i = 0; i < HIST_TIERS; i++) {
-		h->tier[i].width_ms = tiers[wide][i].width_ms;
-		h->tier[i].nchunks = tiers[wide][i].buckets / HIST_CHUNK;
+	h->ntiers = wide ? sizeof wide_tiers / sizeof wide_tiers[0]
+	                 : sizeof fleet_tiers / sizeof fleet_tiers[0];
+	for (unsigned i = 0; i < h->ntiers; i++) {
+		h->tier[i].width_ms = t[i].width_ms;
+		h->tier[i].nchunks = t[i].buckets / HIST_CHUNK;
 	}
 }
 
@@ -200,8 +210,13 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
 		int64_t at = timed ? r->at_ms : 0;
 
 		h->run_offset = h->last_t;
-		if (h->paced && live - at > h->last_t)
+		if (h->walled && r->wall_ms > 0) {
+			/* Where its stamp puts it (a file read at once too). */
+			if (r->wall_ms - h->wall_off - at > h->last_t)
+				h->run_offset = r->wall_ms - h->wall_off - at;
+		} else if (h->paced && live - at > h->last_t) {
 			h->run_offset = live - at;
+		}
 		t = h->run_offset + at;
 		h->runs++;
 	} else if (timed) {
@@ -210,9 +225,23 @@ void history_add(struct history *h, const struct gc_record *r, bool restart,
 			t = h->last_t; /* never back within a run */
 		if (h->last_timed)
 			dt = t - h->last_t;
+	} else if (h->walled && r->wall_ms > 0) {
+		/* No "@" (Go 1.4): the stamp's clock, */
+		t = r->wall_ms - h->wall_off;
+		if (t < h->last_t)
+			t = h->last_t;
 	} else {
-		/* No "@" (Go 1.4): the arrival clock, when it can be trusted. */
+		/* or the arrival clock, when it can be trusted. */
 		t = h->last_t + (h->paced ? (int64_t)(now_ms - h->last_arrival) : 0);
+	}
+	if (r->wall_ms > 0) {
+		int64_t off = r->wall_ms - t;
+		if (!h->walled || restart || off > h->wall_off + WALL_SLACK_MS ||
+		    off < h->wall_off - WALL_SLACK_MS)
+			h->wall_off = off;
+		else if (off > h->wall_off)
+			h->wall_off = off;
+		h->walled = true;
 	}
 
 	struct hist_bucket add;
@@ -249,6 +278,20 @@ bool history_mono(const struct history *h, int64_t t, uint64_t *mono_ms)
 	if (!h->any || !h->paced)
 		return false;
 	*mono_ms = (uint64_t)((int64_t)h->last_arrival - (h->last_t - t));
+	return true;
+}
+
+bool history_at_once(const struct history *h)
+{
+	return h->any && (!h->paced || 2 * (int64_t)(h->last_arrival - h->first_arrival) <
+	                                   h->last_t - h->first_t);
+}
+
+bool history_wall(const struct history *h, int64_t t, int64_t *wall_ms)
+{
+	if (!h->walled)
+		return false;
+	*wall_ms = t + h->wall_off;
 	return true;
 }
 

@@ -617,6 +617,7 @@ void gcl_to_record(const struct gcl_state *st, struct gc_record *r)
 
 	/* Every field is set below (no gcrecord_clear: this runs per line). */
 	r->source[0] = 0;
+	r->wall_ms = GC_NULL;
 	r->lane = 0;
 	r->run = 0;
 	r->gc = (uint64_t)v[GCL_F_GC];

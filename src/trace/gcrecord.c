@@ -22,6 +22,7 @@ void gcrecord_clear(struct gc_record *r)
 	r->heap_goal_mb = GC_NULL;
 	r->stacks_mb = GC_NULL;
 	r->globals_mb = GC_NULL;
+	r->wall_ms = GC_NULL;
 }
 
 int64_t gcrecord_pause_us(const struct gc_record *r)

@@ -104,6 +104,9 @@ struct gctrace {
 	int prefixed; /* the record's first line had a log prefix */
 	struct logprefix_shape pshape; /* of that prefix */
 	char source[GC_SOURCE_MAX];
+	int64_t wall_ms; /* its prefix's time (logprefix_time) */
+	int64_t now_s;   /* the year-less stamps' reference (0: the clock) */
+	struct logprefix_clock clk; /* logprefix_time_at's cache */
 	struct hyp *hyp, *next, *done;
 	int nhyp, nnext, ndone;
 
@@ -1282,6 +1285,25 @@ static int hold(struct gctrace *p, const char *s, size_t n, size_t plen, int nl)
 	return 1;
 }
 
+/* What the log prefix s[0..n) says of a record: its source and time. */
+static void prefix_of(struct gctrace *p, const char *s, size_t n, struct gc_record *r)
+{
+	r->wall_ms = logprefix_source_time(s, n, r->source, sizeof r->source, p->now_s,
+	                                   &p->clk);
+}
+
+/* The same, for the torn record being put back. */
+static void pending_prefix(struct gctrace *p, const char *s, size_t n)
+{
+	p->wall_ms = logprefix_source_time(s, n, p->source, sizeof p->source, p->now_s,
+	                                   &p->clk);
+}
+
+void gctrace_set_clock(struct gctrace *p, int64_t now_s)
+{
+	p->now_s = now_s;
+}
+
 static void pending_clear(struct gctrace *p)
 {
 	p->pending = 0;
@@ -1289,6 +1311,7 @@ static void pending_clear(struct gctrace *p)
 	p->arena_used = 0;
 	p->nhyp = 0;
 	p->source[0] = 0;
+	p->wall_ms = GC_NULL;
 	p->contested = 0;
 }
 
@@ -1435,6 +1458,7 @@ static void pending_resolve(struct gctrace *p, const struct hyp *h)
 	if (forced_in(p, &h->pieces[h->npieces - 1]))
 		r.forced = true;
 	memcpy(r.source, p->source, sizeof r.source);
+	r.wall_ms = p->wall_ms;
 	int lane = lane_pick(p, &r, 0);
 	if (lane < 0) {
 		pending_drop(p);
@@ -1953,7 +1977,7 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len
 		deliver_foreign(p, s, len);
 		return;
 	}
-	logprefix_source(s, at, r->source, sizeof r->source);
+	prefix_of(p, s, at, r);
 	emit(p, r, lane);
 	if (at <= pre)
 		return;
@@ -2002,7 +2026,7 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 		deliver_foreign(p, s, len);
 		return;
 	}
-	logprefix_source(s, kt, r->source, sizeof r->source);
+	prefix_of(p, s, kt, r);
 	emit(p, r, lane);
 	if (at >= 0) {
 		/* The head is a record of its own, to be continued: hold the
@@ -2018,7 +2042,7 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 			p->pending = 1;
 		p->tears++;
 			p->prefixed = logprefix_shape_of(s, (size_t)at, &p->pshape) > 0;
-			logprefix_source(s, (size_t)at, p->source, sizeof p->source);
+			pending_prefix(p, s, (size_t)at);
 			/* Its runtime's part ends where the other's line begins. */
 			for (int i = 0; i < nc; i++)
 				if ((size_t)at + cuts[i].pos == kt)
@@ -2069,12 +2093,12 @@ static int record_then_head(struct gctrace *p, const char *s, size_t at,
 	int lane = lane_pick(p, &r, 0);
 	if (lane < 0 || !hold(p, s + h, m - h, m - h, 0))
 		return 0;
-	logprefix_source(s, at, r.source, sizeof r.source);
+	prefix_of(p, s, at, &r);
 	emit(p, &r, lane);
 	p->pending = 1;
 	p->tears++;
 	p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
-	logprefix_source(s, at, p->source, sizeof p->source);
+	pending_prefix(p, s, at);
 	for (int i = 0; i < nc; i++)
 		if (h + cuts[i].pos == m)
 			hyp_add(p, p->hyp, &p->nhyp, NULL, &cuts[i].st, 0, 0,
@@ -2141,7 +2165,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		p->pending = 1;
 		p->tears++;
 		p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
-		logprefix_source(s, at, p->source, sizeof p->source);
+		pending_prefix(p, s, at);
 		p->ndone = 0;
 		int best = 0;
 		for (int i = 1; i < nc; i++)

@@ -1,6 +1,7 @@
 #include "trace/logprefix.h"
 
 #include <string.h>
+#include <time.h>
 
 static int dig(char c)
 {
@@ -258,7 +259,7 @@ static size_t word(const char *s, size_t n)
  * (both "-" when absent).
  */
 static size_t rfc5424(const char *s, size_t n, const char **src, size_t *srcn,
-                      const char **pid, size_t *pidn)
+                      const char **pid, size_t *pidn, const char **ts)
 {
 	size_t i = 0, k;
 
@@ -267,7 +268,9 @@ static size_t rfc5424(const char *s, size_t n, const char **src, size_t *srcn,
 	for (int f = 0; f < 5; f++) {
 		if (!(k = word(s + i, n - i)))
 			return 0;
-		if (f == 2) {
+		if (f == 0) {
+			*ts = s + i;
+		} else if (f == 2) {
 			*src = s + i;
 			*srcn = k - 1;
 		} else if (f == 3) {
@@ -302,6 +305,9 @@ struct parsed {
 	size_t srcn;
 	const char *pid;     /* RFC 5424's PROCID, shown as "[pid]" */
 	size_t pidn;
+	const char *ts;      /* the first timestamp part, or NULL */
+	size_t tsn;
+	enum part tk;        /* its kind */
 	struct logprefix_shape shape;
 };
 
@@ -367,10 +373,15 @@ static void parse(const char *s, size_t n, const struct logprefix_shape *want,
 	if (want && want->n == 0)
 		return;
 	if ((!want || w0 == P_PRI || w0 == P_RFC5424) && (k = priority(s, n))) {
-		const char *a = NULL, *b = NULL;
-		size_t an = 0, bn = 0, r = rfc5424(s + k, n - k, &a, &an, &b, &bn);
+		const char *a = NULL, *b = NULL, *ts = NULL;
+		size_t an = 0, bn = 0, r = rfc5424(s + k, n - k, &a, &an, &b, &bn, &ts);
 		if (r && (!want || w0 == P_RFC5424)) {
 			pp->len = k + r;
+			if (ts && *ts != '-') {
+				pp->ts = ts;
+				pp->tsn = (size_t)(s + n - ts);
+				pp->tk = P_RFC3339;
+			}
 			add_part(pp, P_RFC5424);
 			if (an && !(an == 1 && a[0] == '-')) {
 				pp->src = a;
@@ -409,6 +420,12 @@ static void parse(const char *s, size_t n, const struct logprefix_shape *want,
 		}
 		if (!(k = part_at(s + i, n - i, wk, timed, pp, &got)))
 			break;
+		if (!pp->ts && (got == P_RFC3339 || got == P_SYSLOG || got == P_FULL ||
+		                (got == P_SECONDS && s[i] != '['))) {
+			pp->ts = s + i;
+			pp->tsn = k;
+			pp->tk = got;
+		}
 		i += k;
 		add_part(pp, got);
 		timed |= got != P_BRACKET;
@@ -456,17 +473,13 @@ size_t logprefix_skip_as(const char *s, size_t n, const struct logprefix_shape *
 	return pp.len;
 }
 
-void logprefix_source(const char *s, size_t n, char *out, size_t cap)
+/* The source's name of a parsed prefix into out. */
+static void source_of(const struct parsed *p, char *out, size_t cap)
 {
-	struct parsed pp;
+	const struct parsed pp = *p;
 	size_t k;
 
-	if (cap == 0)
-		return;
 	out[0] = 0;
-	if (n == 0)
-		return;
-	parse(s, n, NULL, &pp);
 	if (!pp.src)
 		return;
 	k = pp.srcn < cap - 1 ? pp.srcn : cap - 1;
@@ -478,5 +491,258 @@ void logprefix_source(const char *s, size_t n, char *out, size_t cap)
 		k += pp.pidn;
 		out[k++] = ']';
 		out[k] = 0;
+	}
+}
+
+void logprefix_source(const char *s, size_t n, char *out, size_t cap)
+{
+	struct parsed pp;
+
+	if (cap == 0)
+		return;
+	out[0] = 0;
+	if (n == 0)
+		return;
+	parse(s, n, NULL, &pp);
+	source_of(&pp, out, cap);
+}
+
+/* ---- the time a prefix says ---------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's
+ * days_from_civil): UTC without timegm or the TZ. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static unsigned num(const char *s, size_t k)
+{
+	unsigned v = 0;
+
+	for (size_t i = 0; i < k; i++)
+		v = v * 10 + (unsigned)(s[i] - '0');
+	return v;
+}
+
+/* The broken-down time of a prefix. */
+struct when {
+	int year, mon, day, hour, min, sec, ms;
+	int zone;        /* 0: local time; 1: UTC plus off_s */
+	int64_t off_s;
+};
+
+/* "hh:mm:ss[.frac]" at s[*i] (the recogniser checked the shape). */
+static void read_clock(const char *s, size_t n, size_t *i, struct when *w)
+{
+	w->hour = (int)num(s + *i, 2);
+	w->min = (int)num(s + *i + 3, 2);
+	w->sec = (int)num(s + *i + 6, 2);
+	*i += 8;
+	w->ms = 0;
+	if (*i < n && (s[*i] == '.' || s[*i] == ',')) {
+		int scale = 100;
+		for ((*i)++; *i < n && dig(s[*i]); (*i)++, scale /= 10)
+			w->ms += (s[*i] - '0') * scale;
+	}
+}
+
+/* "Z", "+01:00", "+0100", "UTC", "GMT"; anything else: local time. */
+static void read_zone(const char *s, size_t n, size_t i, struct when *w)
+{
+	w->zone = 0;
+	if (i < n && s[i] == 'Z') {
+		w->zone = 1;
+	} else if (i + 5 <= n && (s[i] == '+' || s[i] == '-') && dig(s[i + 1]) &&
+	           dig(s[i + 2])) {
+		size_t j = i + 3 + (s[i + 3] == ':');
+		if (j + 2 <= n && dig(s[j]) && dig(s[j + 1])) {
+			w->zone = 1;
+			w->off_s = (int64_t)num(s + i + 1, 2) * 3600 + (int64_t)num(s + j, 2) * 60;
+			if (s[i] == '-')
+				w->off_s = -w->off_s;
+		}
+	} else if (i + 3 <= n && (!memcmp(s + i, "UTC", 3) || !memcmp(s + i, "GMT", 3))) {
+		w->zone = 1;
+	}
+}
+
+/* "2026-12-01" at s[*i]. */
+static void read_date(const char *s, size_t *i, struct when *w)
+{
+	w->year = (int)num(s + *i, 4);
+	w->mon = (int)num(s + *i + 5, 2);
+	w->day = (int)num(s + *i + 8, 2);
+	*i += 11;
+}
+
+/* The local zone's offset from UTC (seconds) at local time naive_s (the
+ * broken-down time counted as if it were UTC), from mktime; cached by the
+ * local hour, since mktime costs a few microseconds a record and offsets
+ * change on the hour (daylight saving). */
+static int local_off(struct logprefix_clock *c, int64_t naive_s, const struct when *w,
+                     int64_t *off)
+{
+	int64_t key = naive_s >= 0 ? naive_s / 3600 : -1;
+	struct tm tm;
+
+	if (c && c->hour_known && c->hour_key == key) {
+		*off = c->hour_off;
+		return 1;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = w->year - 1900;
+	tm.tm_mon = w->mon - 1;
+	tm.tm_mday = w->day;
+	tm.tm_hour = w->hour;
+	tm.tm_isdst = -1;
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return 0;
+	*off = key * 3600 - (int64_t)t;
+	if (c) {
+		c->hour_known = 1;
+		c->hour_key = key;
+		c->hour_off = *off;
+	}
+	return 1;
+}
+
+/* Unix ms of w, -1 when it is no date. */
+static int64_t when_ms(const struct when *w, struct logprefix_clock *c)
+{
+	int64_t s, off = 0;
+
+	if (w->mon < 1 || w->mon > 12 || w->day < 1 || w->day > 31 || w->hour > 23 ||
+	    w->min > 59 || w->sec > 60)
+		return GCWATCH_NO_TIME;
+	s = days_from_civil(w->year, (unsigned)w->mon, (unsigned)w->day) * 86400 +
+	    w->hour * 3600 + w->min * 60 + w->sec;
+	if (w->zone)
+		s -= w->off_s;
+	else if (local_off(c, s, w, &off))
+		s -= off;
+	else
+		return GCWATCH_NO_TIME;
+	return s < 0 ? GCWATCH_NO_TIME : s * 1000 + w->ms;
+}
+
+/* The local year at Unix time now_s, cached by the minute. */
+static int year_of(struct logprefix_clock *c, int64_t now_s)
+{
+	time_t t = (time_t)now_s;
+	struct tm tm;
+
+	if (c && c->year && c->year_key == now_s / 60)
+		return c->year;
+	int y = localtime_r(&t, &tm) ? tm.tm_year + 1900 : 1970;
+	if (c) {
+		c->year = y;
+		c->year_key = now_s / 60;
+	}
+	return y;
+}
+
+static int64_t time_of(const struct parsed *p, int64_t now_s, struct logprefix_clock *clk);
+
+int64_t logprefix_time(const char *s, size_t n, int64_t now_s)
+{
+	return logprefix_time_at(s, n, now_s, NULL);
+}
+
+int64_t logprefix_time_at(const char *s, size_t n, int64_t now_s,
+                          struct logprefix_clock *clk)
+{
+	struct parsed pp;
+
+	parse(s, n, NULL, &pp);
+	return time_of(&pp, now_s, clk);
+}
+
+int64_t logprefix_source_time(const char *s, size_t n, char *out, size_t cap,
+                              int64_t now_s, struct logprefix_clock *clk)
+{
+	struct parsed pp;
+
+	if (cap)
+		out[0] = 0;
+	if (n == 0)
+		return GCWATCH_NO_TIME;
+	parse(s, n, NULL, &pp);
+	if (cap)
+		source_of(&pp, out, cap);
+	return time_of(&pp, now_s, clk);
+}
+
+static int64_t time_of(const struct parsed *p, int64_t now_s, struct logprefix_clock *clk)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const struct parsed pp = *p;
+	struct when w;
+	const char *t;
+	size_t tn, i = 0;
+	int64_t ms;
+
+	if (!pp.len || !pp.ts)
+		return GCWATCH_NO_TIME;
+	t = pp.ts;
+	tn = pp.tsn;
+	memset(&w, 0, sizeof w);
+	switch (pp.tk) {
+	case P_RFC3339:
+		if (!rfc3339(t, tn)) /* RFC 5424's TIMESTAMP is only a word */
+			return GCWATCH_NO_TIME;
+		read_date(t, &i, &w);
+		read_clock(t, tn, &i, &w);
+		read_zone(t, tn, i, &w);
+		return when_ms(&w, clk);
+	case P_FULL:
+		i = 4;
+		read_date(t, &i, &w);
+		read_clock(t, tn, &i, &w);
+		read_zone(t, tn, i + 1, &w);
+		return when_ms(&w, clk);
+	case P_SECONDS: {
+		/* journalctl -o short-unix: seconds and microseconds. */
+		int64_t sec = 0;
+		int scale = 100;
+		for (; i < tn && dig(t[i]); i++) {
+			if (sec > INT64_MAX / 10 / 1000)
+				return GCWATCH_NO_TIME;
+			sec = sec * 10 + (t[i] - '0');
+		}
+		ms = sec * 1000;
+		for (i++; i < tn && dig(t[i]) && scale; i++, scale /= 10)
+			ms += (t[i] - '0') * scale;
+		return ms;
+	}
+	case P_SYSLOG:
+		/* No year: this year's, or last year's when this year's would
+		 * lie ahead.  A day of slack: the writer's local time may be
+		 * ahead of ours by a time zone, and a stamp of a few minutes ago
+		 * is no stamp of last year. */
+		for (int m = 0; m < 12; m++)
+			if (!memcmp(t, months + 3 * m, 3))
+				w.mon = m + 1;
+		i = 4 + (t[4] == ' ');
+		w.day = (int)num(t + i, dig(t[i + 1]) ? 2 : 1);
+		i += dig(t[i + 1]) ? 3 : 2;
+		read_clock(t, tn, &i, &w);
+		if (now_s <= 0)
+			now_s = (int64_t)time(NULL);
+		w.year = year_of(clk, now_s);
+		ms = when_ms(&w, clk);
+		if (ms != GCWATCH_NO_TIME && ms > (now_s + 86400) * 1000) {
+			w.year--;
+			ms = when_ms(&w, clk);
+		}
+		return ms;
+	default:
+		return GCWATCH_NO_TIME;
 	}
 }

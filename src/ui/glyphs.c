@@ -8,6 +8,7 @@ const struct glyphs glyphs_utf8 = {
 	.level = { "\u23bd", "\u23bc", "\u2500", "\u23bb", "\u23ba" },
 	.headroom = "\u2591",  /* light shade */
 	.start = "\u00b7",
+	.rate_on = "\u2022",   /* bullet: a middle dot is lost in a bar */
 	.assist = "\u2588",     /* full block: the share that matters */
 	.background = "\u2592", /* medium shade */
 	.idle = "\u2591",       /* light shade */
@@ -30,6 +31,7 @@ const struct glyphs glyphs_ascii = {
 	.level = { "_", "-", "-", "-", "-" },
 	.headroom = ":",
 	.start = "+",
+	.rate_on = "+",
 	.assist = "#",
 	.background = "=",
 	.idle = ".",

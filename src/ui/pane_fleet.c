@@ -161,7 +161,7 @@ static unsigned fleet_processes(const struct model *m, const struct view_opts *o
 	unsigned n = 0;
 
 	for (unsigned i = 0; m->rows && i < m->nfeeds; i++)
-		n += listed(m, &m->rows[i], o, now_ms) && !m->rows[i].ended;
+		n += listed(m, &m->rows[i], o, now_ms) && !m->rows[i].ended && !m->rows[i].tool;
 	return n;
 }
 

@@ -2,9 +2,9 @@
  * The time axis's own panes: the GC CPU chart (the share of the P's time
  * the collector took, per column, with collections per second as dots on
  * a scale of their own) and the axis row under the charts (relative
- * ticks, "now" at the right, the wall clock when the records came in
- * live, a baseline where there were collections so that a gap reads as
- * empty, and the restart marks).
+ * ticks, or round times of the wall clock where log prefixes gave it;
+ * "now" at the right, the wall clock when known, a baseline where there
+ * were collections so that a gap reads as empty, and the restart marks).
  */
 #include <stdio.h>
 #include <string.h>
@@ -125,10 +125,14 @@ static void gccpu_draw(struct grid *g, const struct rect *r, const struct frame 
 				row = 0;
 			if (row >= rows)
 				row = rows - 1;
-			/* Over the bars' blank only: a bar stays whole. */
+			/* Over a bar's full cell, a bullet with the bar's colour
+			 * behind it (reverse video in monochrome): both show.
+			 * Over the cell where a bar ends, the dot: the bar is
+			 * then drawn less than a row short. */
 			int dx = x + f->col_w - 1;
-			if (!strcmp(grid_at(g, dx, ybot - row)->ch, " "))
-				grid_put(g, dx, ybot - row, f->gl->start, ROLE_START);
+			bool full = !strcmp(grid_at(g, dx, ybot - row)->ch, f->gl->bar[8]);
+			grid_put(g, dx, ybot - row, full ? f->gl->rate_on : f->gl->start,
+			         full ? ROLE_RATE_ON : ROLE_START);
 		}
 	}
 	covered = w->right_t - w->start_t;
@@ -180,13 +184,38 @@ static void axis_draw(struct grid *g, const struct rect *r, const struct frame *
 		for (i = 0; i < f->col_w; i++)
 			grid_put(g, x + i, y, f->gl->box_h, ROLE_DIM);
 	}
-	/* "now" at the right, the ticks leftwards while they fit. */
+	/* "now" at the right, the ticks leftwards while they fit: at round
+	 * times of the wall clock where the log prefixes gave it, otherwise
+	 * relative to now. */
 	used -= pane_right(g, used, f->chart_x, y, "now", ROLE_NORMAL);
+	int64_t wall, gmtoff = 0;
+	bool walled = history_wall(&f->feed->hist, w->right_t, &wall);
+	if (walled) {
+		time_t tt = (time_t)floordiv(wall, 1000);
+		struct tm tm;
+		if (localtime_r(&tt, &tm))
+			gmtoff = (int64_t)tm.tm_gmtoff * 1000;
+	}
 	for (int64_t k = 1;; k++) {
-		int col = chartwin_time_col(w, w->right_t - k * step), len, lx;
+		int64_t tick = w->right_t - k * step;
+		if (walled) {
+			/* The k-th round local time before the right edge. */
+			int64_t local = wall + gmtoff;
+			tick = w->right_t - (local - floordiv(local, step) * step) - (k - 1) * step;
+			if (tick == w->right_t)
+				continue;
+		}
+		int col = chartwin_time_col(w, tick), len, lx;
 		if (col < 0)
 			break;
-		rel_label(buf, sizeof buf, k * step);
+		if (walled) {
+			time_t tt = (time_t)floordiv(tick - w->right_t + wall, 1000);
+			struct tm tm;
+			localtime_r(&tt, &tm);
+			strftime(buf, sizeof buf, step < 60000 ? "%H:%M:%S" : "%H:%M", &tm);
+		} else {
+			rel_label(buf, sizeof buf, k * step);
+		}
 		len = (int)strlen(buf);
 		lx = pane_col_x(f, col) + f->col_w / 2 - len / 2;
 		if (lx < f->chart_x || lx + len >= used)
@@ -201,10 +230,22 @@ static void axis_draw(struct grid *g, const struct rect *r, const struct frame *
 			grid_put(g, x, y, f->gl->restart, ROLE_MARK);
 	}
 	/* The zoom at the left; the right edge's clock in the figures. */
-	snprintf(buf, sizeof buf, "%s", view_zoom_label(f->o->zoom));
+	snprintf(buf, sizeof buf, "%s", f->window_label);
 	grid_text(g, 0, y, f->axis_w - 1, buf, ROLE_KEY);
 	uint64_t mono;
-	if (f->m->wall_offset_ms && history_mono(&f->feed->hist, w->right_t, &mono)) {
+	if (walled) {
+		/* The prefixes' clock: a file read at once shows its own time;
+		 * its date when that is not today's. */
+		time_t tt = (time_t)floordiv(wall, 1000), today;
+		struct tm tm, tn;
+		localtime_r(&tt, &tm);
+		today = (time_t)(((int64_t)f->now_ms + f->m->wall_offset_ms) / 1000);
+		localtime_r(&today, &tn);
+		if (f->m->wall_offset_ms && (tm.tm_year != tn.tm_year || tm.tm_yday != tn.tm_yday))
+			strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+		else
+			strftime(buf, sizeof buf, "%H:%M:%S %Z", &tm);
+	} else if (f->m->wall_offset_ms && history_mono(&f->feed->hist, w->right_t, &mono)) {
 		time_t t = (time_t)(((int64_t)mono + f->m->wall_offset_ms) / 1000);
 		struct tm tm;
 		char clock[24];

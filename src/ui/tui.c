@@ -71,6 +71,7 @@ static void setup_colours(struct tui *t)
 		[ROLE_ESCAPED] = A_UNDERLINE,
 		[ROLE_DIM] = A_DIM,
 		[ROLE_SELECT] = A_REVERSE,
+		[ROLE_RATE_ON] = A_REVERSE | A_BOLD,
 	};
 	/* Colour: foreground per role; -1 is the terminal's default. */
 	static const short fg[ROLE_COUNT] = {
@@ -83,7 +84,7 @@ static void setup_colours(struct tui *t)
 		[ROLE_WARN] = COLOR_YELLOW, [ROLE_ALERT] = COLOR_RED,
 		[ROLE_OK] = COLOR_GREEN, [ROLE_MARK] = COLOR_YELLOW,
 		[ROLE_ESCAPED] = COLOR_MAGENTA, [ROLE_STDERR] = COLOR_YELLOW,
-		[ROLE_SELECT] = -1,
+		[ROLE_SELECT] = -1, [ROLE_RATE_ON] = COLOR_WHITE,
 		[ROLE_FEED + 0] = COLOR_GREEN, [ROLE_FEED + 1] = COLOR_CYAN,
 		[ROLE_FEED + 2] = COLOR_MAGENTA, [ROLE_FEED + 3] = COLOR_YELLOW,
 		[ROLE_FEED + 4] = COLOR_BLUE, [ROLE_FEED + 5] = COLOR_RED,
@@ -95,12 +96,12 @@ static void setup_colours(struct tui *t)
 		return;
 	use_default_colors();
 	for (int r = 0; r < ROLE_COUNT; r++) {
-		short bg = r == ROLE_BAR ? COLOR_CYAN : -1;
+		short bg = r == ROLE_BAR ? COLOR_CYAN : r == ROLE_RATE_ON ? COLOR_MAGENTA : -1;
 		if (COLORS < 8)
 			break;
 		init_pair((short)(r + 1), fg[r], bg);
 		attr_t extra = (r == ROLE_TITLE || r == ROLE_VALUE || r == ROLE_KEY ||
-		                r == ROLE_ALERT || r == ROLE_WARN) ? A_BOLD : 0;
+		                r == ROLE_ALERT || r == ROLE_WARN || r == ROLE_RATE_ON) ? A_BOLD : 0;
 		if (r == ROLE_DIM)
 			extra = A_DIM;
 		if (r == ROLE_SELECT)
@@ -272,15 +273,18 @@ static void key(struct tui *t, int c)
 		t->vo.frozen = !t->vo.frozen;
 		break;
 	case KEYS_BIGGER:
-		if (t->vo.per_gc)
-			t->vo.window = view_window_bigger(t->vo.window);
-		else if (t->vo.zoom + 1 < VIEW_ZOOMS)
-			t->vo.zoom++;
-		break;
 	case KEYS_SMALLER:
+		/* From the zoom shown: auto zoom ends at the first key. */
+		if (!t->vo.per_gc && t->vo.zoom_auto) {
+			t->vo.zoom = view_zoom_shown(t->model, &t->vo);
+			t->vo.zoom_auto = false;
+		}
 		if (t->vo.per_gc)
-			t->vo.window = view_window_smaller(t->vo.window);
-		else if (t->vo.zoom > 0)
+			t->vo.window = k->action == KEYS_BIGGER ? view_window_bigger(t->vo.window)
+			                                        : view_window_smaller(t->vo.window);
+		else if (k->action == KEYS_BIGGER && t->vo.zoom + 1 < VIEW_ZOOMS)
+			t->vo.zoom++;
+		else if (k->action == KEYS_SMALLER && t->vo.zoom > 0)
 			t->vo.zoom--;
 		break;
 	case KEYS_TIME:
@@ -476,6 +480,7 @@ int tui_run(struct engine *e, const struct tui_opts *o)
 	t->vo.window = view_window_smaller(view_window_bigger(0));
 	t->vo.zoom = o->zoom && o->zoom <= VIEW_ZOOMS ? o->zoom - 1 : VIEW_ZOOM_DEFAULT;
 	t->vo.per_gc = o->zoom == VIEW_ZOOMS + 1;
+	t->vo.zoom_auto = !o->zoom;
 	t->vo.digest = &t->digest;
 	t->vo.assist_warn = o->assist_warn;
 	/* The engine first: whatever the terminal does from now on (a

@@ -154,11 +154,20 @@ static void help(struct grid *g, const struct frame *f)
 	int nkeys = 0;
 	for (unsigned k = 0; k < keys_count; k++)
 		nkeys += keys_table[k].help_label != NULL &&
+		         (!keys_table[k].program_only || f->m->spawned) &&
 		         (!keys_table[k].fleet_key || view_fleet_count(f->m, f->o, f->now_ms) > 1);
 	int npanes = 0;
 	for (i = 0; i < S_COUNT; i++)
 		npanes += panes[i]->help && !(f->o->per_gc && (i == S_CPU || i == S_AXIS));
-	bh = 2 + 2 + nkeys + 1 + npanes + 1 + 3;
+	/* The blank rows between title, keys, panes and notes: given up,
+	 * the title's first, when the box would not fit (80x24 with the
+	 * time axis's pane), rather than the last lines. */
+	int gaps = 3;
+	bh = 2 + 1 + gaps + nkeys + npanes + 3;
+	while (bh > g->h - 1 && gaps > 0) {
+		gaps--;
+		bh--;
+	}
 	/* The footer stays in sight: it says how to close the help. */
 	if (bh > g->h - 1)
 		bh = g->h - 1;
@@ -173,7 +182,7 @@ static void help(struct grid *g, const struct frame *f)
 	y = by + 1;
 	if (y < bottom)
 		grid_text(g, bx + 2, y, inner, "gcwatch: keys and panes", ROLE_TITLE);
-	y += 2;
+	y += 1 + (gaps >= 3);
 	for (unsigned k = 0; k < keys_count && y < bottom; k++) {
 		const struct key_def *d = &keys_table[k];
 		const char *what = d->help;
@@ -188,7 +197,7 @@ static void help(struct grid *g, const struct frame *f)
 		grid_text(g, bx + 11, y, inner - 9, what, ROLE_NORMAL);
 		y++;
 	}
-	y++;
+	y += gaps >= 1;
 	for (i = 0; i < S_COUNT && y < bottom; i++) {
 		if (!panes[i]->help || (f->o->per_gc && (i == S_CPU || i == S_AXIS)))
 			continue;
@@ -196,7 +205,7 @@ static void help(struct grid *g, const struct frame *f)
 		grid_text(g, bx + 11, y, inner - 9, panes[i]->help, ROLE_NORMAL);
 		y++;
 	}
-	y++;
+	y += gaps >= 2;
 	for (i = 0; i < 3 && y < bottom; i++, y++)
 		grid_text(g, bx + 2, y, inner, notes[i], i == 2 ? ROLE_MARK : ROLE_DIM);
 }
@@ -224,6 +233,20 @@ static const struct feed *shown_feed(const struct model *m, const struct view_op
 		none_ready = true;
 	}
 	return &none;
+}
+
+unsigned view_zoom_shown(const struct model *m, const struct view_opts *o)
+{
+	const struct history *h = &shown_feed(m, o)->hist;
+	int64_t span = h->last_t - h->first_t;
+
+	if (!o->zoom_auto || !history_at_once(h))
+		return o->zoom;
+	/* A column to spare: the window starts at a column's start. */
+	for (unsigned z = 0; z < VIEW_ZOOMS; z++)
+		if (view_zoom_ms(z) >= span + span / 50)
+			return z;
+	return VIEW_ZOOMS - 1;
 }
 
 void view_render(struct grid *g, const struct model *m, const struct view_opts *o,
@@ -280,7 +303,8 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 	} else {
 		/* The time axis: a column a stretch of time, wider cells when
 		 * the history's buckets are coarser than the chart. */
-		int64_t span = view_zoom_ms(o->zoom);
+		unsigned zoom = view_zoom_shown(m, o);
+		int64_t span = view_zoom_ms(zoom);
 		int n = chartwin_time_cols(f.feed, span, f.chart_w);
 		f.col_w = n > 0 ? f.chart_w / n : 1;
 		if (f.col_w < 1)
@@ -290,7 +314,7 @@ void view_render(struct grid *g, const struct model *m, const struct view_opts *
 		if (n > f.chart_w / f.col_w)
 			n = f.chart_w / f.col_w;
 		chartwin_plan_time(win, f.feed, span, n, now_ms);
-		snprintf(f.window_label, sizeof f.window_label, "%s", view_zoom_label(o->zoom));
+		snprintf(f.window_label, sizeof f.window_label, "%s", view_zoom_label(zoom));
 	}
 	f.win = win;
 

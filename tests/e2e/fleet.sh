@@ -67,15 +67,17 @@ watch() {
 
 watch F3 80 24 "$T/kubectl3.log"
 wait_for 10 F3 '^ 3 feeds +60 gcs'
-# Every process's row with its true count.
+# Every process's row with its true count (waited for: a capture can
+# catch the table half drawn).
 while read -r name n runs; do
 	short=$(printf %.16s "$name")
-	grep -Eq "^ $(printf %s "$short" | sed 's/[][\.*^$/]/\\&/g')[^ ]* +(live|quiet|ended) +$n " "$T/F3.txt" ||
-		{ cat "$T/F3.txt" >&2; fail "F3: no row for $name with $n gcs"; }
+	wait_for 10 F3 "^ $(printf %s "$short" | sed 's/[][\.*^$/]/\\&/g')[^ ]* +(live|quiet|ended) +$n " ||
+		fail "F3: no row for $name with $n gcs"
 done <"$T/kubectl3.truth"
 # s until the table is sorted by gcs; counts then fall down the table.
 for i in 1 2; do tm send-keys -t F3 s; done
 wait_for 5 F3 'gcs\*'
+settle F3 # (the whole frame: a capture can catch it half drawn)
 grep -E '^ pod/' "$T/F3.txt" | awk '{print $3}' >"$T/F3.counts"
 sort -rn "$T/F3.counts" | cmp -s - "$T/F3.counts" || { cat "$T/F3.txt" >&2; fail "F3: not sorted by gcs"; }
 # j, Enter: the second row's panes, named in the header; Esc: back.
@@ -90,6 +92,7 @@ note "dashboard 80x24, 3 feeds: rows, sorting, Enter and Esc"
 # 60 feeds at 80x24: the table scrolls to the selection.
 watch F60 80 24 "$T/kubectl60.log"
 wait_for 10 F60 '^ 60 feeds'
+settle F60
 rows=$(grep -cE '^.pod/' "$T/F60.txt")
 [ "$rows" = 19 ] || { cat "$T/F60.txt" >&2; fail "F60: $rows feed rows on 24 lines, want 19"; }
 grep -q '▼' "$T/F60.txt" || fail "F60: no mark for the rows below"
@@ -103,6 +106,7 @@ for l in open(sys.argv[1]):
     if s not in seen: seen.append(s)
 print(seen[40])' "$T/kubectl60.jsonl")
 wait_for 5 F60 "^.$(printf %.16s "$want" | sed 's/[][\.*^$/]/\\&/g')"
+settle F60
 grep -q '▲' "$T/F60.txt" || fail "F60: no mark for the rows above after scrolling"
 tm send-keys -t F60 Enter
 wait_for 5 F60 "› $(printf %.10s "$want")"

@@ -23,7 +23,12 @@
 #            towards noon, noon's the highest, the ends at most a fifth of
 #            noon's) and the 50 ms pause as the pause chart's scale.
 #            Under ASan (GCWATCH in build-asan) 1 million collections.
-#            HISTORY_DAY_N overrides.
+#            HISTORY_DAY_N overrides.  Both open at the zoom that holds
+#            their span (auto zoom: 1m for data/demo.trace, 24h for the day).
+#  journal   data/demo.trace behind journalctl -o short-iso prefixes
+#            stamped 2025-06-01 10:00:00 + "@" (tests/tools/journalize.py),
+#            read as a file: 1m by itself, wall-clock ticks (10:00:N0) and
+#            the right edge's date and time, not today's.
 . "$(dirname "$0")/lib.sh"
 need_gcwatch
 . "$ROOT/tests/tools/tmux.sh"
@@ -93,11 +98,15 @@ python3 "$ROOT/tests/tools/gen_day.py" "$N" 86400 "$T/day.log" >/dev/null
 rss() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 start B 100 30 "exec env LC_ALL=C.UTF-8 '$GCWATCH' --replay=0 '$ROOT/data/demo.trace'"
 wait_for 20 B ' EOF$'
+# Read at once, its 30 s: the 1m zoom by itself.
+wait_for 5 B ' \+/- window 1m '
 base=$(rss "$(tm display -p -t B '#{pane_pid}')")
 start D 100 30 "exec env LC_ALL=C.UTF-8 '$GCWATCH' --replay=0 '$T/day.log'"
 pid=$(tm display -p -t D '#{pane_pid}')
 wait_for 110 D ' EOF$'
 got=$(rss "$pid")
+# A day read at once opens at 24h by itself.
+wait_for 5 D ' \+/- window 24h '
 # HIST_WIDE_BYTES, as the unit test prints it (test_history).
 hist=$("$(dirname "$GCWATCH")/tests/test_history" 2>/dev/null |
        sed -n 's/^history: at most \([0-9]*\) bytes per wide feed.*/\1/p')
@@ -155,6 +164,15 @@ if "60ms" not in pause[0]:
     fail("the pause chart's scale is not the 50 ms spike's: %r" % pause[0])
 print("day: heap columns %s..%s..%s" % (cols[0], top, cols[-1]))
 EOF
+# ---- a journalctl export: its own wall clock ------------------------------
+note "journal: short-iso prefixes, read at once"
+python3 "$ROOT/tests/tools/journalize.py" 2025-06-01T10:00:00 0 <"$ROOT/data/demo.trace" >"$T/demo.journal"
+start J 100 30 "exec env LC_ALL=C.UTF-8 TZ=UTC '$GCWATCH' '$T/demo.journal'"
+wait_for 20 J '^ 530 gcs'
+wait_for 5 J ' \+/- window 1m '
+wait_for 5 J '^1m .*10:00:[0-5]0.*now 2025-06-01 10:00:(29|30) *$'
+grep -q -- '-[1-5]0s' "$T/J.txt" && fail "J: relative ticks on a prefixed file: $(grep -- '^1m ' "$T/J.txt")"
+key J q
 key D q
 key B q
 note "history ok"

@@ -178,6 +178,41 @@ static void test_go_tool_blocks_torn(void **state)
 	model_free(x.m);
 }
 
+/* go run: the go command collects, builds (a tool's output after "# PKG"),
+ * then runs the program, taken for its restart (the input's own feed);
+ * the go command, waiting for it, collects again two minutes on (its
+ * forcegc): that record is the go command's, in a feed "go" of its own,
+ * a tool's (the fleet table does not open for it), not the program's. */
+static void test_go_run_late_record(void **state)
+{
+	(void)state;
+	struct run x = {.m = model_new(0, 0, true)};
+	static char text[65536];
+	size_t n = 0;
+
+	assert_int_equal(demux_init(&x.d, x.m, on_placed, &x), 0);
+	n += (size_t)snprintf(text + n, sizeof text - n, "%s%s%s", GC(1, "0.010"), GC(2, "0.020"),
+	                      "# command-line-arguments\n" GC(1, "0.004") GC(2, "0.008"));
+	for (int i = 1; i <= 80; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+		                      "gc %d @%d.%03ds 1%%: 0.010+1.0+0.010 ms clock, "
+		                      "0.040+0.10/0.50/1.0+0.040 ms cpu, 4->4->1 MB, 5 MB goal, 4 P\n",
+		                      i, i / 10, i % 10 * 100);
+	n += (size_t)snprintf(text + n, sizeof text - n, "%s", GC(3, "120.400"));
+	feed_text(&x, text);
+	struct feed *own = model_find(x.m, ""), *go = model_find(x.m, "go");
+	assert_non_null(own);
+	assert_non_null(go);
+	assert_int_equal(x.m->nfeeds, 3);
+	assert_int_equal(own->stats.count, 82);
+	assert_int_equal(own->stats.runs, 2);
+	assert_int_equal(go->stats.count, 1);
+	assert_true(go->tool);
+	assert_false(own->tool);
+	demux_free(&x.d);
+	model_free(x.m);
+}
+
 /* ---- unprefixed runtimes interleaved, with known truth ------------------ */
 
 /* Real recordings (gc lines of one process each, Go 1.19, 2 P): see
@@ -511,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_unprefixed),
 		cmocka_unit_test(test_go_tool_blocks),
 		cmocka_unit_test(test_go_tool_blocks_torn),
+		cmocka_unit_test(test_go_run_late_record),
 		cmocka_unit_test(test_restart_alone),
 		cmocka_unit_test(test_two_runtimes),
 		cmocka_unit_test(test_two_alike),

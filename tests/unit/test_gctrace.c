@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "trace/gctrace.h"
+#include "trace/logprefix.h"
 
 /* ---- capture ------------------------------------------------------ */
 
@@ -521,6 +522,8 @@ static void test_torn_behind_every_prefix(void **state)
 		assert_int_equal(c.recs[0].at_ms, 1000);
 		assert_int_equal(c.recs[0].heap_end_mb, 17);
 		assert_string_equal(c.recs[0].source, px[i].source);
+		/* The time of the prefix its first piece came behind. */
+		assert_int_equal(c.recs[0].wall_ms, logprefix_time(px[i].a, strlen(px[i].a), 0));
 		assert_string_equal(c.foreign.p, want);
 		cap_free(&c);
 	}

@@ -104,19 +104,20 @@ static void test_rollup(void **state)
 	history_free(&h);
 }
 
-/* One 50 ms pause among 200000 of 20 us: the maximum of every tier's
- * bucket holding it. */
+/* One 50 ms pause among 200000 of 20 us, ten seconds before the last
+ * (within every tier's reach): the maximum of every tier's bucket
+ * holding it. */
 static void test_spike(void **state)
 {
 	(void)state;
 	struct history h;
 	history_init(&h, false);
 	for (uint64_t g = 1; g <= 200000; g++) {
-		struct gc_record r = rec(g, (int64_t)g * 10, g == 123456 ? 50000 : 20, 8);
+		struct gc_record r = rec(g, (int64_t)g * 10, g == 199000 ? 50000 : 20, 8);
 		history_add(&h, &r, false, 0);
 	}
 	for (unsigned t = 0; t < h.ntiers; t++) {
-		int64_t b = 1234560 / h.tier[t].width_ms;
+		int64_t b = 1990000 / h.tier[t].width_ms;
 		const struct hist_bucket *k = history_bucket(&h, t, b);
 		assert_non_null(k);
 		assert_true(k->pause_max == 50000.0f);
@@ -191,6 +192,48 @@ static void test_restart(void **state)
 	history_free(&h);
 }
 
+/* Log prefixes' stamps anchor the axis to the wall clock, read at once:
+ * a restart an hour after the previous run's last record is placed an
+ * hour later (not right after it), stamps cut to the second give the
+ * largest offset, and a clock set back is taken as it is. */
+static void test_wall(void **state)
+{
+	(void)state;
+	struct history h;
+	struct gc_record r;
+	const int64_t w0 = 1764597600000LL; /* 2025-12-01 14:00:00 UTC */
+	int64_t wall;
+
+	history_init(&h, true);
+	assert_false(history_wall(&h, 0, &wall));
+	for (uint64_t g = 1; g <= 100; g++) {
+		r = rec(g, (int64_t)g * 1000 + 300, 10, 1);
+		/* @g.3s, stamped g s after w0, cut to the second. */
+		r.wall_ms = w0 + (int64_t)g * 1000;
+		history_add(&h, &r, false, 5);
+	}
+	assert_false(h.paced);
+	assert_true(history_wall(&h, h.last_t, &wall));
+	/* The first offset was w0 + 1000 - 1300; the truncation kept. */
+	assert_int_equal(wall, w0 + 100000);
+	assert_int_equal(h.wall_off, w0 - 300);
+	/* An hour later, a new process at its own @0.5s. */
+	r = rec(1, 500, 10, 1);
+	r.wall_ms = w0 + 100000 + 3600000;
+	history_add(&h, &r, true, 5);
+	assert_true(history_wall(&h, h.last_t, &wall));
+	assert_int_equal(wall, w0 + 100000 + 3600000);
+	assert_int_equal(h.last_t, 100300 + 3600000);
+	assert_null(history_bucket(&h, 0, 1000));
+	/* The clock set back ten minutes: taken as it is. */
+	r = rec(2, 1500, 10, 1);
+	r.wall_ms = w0 + 100000 + 3600000 + 1000 - 600000;
+	history_add(&h, &r, false, 5);
+	assert_true(history_wall(&h, h.last_t, &wall));
+	assert_int_equal(wall, r.wall_ms);
+	history_free(&h);
+}
+
 /* A day of collections, 100 a second: memory stays within the bound, and
  * the oldest second is gone while its minute is kept. */
 static void test_bounded(void **state)
@@ -209,10 +252,23 @@ static void test_bounded(void **state)
 		/* Seventy minutes ago: past the finest tier's reach, in the
 		 * coarser's. */
 		int64_t ago = 26LL * 3600 * 1000 - 70 * 60000;
-		assert_non_null(history_bucket(&h, 1, ago / h.tier[1].width_ms));
-		/* An hour of the finest tier for a wide feed. */
-		if (wide)
+		unsigned last = h.ntiers - 1;
+		assert_non_null(history_bucket(&h, last, ago / h.tier[last].width_ms));
+		/* An hour of the finest tier for a wide feed; for a fleet
+		 * feed, 1m, 5m and 1h from a tier of 30 columns or more,
+		 * 15m and 6h in 15 and 12. */
+		if (wide) {
 			assert_true(history_span(&h, 0) >= 3600 * 1000);
+		} else {
+			static const int64_t zoom[] = { 60000, 300000, 900000, 3600000,
+			                                21600000, 86400000 };
+			for (unsigned z = 0; z < 6; z++) {
+				unsigned t = history_tier_for(&h, zoom[z], zoom[z] / 68);
+				assert_true(history_span(&h, t) >= zoom[z]);
+				assert_true(zoom[z] / h.tier[t].width_ms >=
+				            (z == 2 ? 15 : z == 4 ? 12 : 30));
+			}
+		}
 		history_free(&h);
 	}
 	printf("history: at most %zu bytes per wide feed, %zu per fleet feed "
@@ -273,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_spike),
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_wall),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_off),

@@ -305,6 +305,145 @@ static void test_read_at_once(void **state)
 	model_free(m);
 }
 
+/* A file read at once whose lines carry kubectl --timestamps (RFC 3339):
+ * the axis shows the file's own wall clock, round times as ticks and its
+ * date at the right (not today's), not the second it was read in.  Ten
+ * minutes of collections from 2025-12-01 14:00:03 UTC, a collection every
+ * 5 s, then a restart two minutes after the first run's last record, whose
+ * stamps place it on the axis. */
+struct fill {
+	struct model *m;
+};
+
+static void fill_record(void *ctx, const struct gc_record *r)
+{
+	struct fill *f = ctx;
+
+	model_add_record(f->m, f->m->feeds[0], r, 5);
+	f->m->counts.records++;
+}
+
+static void test_prefixed_file(void **state)
+{
+	(void)state;
+	struct model *m = model_new(0, FEED_RECORDS, true);
+	struct fill fl = { m };
+	struct gctrace_sink sink = { .record = fill_record };
+	struct gctrace *p = gctrace_new(&sink, &fl);
+	struct grid *g = grid_new(100, 30);
+	int64_t wall0 = 1764597603LL; /* 2025-12-01 14:00:03 UTC */
+	char buf[512];
+
+	assert_non_null(m);
+	assert_non_null(p);
+	assert_non_null(g);
+	assert_non_null(model_feed(m, ""));
+	snprintf(m->name, sizeof m->name, "api.log");
+	m->input = MODEL_EOF;
+	m->start_ms = START_MS;
+	/* Read a day later: 2025-12-02. */
+	m->wall_offset_ms = (wall0 + 86400) * 1000 - (int64_t)START_MS;
+	for (int run = 0; run < 2; run++) {
+		int64_t first = run ? 600 + 120 : 0, n = run ? 24 : 120;
+		for (int64_t i = 0; i < n; i++) {
+			int64_t at_ms = 3000 + i * 5000, wall = wall0 + first + i * 5;
+			time_t tt = (time_t)wall;
+			struct tm tm;
+			char stamp[64];
+			gmtime_r(&tt, &tm);
+			strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+			snprintf(buf, sizeof buf,
+			         "%s.%03dZ gc %lld @%lld.%03llds 2%%: 0.020+1.5+0.010 ms clock, "
+			         "0.16+0.40/2.8/6.0+0.08 ms cpu, %lld->%lld->%lld MB, %lld MB goal, "
+			         "0 MB stacks, 0 MB globals, 8 P\n",
+			         stamp, (int)(i * 37 % 1000), (long long)(i + 1),
+			         (long long)(at_ms / 1000), (long long)(at_ms % 1000),
+			         (long long)(40 + i % 20), (long long)(42 + i % 20),
+			         (long long)(20 + i % 20), (long long)(80 + 2 * (i % 20)));
+			gctrace_feed(p, buf, strlen(buf));
+		}
+	}
+	gctrace_finish(p);
+	gctrace_free(p);
+	assert_true(m->feeds[0]->hist.walled);
+
+	struct view_opts o = opts(2, false); /* 15m */
+	/* Read at once, its 14 minutes: the 15m zoom by itself. */
+	o.zoom_auto = true;
+	o.zoom = VIEW_ZOOM_DEFAULT;
+	assert_int_equal(view_zoom_shown(m, &o), 2);
+	view_render(g, m, &o, START_MS + 3600000);
+	golden("time-prefix-15m-100x30-utf8", g);
+	char *axis = row_of(g, find_row(g, "OUTPUT") - 1);
+	/* The last record: 14:12:03 + 23 x 5 s = 14:13:58. */
+	assert_non_null(strstr(axis, "now 2025-12-01 14:13:58"));
+	assert_non_null(strstr(axis, "14:05"));
+	assert_non_null(strstr(axis, "14:10"));
+	assert_null(strstr(axis, "-5m"));
+	free(axis);
+	/* The two minutes between the runs are empty columns. */
+	struct chartwin *w = malloc(sizeof *w);
+	assert_non_null(w);
+	chartwin_plan_time(w, m->feeds[0], view_zoom_ms(2), 90, START_MS + 3600000);
+	int a = chartwin_time_col(w, w->right_t - 150000), b = chartwin_time_col(w, w->right_t - 200000);
+	assert_true(a > 0 && b > 0);
+	for (int c = b; c <= a; c++)
+		assert_int_equal(w->agg[c].count, 0);
+	free(w);
+	grid_free(g);
+	model_free(m);
+}
+
+/* Auto zoom: a day read at once opens at 24h, 30 s read at once at 1m;
+ * live, the default 5m stays; without zoom_auto (--zoom, a key), the
+ * zoom asked for. */
+static void test_auto_zoom(void **state)
+{
+	(void)state;
+	struct model *at_once = day(false), *live = day(true);
+	struct view_opts o = opts(VIEW_ZOOM_DEFAULT, false);
+	struct grid *g = grid_new(100, 30);
+
+	assert_non_null(g);
+	o.zoom_auto = true;
+	assert_int_equal(view_zoom_shown(at_once, &o), VIEW_ZOOMS - 1);
+	assert_int_equal(view_zoom_shown(live, &o), VIEW_ZOOM_DEFAULT);
+	view_render(g, at_once, &o, 60000);
+	char *axis = row_of(g, find_row(g, "OUTPUT") - 1);
+	assert_true(strncmp(axis, "24h", 3) == 0);
+	free(axis);
+	o.zoom_auto = false;
+	assert_int_equal(view_zoom_shown(at_once, &o), VIEW_ZOOM_DEFAULT);
+	model_free(at_once);
+	model_free(live);
+
+	struct model *m = model_new(0, FEED_RECORDS, true);
+	struct gc_record r;
+	assert_non_null(m);
+	assert_non_null(model_feed(m, ""));
+	assert_true(gctrace_parse_line(line, strlen(line), &r));
+	for (int i = 0; i < 30; i++) {
+		r.gc = (uint64_t)i + 1;
+		r.at_ms = 1000 * i;
+		model_add_record(m, m->feeds[0], &r, 5);
+	}
+	o.zoom_auto = true;
+	assert_int_equal(view_zoom_shown(m, &o), 0);
+	/* The same arriving at its own pace: live. */
+	model_free(m);
+	m = model_new(0, FEED_RECORDS, true);
+	assert_non_null(m);
+	assert_non_null(model_feed(m, ""));
+	for (int i = 0; i < 30; i++) {
+		r.gc = (uint64_t)i + 1;
+		r.at_ms = 1000 * i;
+		model_add_record(m, m->feeds[0], &r, START_MS + 1000 * (uint64_t)i);
+	}
+	assert_int_equal(view_zoom_shown(m, &o), VIEW_ZOOM_DEFAULT);
+	model_free(m);
+	grid_free(g);
+}
+
 /* Nothing yet, no feed at all, and a feed without collections: the time
  * axis draws without a fault and says there is nothing yet. */
 static void test_empty(void **state)
@@ -338,6 +477,8 @@ int main(void)
 		cmocka_unit_test(test_zooms),
 		cmocka_unit_test(test_gaps_and_restart),
 		cmocka_unit_test(test_read_at_once),
+		cmocka_unit_test(test_prefixed_file),
+		cmocka_unit_test(test_auto_zoom),
 		cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -786,6 +786,18 @@ static void test_golden_help(void **state)
 	g = render(m, &o, 80, 24, NOW(m));
 	golden("help-80x24-ascii", g, true);
 	grid_free(g);
+	/* The time axis has one pane more (GC CPU): every line still in the
+	 * box at 80x24, the last note and the bottom border included. */
+	o.ascii = false;
+	o.per_gc = false;
+	o.zoom = VIEW_ZOOM_DEFAULT;
+	g = render(m, &o, 80, 24, NOW(m));
+	golden("help-time-80x24-utf8", g, false);
+	assert_true(contains(g, "gc cpu   GC CPU"));
+	assert_true(contains(g, "a restart (gc numbering began again)"));
+	assert_true(contains(g, "window = over the collections"));
+	assert_true(contains(g, "\u2514\u2500"));
+	grid_free(g);
 	model_free(m);
 }
 
