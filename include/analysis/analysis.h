@@ -105,8 +105,11 @@ void analysis_digest_mmu(const struct analysis *a, struct analysis_digest *d);
 void analysis_digest_rest(const struct analysis *a, const struct stats *s,
                           struct analysis_digest *d);
 
-/* The summary's lines: mmu, finding NAME: ...; try ..., what-if. */
-void analysis_print(const struct analysis *a, const struct stats *s, FILE *out);
+/* The summary's lines: mmu, finding NAME: ...; try ..., what-if.  A
+ * finding's line (some 250 characters) is folded at width columns with a
+ * hanging indent under the label column (width <= 0: one line each). */
+void analysis_print(const struct analysis *a, const struct stats *s, FILE *out,
+                    int width);
 
 /* The "mmu", "findings", "what_if" and "what_if_inputs" members of a
  * feed's JSON summary block, each preceded by a comma; the MMU's "recent"

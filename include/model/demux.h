@@ -125,6 +125,10 @@ struct demux {
 	void *ctx;
 
 	struct demux_track tracks[DEMUX_TRACKS];
+	/* Bit i: tracks[i] is used; used and undecided (maybe or began
+	 * set); used and a block.  The loops over tracks visit only these:
+	 * a long input keeps most of the 64 in use, few undecided. */
+	uint64_t used, undecided, blocks;
 	/* What the input's order says of when the processes started: the
 	 * start of tracks[p] minus that of tracks[q] is at most bound[p][q]
 	 * us (a record of p printed before one of q ended no later). */

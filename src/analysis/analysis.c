@@ -8,6 +8,7 @@
 
 #include "text/fmt.h"
 #include "text/json.h"
+#include "text/wrap.h"
 
 /* Labels are padded as stats_print pads them. */
 #define LABEL "%-13s"
@@ -319,18 +320,25 @@ static void print_whatif(const struct analysis *a, FILE *out)
 		fprintf(out, LABEL "%s\n", "", notes);
 }
 
-void analysis_print(const struct analysis *a, const struct stats *s, FILE *out)
+/* The indent of a finding's continuation lines: the label column. */
+#define LABEL_WIDTH 13
+
+void analysis_print(const struct analysis *a, const struct stats *s, FILE *out,
+                    int width)
 {
 	struct finding f[FIND_COUNT];
+	char line[64 + sizeof f[0].evidence + sizeof f[0].try_];
 	int n;
 
 	if (s->count == 0)
 		return;
 	print_mmu(a, out);
 	n = analysis_findings(a, s, f);
-	for (int i = 0; i < n; i++)
-		fprintf(out, "finding %s: %s; try %s\n", f[i].name, f[i].evidence,
-		        f[i].try_);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "finding %s: %s; try %s", f[i].name,
+		         f[i].evidence, f[i].try_);
+		wrap_line(out, line, width, LABEL_WIDTH);
+	}
 	print_whatif(a, out);
 }
 
@@ -453,6 +461,9 @@ void analysis_json(const struct analysis *a, const struct stats *s,
 	json_field(out, "stw_cpu_ms", e.stw_us / 1000.0, 1000);
 	json_field(out, "procs", e.procs, 1);
 	json_field(out, "pacer", e.pacer, 1000);
+	json_field(out, "share_ok", e.share_ok, 1000);
+	json_field(out, "share_hit", e.share_hit, 1000);
+	json_field(out, "goal_reached", e.hits, 1);
 	fputs(",\"gogc\":", out);
 	if (a->o.gogc > -2) {
 		if (a->o.gogc < 0)

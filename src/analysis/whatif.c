@@ -10,6 +10,8 @@ static const int gogc_values[WHATIF_NGOGC] = { 50, 100, 200, 400 };
 #define MIN_HEAP_MB 4.0
 /* Live heaps below this do not tell the GOGC in force. */
 #define INFER_MIN_MB 8
+/* Half the MB the runtime truncates its figures to. */
+#define HALF_MB 0.5
 /* An "@" time above this is not believed (stats.c). */
 #define AT_MS_MAX 1000000000000LL
 
@@ -71,18 +73,19 @@ void whatif_add(struct whatif *w, const struct gc_record *r)
 	c.live = mb32(r->heap_live_mb);
 	c.roots = mb32(roots_of(r));
 	c.heap_end = mb32(r->heap_end_mb);
+	/* Lines without it (none since Go 1.5): the mark had no lead. */
+	c.heap_start = r->heap_start_mb >= 0 ? mb32(r->heap_start_mb) : c.heap_end;
 	c.goal = mb32(r->heap_goal_mb);
 	c.mark_cpu_us = us32(nn(r->cpu_assist_us) + nn(r->cpu_background_us));
 	c.stw_cpu_us = us32(nn(r->cpu_sweep_term_us) + nn(r->cpu_mark_term_us));
+	c.idle_cpu_us = us32(nn(r->cpu_idle_us));
 	c.procs = r->procs > INT32_MAX ? INT32_MAX : (int32_t)r->procs;
 	if (w->have_prev) {
 		c.interval_us = end - w->prev_end_us;
-		c.alloc_mb = mb32(nn(r->heap_end_mb - w->prev_live));
 		c.prev_live = mb32(w->prev_live);
 		c.prev_roots = mb32(w->prev_roots);
 	} else {
 		c.interval_us = -1;
-		c.alloc_mb = 0;
 		c.prev_live = c.prev_roots = -1;
 	}
 	if (r->stacks_mb >= 0)
@@ -115,9 +118,16 @@ static int cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* What a collection allocated: from the previous one's end to its own. */
+static double alloc_of(const struct whatif_cycle *c)
+{
+	return c->heap_end > c->prev_live ? (double)(c->heap_end - c->prev_live) : 0;
+}
+
 bool whatif_estimate(const struct whatif *w, struct whatif_est *e)
 {
 	double interval = 0, alloc = 0, marked = 0;
+	double hit_gc = 0, hit_all = 0, ok_gc = 0, ok_all = 0;
 	double mark = 0, stw = 0, run_end = 0, run_goal = 0, gc_cpu = 0;
 	int64_t ends[WHATIF_RING], lives[WHATIF_RING], rootss[WHATIF_RING];
 	double gogcs[WHATIF_RING];
@@ -131,7 +141,17 @@ bool whatif_estimate(const struct whatif *w, struct whatif_est *e)
 			continue;
 		n++;
 		interval += (double)c->interval_us;
-		alloc += (double)c->alloc_mb;
+		alloc += alloc_of(c);
+		/* The mark's work, and how much of it idle workers did, by
+		 * how close to its goal the heap came. */
+		if (c->goal - c->heap_end <= 0) {
+			e->hits++;
+			hit_gc += (double)c->mark_cpu_us;
+			hit_all += (double)c->mark_cpu_us + (double)c->idle_cpu_us;
+		} else if (c->goal - c->heap_end >= 2) {
+			ok_gc += (double)c->mark_cpu_us;
+			ok_all += (double)c->mark_cpu_us + (double)c->idle_cpu_us;
+		}
 		marked += (double)(c->live + c->roots);
 		mark += (double)c->mark_cpu_us;
 		stw += (double)c->stw_cpu_us;
@@ -175,6 +195,12 @@ bool whatif_estimate(const struct whatif *w, struct whatif_est *e)
 		qsort(gogcs, ng, sizeof gogcs[0], cmp_dbl);
 		e->gogc = gogcs[(size_t)ceil(0.9 * ng) - 1];
 	}
+	e->share_ok = ok_all > 0 ? ok_gc / ok_all : -1;
+	e->share_hit = e->hits >= WHATIF_HIT_MIN && hit_all > 0 ? hit_gc / hit_all : -1;
+	if (e->share_ok < 0)
+		e->share_ok = e->share_hit >= 0 ? e->share_hit : 1;
+	if (e->share_hit < 0)
+		e->share_hit = e->share_ok > WHATIF_SHARE_HIT ? e->share_ok : WHATIF_SHARE_HIT;
 	e->nonheap_mb = e->roots_mb + WHATIF_NONHEAP_MB;
 	e->gc_cpu_pct = 100.0 * gc_cpu / interval;
 	e->rate = n / e->span_s;
@@ -204,12 +230,24 @@ static double model_goal(double live, double roots, double gogc, double limit_mb
 	return goal;
 }
 
+/* The share of a mark's work that counts as GC CPU, by the headroom its
+ * heap kept below the goal (MB): the reached-goal share at 0 and below,
+ * the short-of-goal share from 2 MB, a line between. */
+static double share_at(const struct whatif_est *e, double headroom)
+{
+	if (headroom <= 0)
+		return e->share_hit;
+	if (headroom >= 2)
+		return e->share_ok;
+	return e->share_hit + (e->share_ok - e->share_hit) * headroom / 2;
+}
+
 void whatif_predict(const struct whatif *w, const struct whatif_est *e, double gogc,
                     double limit_mb, struct whatif_pred *p)
 {
 	double L = e->live_mb, marked = e->live_mb + e->roots_mb;
 	double cost_us = e->mark_us_per_mb * marked + e->stw_us;
-	double goal, runway, peaks[WHATIF_RING];
+	double goal, runway, peaks[WHATIF_RING], interval = 0, cpu = 0;
 	unsigned n = 0;
 	bool dummy1, dummy2;
 
@@ -225,42 +263,74 @@ void whatif_predict(const struct whatif *w, const struct whatif_est *e, double g
 		return;
 	}
 	runway = e->pacer * (goal - L);
-	if (runway > 0) {
-		p->rate = e->alloc_mb_s / runway;
-		p->gc_cpu_pct = 100.0 * p->rate * cost_us / (e->procs * 1e6);
+	/* Each kept collection replayed under the new goal (see whatif.h):
+	 * where its heap would end, what it would have allocated since the
+	 * previous one (so how long until it came, at the same rate), and
+	 * what its mark would cost. */
+	for (unsigned k = 0; k < w->n && e->alloc_mb_s > 0; k++) {
+		const struct whatif_cycle *c = &w->ring[(w->head + k) % WHATIF_RING];
+		double pl, g2, dist, lead, end, work;
+		if (c->interval_us < 0)
+			continue;
+		/* The runtime prints MB truncated: the live heap was half a
+		 * MB more, on average, than printed (2.5% of an 18 MB heap's
+		 * runway at GOGC 100; and a limit's cap is a true size).  The
+		 * replay is in true sizes, its peak truncated back as the
+		 * runtime would print it; differences of two printed figures
+		 * (distance, lead) need no such care. */
+		pl = (double)c->prev_live + HALF_MB;
+		g2 = model_goal(pl, (double)c->prev_roots, gogc, limit_mb, e->nonheap_mb,
+		                &dummy1, &dummy2);
+		dist = (double)(c->goal - c->heap_start);
+		lead = (double)(c->heap_end - c->heap_start);
+		if (dist < 0)
+			dist = 0;
+		if (lead < 0)
+			lead = 0;
+		if (dist > (1 - WHATIF_TRIGGER_MIN) * (g2 - pl))
+			dist = (1 - WHATIF_TRIGGER_MIN) * (g2 - pl);
+		if (dist < 0)
+			dist = 0;
+		end = g2 - dist + lead;
+		/* A heap that reaches its goal mid-mark makes the program
+		 * assist until the mark is done: it runs past the goal no
+		 * more than this collection's did past its own. */
+		if (end > g2 + nn(c->heap_end - c->goal))
+			end = g2 + (double)nn(c->heap_end - c->goal);
+		/* At least the heap the collection marked: a goal at or below
+		 * the live heap means back-to-back collections. */
+		if (end < pl + 1)
+			end = pl + 1;
+		work = (double)c->mark_cpu_us + (double)c->idle_cpu_us;
+		interval += (end - pl) / e->alloc_mb_s * 1e6;
+		cpu += (work * share_at(e, g2 - end) + (double)c->stw_cpu_us) /
+		       (double)c->procs;
+		peaks[n++] = end - HALF_MB;
+	}
+	if (n == 0 || !(interval > 0)) {
+		if (runway > 0) {
+			p->rate = e->alloc_mb_s / runway;
+			p->gc_cpu_pct = 100.0 * p->rate * cost_us / (e->procs * 1e6);
+		}
+		p->peak_mb = L + (runway > 0 ? runway : 0);
+	} else {
+		p->rate = n / (interval / 1e6);
+		p->gc_cpu_pct = 100.0 * cpu / interval;
+		qsort(peaks, n, sizeof peaks[0], cmp_dbl);
+		/* p95 by nearest rank, as measured. */
+		p->peak_mb = peaks[(size_t)ceil(0.95 * n) - 1];
 	}
 	/* Under a limit the runtime would collect back to back; the CPU
 	 * limiter caps the GC at half the CPU and lets the heap grow past
 	 * the goal instead. */
-	if (limit_mb > 0 && (runway <= 0 || p->gc_cpu_pct > WHATIF_LIMITER_PCT) &&
-	    cost_us > 0) {
-		p->limiter = true;
-		p->gc_cpu_pct = WHATIF_LIMITER_PCT;
-		p->rate = WHATIF_LIMITER_PCT / 100.0 * e->procs * 1e6 / cost_us;
-		p->peak_mb = L + e->alloc_mb_s / p->rate;
-		return;
+	if (limit_mb > 0 && (goal <= L || p->gc_cpu_pct > WHATIF_LIMITER_PCT)) {
+		/* A collection's GC CPU, in microseconds of wall x P. */
+		double per = n ? cpu / n : cost_us / e->procs;
+		if (per > 0) {
+			p->limiter = true;
+			p->gc_cpu_pct = WHATIF_LIMITER_PCT;
+			p->rate = WHATIF_LIMITER_PCT / 100.0 * 1e6 / per;
+			p->peak_mb = L + e->alloc_mb_s / p->rate;
+		}
 	}
-	/* The peak: each kept collection replayed under the new goal, where
-	 * its heap would have ended had the pacer used its runway as it
-	 * did; then the 95th percentile, as measured. */
-	for (unsigned k = 0; k < w->n; k++) {
-		const struct whatif_cycle *c = &w->ring[(w->head + k) % WHATIF_RING];
-		double use, g2;
-		if (c->interval_us < 0 || c->goal <= c->prev_live)
-			continue;
-		use = (double)(c->heap_end - c->prev_live) / (double)(c->goal - c->prev_live);
-		if (use < 0.5)
-			use = 0.5;
-		if (use > 1.5)
-			use = 1.5;
-		g2 = model_goal((double)c->prev_live, (double)c->prev_roots, gogc, limit_mb,
-		                e->nonheap_mb, &dummy1, &dummy2);
-		peaks[n++] = (double)c->prev_live + use * (g2 - (double)c->prev_live);
-	}
-	if (n == 0) {
-		p->peak_mb = L + (runway > 0 ? runway : 0);
-		return;
-	}
-	qsort(peaks, n, sizeof peaks[0], cmp_dbl);
-	p->peak_mb = peaks[(size_t)ceil(0.95 * n) - 1];
 }

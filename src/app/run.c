@@ -17,6 +17,7 @@
 #include "outputs/recsink.h"
 #include "outputs/sumjson.h"
 #include "text/clock.h"
+#include "text/wrap.h"
 #include "ui/sanitize.h"
 #include "ui/tui.h"
 
@@ -52,7 +53,7 @@ static void print_feed(struct engine *e, const struct feed *f, FILE *out)
 
 	stats_print(&f->stats, out);
 	if (a)
-		analysis_print(a, &f->stats, out);
+		analysis_print(a, &f->stats, out, wrap_width_of(out));
 }
 
 static void print_feeds(struct engine *e, FILE *out)

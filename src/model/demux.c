@@ -135,6 +135,24 @@ static void push(struct demux *d, const struct gc_record *r, uint64_t now_ms, in
 
 /* ---- processes ----------------------------------------------------------- */
 
+/* The lowest bit of *m, taken off it: for (m = set; m;) i = take(&m). */
+static inline int take(uint64_t *m)
+{
+	int i = __builtin_ctzll(*m);
+
+	*m &= *m - 1;
+	return i;
+}
+
+/* Track i is free again. */
+static void unuse(struct demux *d, int i)
+{
+	d->tracks[i].used = 0;
+	d->used &= ~(1ull << i);
+	d->undecided &= ~(1ull << i);
+	d->blocks &= ~(1ull << i);
+}
+
 static int decided(const struct demux_track *t)
 {
 	return t->used && !t->maybe && t->began == 0;
@@ -168,6 +186,7 @@ static void settle(struct demux *d, int u, struct feed *f)
 	t->feed = f;
 	t->maybe = 0;
 	t->began = 0;
+	d->undecided &= ~(1ull << u);
 	for (unsigned k = 0; k < d->qlen; k++) {
 		struct demux_held *h = &d->q[(d->qhead + k) % DEMUX_QUEUE];
 		if (h->track == u) {
@@ -208,15 +227,17 @@ static void decide(struct demux *d, int u)
 	int best = -1, best_same = 0;
 	double best_unlike = 0;
 
-	/* The runs it may restart began before it: theirs first. */
-	for (int i = 0; i < DEMUX_TRACKS; i++)
+	/* The runs it may restart began before it: theirs first.  (Bits
+	 * are only ever cleared meanwhile: each is looked at again.) */
+	for (uint64_t m = t->maybe; m;) {
+		int i = take(&m);
 		if ((t->maybe & (1ull << i)) && !decided(&d->tracks[i]))
 			decide(d, i);
+	}
 	if (decided(t))
 		return;
-	for (int i = 0; i < DEMUX_TRACKS; i++) {
-		if (!(t->maybe & (1ull << i)))
-			continue;
+	for (uint64_t m = t->maybe; m;) {
+		int i = take(&m);
 		const struct demux_track *c = &d->tracks[i];
 		int same = c->procs == t->procs && c->era == t->era;
 		double un = unlike(t, c);
@@ -243,7 +264,9 @@ static void decide(struct demux *d, int u)
  * collected again, or was restarted, or forgotten). */
 static void forget_bit(struct demux *d, int i)
 {
-	for (int k = 0; k < DEMUX_TRACKS; k++) {
+	/* Only an undecided track has maybe bits. */
+	for (uint64_t m = d->undecided; m;) {
+		int k = take(&m);
 		struct demux_track *t = &d->tracks[k];
 		if (!t->used || !(t->maybe & (1ull << i)))
 			continue;
@@ -282,7 +305,8 @@ static int64_t violation(const struct demux *d, int q, int64_t e)
 
 	if (e == GC_NULL)
 		return 0;
-	for (int p = 0; p < DEMUX_TRACKS; p++) {
+	for (uint64_t m = d->used; m;) {
+		int p = take(&m);
 		const struct demux_track *t = &d->tracks[p];
 		if (p == q || !t->used || t->end == GC_NULL || d->bound[q][p] == NO_BOUND)
 			continue;
@@ -301,7 +325,8 @@ static void order_add(struct demux *d, int q, int64_t e, uint64_t now_ms)
 {
 	if (e == GC_NULL)
 		return;
-	for (int p = 0; p < DEMUX_TRACKS; p++) {
+	for (uint64_t m = d->used; m;) {
+		int p = take(&m);
 		const struct demux_track *t = &d->tracks[p];
 		if (p == q || !t->used || t->end == GC_NULL)
 			continue;
@@ -329,7 +354,8 @@ static int continued(const struct demux *d, const struct gc_record *r, uint64_t 
 	int best = -1;
 	double best_cost = 0;
 
-	for (int i = 0; i < DEMUX_TRACKS; i++) {
+	for (uint64_t m = d->used; m;) {
+		int i = take(&m);
 		const struct demux_track *t = &d->tracks[i];
 		if (!t->used || r->procs != t->procs || r->era != t->era || r->gc <= t->gc ||
 		    r->gc > t->gc + DEMUX_GAP)
@@ -387,9 +413,9 @@ static int slot(struct demux *d)
 {
 	int old = -1;
 
+	if (~d->used)
+		return __builtin_ctzll(~d->used); /* the first free */
 	for (int i = 0; i < DEMUX_TRACKS; i++) {
-		if (!d->tracks[i].used)
-			return i;
 		if (decided(&d->tracks[i]) && (old < 0 || d->tracks[i].seen < d->tracks[old].seen))
 			old = i;
 	}
@@ -403,7 +429,7 @@ static int slot(struct demux *d)
 		if (!d->tracks[old].used)
 			return old;
 	}
-	d->tracks[old].used = 0;
+	unuse(d, old);
 	forget_bit(d, old);
 	return old;
 }
@@ -411,7 +437,10 @@ static int slot(struct demux *d)
 /* End the look-ahead of runs that have had theirs. */
 static void expire(struct demux *d, uint64_t now_ms, int all)
 {
-	for (int i = 0; i < DEMUX_TRACKS; i++) {
+	/* decide() frees and settles tracks, never takes one: each is
+	 * looked at again. */
+	for (uint64_t m = d->undecided; m;) {
+		int i = take(&m);
 		struct demux_track *t = &d->tracks[i];
 		if (!t->used || decided(t))
 			continue;
@@ -425,9 +454,11 @@ static void expire(struct demux *d, uint64_t now_ms, int all)
  * record not its own. */
 static void blocks_end(struct demux *d)
 {
-	for (int i = 0; i < DEMUX_TRACKS; i++)
+	for (uint64_t m = d->blocks; m;) {
+		int i = take(&m);
 		if (d->tracks[i].used && d->tracks[i].block)
-			d->tracks[i].used = 0;
+			unuse(d, i);
+	}
 }
 
 static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_ms)
@@ -461,22 +492,27 @@ static void unprefixed(struct demux *d, const struct gc_record *r, uint64_t now_
 		/* Any process seen may have ended, this run its restart,
 		 * even one whose own run is still being decided. */
 		uint64_t maybe = 0;
-		for (int k = 0; k < DEMUX_TRACKS; k++)
-			if (k != i && d->tracks[k].used && !d->tracks[k].block &&
-			    !d->tracks[k].retired)
+		for (uint64_t m = d->used & ~(1ull << i); m;) {
+			int k = take(&m);
+			if (!d->tracks[k].block && !d->tracks[k].retired)
 				maybe |= 1ull << k;
+		}
 		order_reset(d, i);
 		t->nsig = 0;
 		track_set(t, r, d->seen);
+		d->used |= 1ull << i;
 		t->feed = NULL;
 		t->maybe = maybe;
 		t->began = d->seen;
 		t->began_ms = now_ms;
 		t->block = 0;
 		t->retired = 0;
+		d->undecided |= 1ull << i;
+		d->blocks &= ~(1ull << i);
 		if (d->header[0]) {
 			/* The tool the go command just named. */
 			t->block = 1;
+			d->blocks |= 1ull << i;
 			t->maybe = 0;
 			struct feed *f = feed_of(d, d->header);
 			if (f)

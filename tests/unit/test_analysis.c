@@ -81,7 +81,7 @@ static void test_metrics_and_summary(void **state)
 	assert_false(analysis_metric_known("mmu.2s"));
 
 	out = open_memstream(&buf, &len);
-	analysis_print(a, s, out);
+	analysis_print(a, s, out, 0);
 	fclose(out);
 	assert_non_null(strstr(buf, "mmu          10ms "));
 	assert_non_null(strstr(buf, "\nfinding tiny-heap: the 4 MB minimum goal decided "));
@@ -89,6 +89,18 @@ static void test_metrics_and_summary(void **state)
 	assert_non_null(strstr(buf, "\nwhat-if      from "));
 	assert_non_null(strstr(buf, "\n             GOGC           now      50     100     200     400  +limit\n"));
 	assert_non_null(strstr(buf, "+limit = GOGC 100, limit 30 MB"));
+	free(buf);
+
+	/* At 80 columns the finding folds under the label column; the
+	 * what-if table is unchanged. */
+	out = open_memstream(&buf, &len);
+	analysis_print(a, s, out, 80);
+	fclose(out);
+	assert_non_null(strstr(buf, "\nfinding tiny-heap: the 4 MB minimum goal decided "));
+	assert_non_null(strstr(buf, "\n             39.4 collections/s; try a GOGC above 100,"));
+	for (char *l = strstr(buf, "\nfinding ") + 1, *nl; (nl = strchr(l, '\n')) &&
+	     strncmp(l, "what-if", 7) != 0; l = nl + 1)
+		assert_true(nl - l <= 80);
 	free(buf);
 
 	/* The JSON members: a limit row after the four GOGC rows. */
@@ -121,7 +133,7 @@ static void test_empty(void **state)
 	analysis_init(a, &o);
 	assert_int_equal(analysis_metric(a, &s, "mmu.10ms", &v), 1);
 	out = open_memstream(&buf, &len);
-	analysis_print(a, &s, out);
+	analysis_print(a, &s, out, 0);
 	fclose(out);
 	assert_int_equal(len, 0);
 	free(buf);
