@@ -2024,6 +2024,19 @@ static int state_eq(const struct gcl_state *a, const struct gcl_state *b)
 
 /* Adds one search's answer (side e ended; sides' lanes la, lb); false
  * when the line must be refused. */
+/* The record a split found whole: emit it, put back from pieces. */
+static void split_emit(struct gctrace *p, const struct split_ans *a)
+{
+	struct gc_record r;
+
+	gcl_to_record(&a->end, &r);
+	p->new_run = 0;
+	p->counts.torn_recovered++;
+	p->torn_at = p->emitted + 1;
+	p->torn_line = p->counts.lines;
+	emit(p, &r, a->lane_end);
+}
+
 static int split_add(struct gctrace *p, struct split_ans *a, const char *s, size_t m,
                      enum gcm_result r, const struct gcl_state out[2], const int same[2],
                      int e, int hyp, int held_ends, int la, int lb)
@@ -2134,13 +2147,7 @@ static int try_split(struct gctrace *p, const char *s, size_t m)
 		}
 	if (!ans.found)
 		return 0;
-	struct gc_record r;
-	gcl_to_record(&ans.end, &r);
-	p->new_run = 0;
-	p->counts.torn_recovered++;
-	p->torn_at = p->emitted + 1;
-	p->torn_line = p->counts.lines;
-	emit(p, &r, ans.lane_end);
+	split_emit(p, &ans);
 	if (ans.other_same)
 		pending_hold_head(p, ans.otext, ans.olen, &ans.other);
 	else
@@ -2317,13 +2324,7 @@ static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int 
 	 * then that line's text of the program's, become the held lines of
 	 * a torn record (the first way's owners: its bytes as a whole are
 	 * the same in every way). */
-	struct gc_record r;
-	gcl_to_record(&ans.end, &r);
-	p->new_run = 0;
-	p->counts.torn_recovered++;
-	p->torn_at = p->emitted + 1;
-	p->torn_line = p->counts.lines;
-	emit(p, &r, ans.lane_end);
+	split_emit(p, &ans);
 	/* Build the new lines in scratch: per line its length, and the
 	 * other's bytes in it. */
 	size_t off = 0, b = 0, nl_len[PAIR_LINES + 1], y_len[PAIR_LINES + 1];
@@ -2453,13 +2454,7 @@ static int pending_split(struct gctrace *p, const char *s, size_t m)
 	}
 	/* The new one ends here: the held one goes on, with its bytes of
 	 * this line as a held line of their own. */
-	struct gc_record r;
-	gcl_to_record(&ans.end, &r);
-	p->new_run = 0;
-	p->counts.torn_recovered++;
-	p->torn_at = p->emitted + 1;
-	p->torn_line = p->counts.lines;
-	emit(p, &r, ans.lane_end);
+	split_emit(p, &ans);
 	if (ans.other_same && hold(p, ans.otext, ans.olen, ans.olen, 0)) {
 		struct hyp h = p->hyp[ans.hyp];
 		h.pieces[h.npieces++] =
