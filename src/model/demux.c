@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/gcline.h"
 #include "trace/logprefix.h"
 
 int demux_init(struct demux *d, struct model *m, demux_deliver_fn deliver, void *ctx)
@@ -569,17 +570,34 @@ void demux_text(struct demux *d, const char *s, size_t n)
 	 * perhaps with its test variant ("# p [p.test]").  The
 	 * go command's own "gc " may come before it, from a record of its
 	 * torn there and lost ("gc # internal/syscall/execenv"). */
+	const char *head = s;
 	while (n >= 3 && !memcmp(s, "gc ", 3))
 		s += 3, n -= 3;
-	if (n < 4 || s[0] != '#' || s[1] != ' ' || s[n - 1] != '\n' || n - 3 >= sizeof d->header)
+	/* Or more of it, up to any place a gc line's piece may end ("gc 4
+	 * @0.050s 4%: 0.076+9.9# internal/cpu"): the header is the tail. */
+	const char *h = head == s ? NULL : memmem(s, n, "# ", 2);
+	if (h) {
+		struct gcl_state st;
+		struct gcl_cut cuts[GCL_MAX_CUTS];
+		int nc = 0;
+		gcl_start(&st);
+		if (gcl_match(&st, head, (size_t)(h - head), cuts, &nc) == GCL_PARTIAL && nc &&
+		    cuts[nc - 1].pos == (size_t)(h - head))
+			n -= (size_t)(h - s), s = h;
+	}
+	/* Its newline may come later, when the go command's record ends with
+	 * " P", then the header, then the runtime's "\n" (the parser reads
+	 * the first newline as the runtime's). */
+	size_t e = n && s[n - 1] == '\n' ? n - 1 : n;
+	if (e < 3 || s[0] != '#' || s[1] != ' ' || e - 2 >= sizeof d->header)
 		return;
 	/* (A test variant: "# p [p.test]".) */
-	for (size_t i = 2; i < n - 1; i++)
+	for (size_t i = 2; i < e; i++)
 		if ((unsigned char)s[i] < ' ' || (unsigned char)s[i] >= 0x7f ||
 		    (s[i] == ' ' && (i == 2 || s[i + 1] != '[')))
 			return;
-	memcpy(d->header, s + 2, n - 3);
-	d->header[n - 3] = 0;
+	memcpy(d->header, s + 2, e - 2);
+	d->header[e - 2] = 0;
 }
 
 struct feed *demux_line(struct demux *d, const char *s, size_t n)

@@ -292,7 +292,10 @@ static unsigned key_count(const struct gctrace *p, const char *s, size_t n)
  * time format, many others: "2026-11-28T17:09:00.123Z\t"), and zerolog's
  * default ConsoleWriter ("5:09PM ").  Shapes that start with a letter or
  * a brace (slog, logrus, zap JSON, zerolog JSON, klog's "I1128 ...") need
- * none: no number can run into them.
+ * none: no number can run into them.  The go command's "# PKG", which
+ * heads each tool's output it prints (go build, go test, go run), is one
+ * too: it tears the go command's own gc lines anywhere ("gc 4 @0.050s
+ * 4%: 0.076+9.9# internal/cpu"), and no runtime writes "# ".
  *
  * Pattern letters: D a digit, 1 one or two digits, f an optional fraction
  * (".123456"), Z a zone (Z, +01:00, +0100), M "AM" or "PM", _ a space or
@@ -373,6 +376,8 @@ static int shape_match(const char *pat, const char *s, size_t n)
 
 static int known_shape(const char *s, size_t n)
 {
+	if (n > 2 && s[0] == '#' && s[1] == ' ' && s[2] != ' ')
+		return 1;
 	if (!n || !dig(s[0]))
 		return 0;
 	for (size_t k = 0; k < sizeof log_shapes / sizeof log_shapes[0]; k++)
@@ -1412,6 +1417,8 @@ static void held_record(struct gctrace *p, int i)
 		deliver_foreign(p, s, l->len + l->nl);
 }
 
+static int held_go_header(const struct gctrace *p);
+
 /* Give up on the record: every held line goes out as it came. */
 static void pending_drop(struct gctrace *p)
 {
@@ -1442,7 +1449,7 @@ static void pending_drop(struct gctrace *p)
 		if (head && digit_at(h, n, i)) {
 			while (i < n && digit_at(h, n, i) && g < UINT64_MAX / 10)
 				g = g * 10 + (uint64_t)(h[i++] - '0');
-			if (i < n && h[i] == ' ' && gc <= 0)
+			if (i < n && (h[i] == ' ' || h[i] == '#') && gc <= 0)
 				gc = (int64_t)g;
 			else if (i == n && lane_expects(p, g))
 				real = 1, gc = (int64_t)g;
@@ -1451,7 +1458,7 @@ static void pending_drop(struct gctrace *p)
 		 * record's start: cut short by its process's exit ("gc " alone),
 		 * or the go command's, torn by the output it printed ("gc # PKG")
 		 * and lost. */
-		if (head && concurrent(p))
+		if (head && (concurrent(p) || held_go_header(p)))
 			real = 1;
 	}
 	if (real) {
@@ -2538,12 +2545,35 @@ static int pending_other_whole(struct gctrace *p, const char *s, size_t n, size_
  * order, and the record waits on.  Not when it is the next of the record
  * waiting (the same runtime's).
  */
+/* Does a held line end with the go command's "# PKG" (the tool output it
+ * prints, torn into its own line)?  Then several runtimes print, though
+ * no run of theirs has shown it yet: the stream's first block. */
+static int held_go_header(const struct gctrace *p)
+{
+	for (int i = 0; i < p->nheld; i++) {
+		const char *s = held_text(p, i);
+		size_t n = p->held[i].plen;
+		for (const char *h = s; (h = memmem(h, n - (size_t)(h - s), "# ", 2)); h += 2) {
+			size_t k = (size_t)(h - s) + 2, e = k;
+			while (e < n && (unsigned char)s[e] > ' ' && (unsigned char)s[e] < 0x7f)
+				e++;
+			/* (A test variant: "# p [p.test]".) */
+			if (e + 1 < n && s[e] == ' ' && s[e + 1] == '[' && s[n - 1] == ']')
+				e = n;
+			if (e == n && e > k)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static int held_whole(const struct gctrace *p, const char *s, size_t m)
 {
 	size_t at = logprefix_skip(s, m);
 	struct gc_record r;
 
-	if (!concurrent(p) || !starts(s + at, m - at, "gc ") || !parse_whole(s, m, at, &r))
+	if (!(concurrent(p) || held_go_header(p)) || !starts(s + at, m - at, "gc ") ||
+	    !parse_whole(s, m, at, &r))
 		return 0;
 	/* (The same runtime's next: one more, no earlier.) */
 	for (int i = 0; i < p->nhyp; i++) {

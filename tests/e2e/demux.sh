@@ -123,8 +123,11 @@ text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
 raw = text.split("\n")
 # Every collection's line, whole or torn by another's write, and "gc " or
 # "gc 2" alone: a compiler that exited just after it began a line (the go
-# command ends the output it prints with a newline).
-printed = len(re.findall(r"gc \d+ @", text)) + sum(1 for l in raw if re.match(r"^gc (\d+)?$", l))
+# command ends the output it prints with a newline); and the go command's
+# own line torn by the output it printed before its " @" ("gc # PKG",
+# "gc 48# PKG", the rest after that output).
+printed = (len(re.findall(r"gc (?:\d+ @|\d*# )", text)) +
+           sum(1 for l in raw if re.match(r"^gc (\d+)?$", l)))
 recs = [json.loads(l) for l in open(sys.argv[2])]
 summary = open(sys.argv[3]).read()
 wall_ms = int(sys.argv[4])
@@ -162,6 +165,10 @@ missing = tset - collections.Counter(got)
 for k in extra:
     if k[0] is not None:
         print("record %s is in no whole line of its feed" % (k,)); bad += 1
+# The go command is one process: each of its numbers once.
+dup = [k for k, c in collections.Counter(g[1] for g in got if g[0] is None).items() if c > 1]
+if dup:
+    print("the go command's records twice: %s" % dup[:5]); bad += 1
 if missing:
     print("missing or misattributed: %s" % list(missing)[:5]); bad += len(missing)
 feeds = collections.OrderedDict()

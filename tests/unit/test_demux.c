@@ -178,6 +178,41 @@ static void test_go_tool_blocks_torn(void **state)
 	model_free(x.m);
 }
 
+/* The go command's own line torn by the output it prints, before any
+ * whole block showed that several runtimes print: after its number,
+ * inside its times, after its last " P" (the runtime's newline after the
+ * block).  Each block is its package's; the go command's records are all
+ * put back, in its own feed. */
+static void test_go_tool_header_glued(void **state)
+{
+	(void)state;
+	struct run x = {.m = model_new(0, 0, true)};
+#define REST4 " @0.400s 1%: 0.010+1.0+0.010 ms clock, " \
+	"0.040+0.10/0.50/1.0+0.040 ms cpu, 4->4->1 MB, 5 MB goal, 4 P\n"
+	assert_int_equal(demux_init(&x.d, x.m, on_placed, &x), 0);
+	feed_text(&x, GC(1, "0.100") GC(2, "0.200") GC(3, "0.300")
+	              "gc 4# internal/cpu\n" GC(1, "0.005") GC(2, "0.009") REST4
+	              "gc 5 @0.500s 1%: 0.010+1.0# internal/abi\n" GC(1, "0.004")
+	              "+0.010 ms clock, 0.040+0.10/0.50/1.0+0.040 ms cpu, 4->4->1 MB, 5 MB goal, 4 P\n"
+	              "gc 6 @0.600s 1%: 0.010+1.0+0.010 ms clock, 0.040+0.10/0.50/1.0+0.040 ms cpu, "
+	              "4->4->1 MB, 5 MB goal, 4 P# runtime\n" GC(1, "0.010") GC(2, "0.020") "\n"
+	              GC(7, "0.700"));
+#undef REST4
+	struct feed *own = model_find(x.m, ""), *cpu = model_find(x.m, "internal/cpu"),
+	            *abi = model_find(x.m, "internal/abi"), *rt = model_find(x.m, "runtime");
+	assert_int_equal(x.m->nfeeds, 4);
+	assert_non_null(own);
+	assert_non_null(cpu);
+	assert_non_null(abi);
+	assert_non_null(rt);
+	assert_int_equal(own->stats.count, 7);
+	assert_int_equal(cpu->stats.count, 2);
+	assert_int_equal(abi->stats.count, 1);
+	assert_int_equal(rt->stats.count, 2);
+	demux_free(&x.d);
+	model_free(x.m);
+}
+
 /* go run: the go command collects, builds (a tool's output after "# PKG"),
  * then runs the program, taken for its restart (the input's own feed);
  * the go command, waiting for it, collects again two minutes on (its
@@ -546,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_unprefixed),
 		cmocka_unit_test(test_go_tool_blocks),
 		cmocka_unit_test(test_go_tool_blocks_torn),
+		cmocka_unit_test(test_go_tool_header_glued),
 		cmocka_unit_test(test_go_run_late_record),
 		cmocka_unit_test(test_restart_alone),
 		cmocka_unit_test(test_two_runtimes),
