@@ -108,7 +108,9 @@ int gcl_looks_continued(const char *s, size_t n);
 void gcl_to_record(const struct gcl_state *st, struct gc_record *r);
 
 /* Plausibility of a complete state: heap at start and live heap not above
- * heap at end, utilisation <= 100.  Used only to choose between splits. */
+ * heap at end, utilisation <= 100, the stop-the-world phases' CPU times
+ * their clock times times one count of procs.  Used only to choose
+ * between splits. */
 int gcl_plausible(const struct gcl_state *st);
 
 /* Parse a whole Go <= 1.4 line ("gc76(1): 2+1+1390+1 us, 1 -> 3 MB, ...")

@@ -616,10 +616,48 @@ int gcl_is_strong(const struct gcl_state *st)
 	return st->tok >= T_AT;
 }
 
+/* The step of a time as fmtNSAsMS prints it (it truncates), in us. */
+static int64_t ms_step(int64_t us)
+{
+	return us < 100 ? 1 : us < 1000 ? 10 : us < 10000 ? 100 : 1000;
+}
+
+/*
+ * The runtime prints the CPU time of each stop-the-world phase as its
+ * clock time times one count of procs (work.stwprocs, set once per
+ * cycle): sweep termination's and mark termination's must share a
+ * factor k.  Each printed value stands for [v, v + step); a k for which
+ * both pairs' ranges meet must exist.  (Two runtimes' times of the same
+ * kind swapped between them mostly break it.)  True while unknown.
+ */
+static int stw_consistent(const int64_t *v)
+{
+	int mt = v[GCL_F_ERA15] == 1 ? GCL_F_C5 : GCL_F_C3;
+	int64_t c[2] = {v[GCL_F_C1], v[mt]}, u[2] = {v[GCL_F_U1], v[GCL_F_U5]}, k = 1;
+
+	for (int i = 0; i < 2; i++)
+		if (c[i] == GC_NULL || u[i] == GC_NULL || c[i] < 0 || u[i] < 0 ||
+		    c[i] > INT32_MAX || u[i] > INT32_MAX)
+			return 1;
+	/* The least k with k * (c + step) > u for both ... */
+	for (int i = 0; i < 2; i++) {
+		int64_t kk = u[i] / (c[i] + ms_step(c[i])) + 1;
+		if (kk > k)
+			k = kk;
+	}
+	/* ... must have k * c < u + step for both (the larger k, the worse). */
+	for (int i = 0; i < 2; i++)
+		if (k * c[i] >= u[i] + ms_step(u[i]))
+			return 0;
+	return 1;
+}
+
 int gcl_plausible(const struct gcl_state *st)
 {
 	const int64_t *v = st->v;
 
+	if (!stw_consistent(v))
+		return 0;
 	if (v[GCL_F_H1] != GC_NULL &&
 	    ((v[GCL_F_H0] != GC_NULL && v[GCL_F_H0] > v[GCL_F_H1]) ||
 	     (v[GCL_F_H2] != GC_NULL && v[GCL_F_H2] > v[GCL_F_H1])))

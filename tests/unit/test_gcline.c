@@ -114,11 +114,59 @@ static void test_cuts_at_write_boundaries(void **state)
 	assert_false(gcl_looks_continued("2026/11/28 17:09:00 x", 21));
 }
 
+/* Every corpus record shares one factor between its stop-the-world
+ * phases' clock and CPU times; one with another runtime's mark
+ * termination time in it does not. */
+static void test_plausible_stw(void **state)
+{
+	(void)state;
+	const char *files[] = {"go1.5.txt", "go1.6-1.17.txt", "go1.18-1.25.txt",
+	                       "stream-go1.18-goal-below-heap.log"};
+	size_t whole = 0;
+
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		char path[512], line[1024];
+		snprintf(path, sizeof path, "%s/corpus/%s", TEST_DATA, files[f]);
+		FILE *in = fopen(path, "r");
+		assert_non_null(in);
+		while (fgets(line, sizeof line, in)) {
+			struct gcl_state st;
+			struct gcl_cut cuts[GCL_MAX_CUTS];
+			int nc;
+			size_t n = strcspn(line, "\n");
+			gcl_start(&st);
+			if (gcl_match(&st, line, n, cuts, &nc) != GCL_COMPLETE)
+				continue;
+			whole++;
+			if (!gcl_plausible(&st))
+				fail_msg("implausible corpus line: %.*s", (int)n, line);
+		}
+		fclose(in);
+	}
+	assert_true(whole > 300);
+
+	/* 5.9 = 63 or 64 times 0.093, and 2.2 as many times 0.035, not 0.31. */
+	const char *ok = "gc 7 @2.302s 0%: 0.093+284+0.035 ms clock, 5.9+1808/4550/10574+2.2 ms cpu, "
+	                 "3140->3181->1794 MB, 3339 MB goal, 49 MB stacks, 0 MB globals, 8 P";
+	const char *bad = "gc 7 @2.302s 0%: 0.093+284+0.31 ms clock, 5.9+1808/4550/10574+2.2 ms cpu, "
+	                  "3140->3181->1794 MB, 3339 MB goal, 49 MB stacks, 0 MB globals, 8 P";
+	struct gcl_state st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc;
+	gcl_start(&st);
+	assert_int_equal(gcl_match(&st, ok, strlen(ok), cuts, &nc), GCL_COMPLETE);
+	assert_true(gcl_plausible(&st));
+	gcl_start(&st);
+	assert_int_equal(gcl_match(&st, bad, strlen(bad), cuts, &nc), GCL_COMPLETE);
+	assert_false(gcl_plausible(&st));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_path_agrees),
 		cmocka_unit_test(test_cuts_at_write_boundaries),
+		cmocka_unit_test(test_plausible_stw),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
