@@ -35,6 +35,10 @@ struct gcm_run {
 	int64_t at_min;        /* its "@" (ms) not below this; GC_NULL: any */
 	int32_t procs;         /* its P; 0: any */
 	uint8_t era;           /* enum gc_era; 0: any */
+	/* Its "MB globals": the size of the program's globals, the same in
+	 * every record of a process (it changes only when a plugin is
+	 * opened).  GC_NULL: any. */
+	int64_t globals;
 };
 
 struct gcm_side {

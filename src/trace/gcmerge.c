@@ -108,6 +108,8 @@ static int run_fits(const struct gcm_run *r, const struct gcl_state *st)
 		return 0;
 	if (r->procs && v[GCL_F_PROCS] != GC_NULL && v[GCL_F_PROCS] != r->procs)
 		return 0;
+	if (r->globals != GC_NULL && v[GCL_F_GLOBALS] != GC_NULL && v[GCL_F_GLOBALS] != r->globals)
+		return 0;
 	return 1;
 }
 

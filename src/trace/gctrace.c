@@ -86,6 +86,7 @@ struct lane {
 	uint64_t used; /* emitted count when it was last used */
 	uint8_t tentative; /* one record seen, not emitted (lane_pick) */
 	uint64_t tears;    /* gctrace.tears when it was last used */
+	int64_t globals;   /* its last "MB globals" (GC_NULL: none) */
 };
 
 struct gctrace {
@@ -1061,6 +1062,7 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	l->at = r->at_ms;
 	l->procs = r->procs;
 	l->era = r->era;
+	l->globals = r->globals_mb;
 	l->used = ++p->emitted;
 	l->tears = p->tears;
 	p->cur = i;
@@ -1997,6 +1999,7 @@ static void split_run(const struct lane *l, struct gcm_run *r)
 	r->at_min = l->at;
 	r->procs = l->procs;
 	r->era = l->era;
+	r->globals = l->globals;
 }
 
 /* Does state st, so far, fit lane l's run? */

@@ -52,6 +52,7 @@ static void side(struct gcm_side *sd, uint64_t gc, int64_t at, int32_t procs, in
 	sd->run.at_min = at;
 	sd->run.procs = procs;
 	sd->run.era = GC_ERA_118;
+	sd->run.globals = GC_NULL;
 	sd->ends = ends;
 	sd->may_skip = 0;
 }
