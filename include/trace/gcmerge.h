@@ -88,4 +88,16 @@ enum gcm_result gcmerge_split(struct gcmerge *m, const char *s, size_t n,
                               const struct gcm_side side[2], struct gcl_state out[2],
                               uint8_t *owner, int same[2]);
 
+/*
+ * The same, where the line ends side 0's record and side 1's next line,
+ * tail[0..tail_n) (without its newline), is all side 1's and ends its
+ * record: ways after which the tail does not end it are no ways, and
+ * out[1] is side 1's state at the tail's end.  (Side 1 stealing tokens
+ * of side 0's would leave it where its next line does not go on.)
+ */
+enum gcm_result gcmerge_split_tail(struct gcmerge *m, const char *s, size_t n,
+                                   const struct gcm_side side[2], const char *tail,
+                                   size_t tail_n, struct gcl_state out[2], uint8_t *owner,
+                                   int same[2]);
+
 #endif

@@ -35,6 +35,10 @@ struct gcmerge {
 	int ambiguous;      /* no side is the same in every way: stop */
 	int same[2];        /* side k is the same in every way so far */
 	char text[2][GCM_TEXT_MAX], tmp[GCM_TEXT_MAX];
+	/* Side 1's next line, all of it, which must end its record (NULL:
+	 * none, gcmerge_split). */
+	const char *tail;
+	size_t tail_n;
 	size_t tlen[2];
 	struct gcl_state first[2];
 	uint8_t *owner;
@@ -196,6 +200,25 @@ static void found_way(struct gcmerge *m, const struct gcl_state st[2])
 		m->ambiguous = 1;
 }
 
+static int numch(char c)
+{
+	return (c >= '0' && c <= '9') || c == '.';
+}
+
+/* Does side 1's next line end its record from *st (then the end state in
+ * *st)?  The runtime prints each number in one write(2): a number of its
+ * at the end of this line does not go on at the start of the next. */
+static int tail_ends(const struct gcmerge *m, struct gcl_state *st)
+{
+	for (int r = m->nruns - 1; r >= 0; r--)
+		if (m->runs[r].k == 1) {
+			if (numch(m->s[m->runs[r].to - 1]) && m->tail_n && numch(m->tail[0]))
+				return 0;
+			break;
+		}
+	return gcl_match_slow(st, m->tail, m->tail_n) && gcl_endable(st);
+}
+
 /* Deal out s[i..n) with side k's turn first.  Returns whether some way
  * reached the end (before the checks of found_way). */
 static int search(struct gcmerge *m, size_t i, int k, struct gcl_state st[2], int depth)
@@ -208,6 +231,13 @@ static int search(struct gcmerge *m, size_t i, int k, struct gcl_state st[2], in
 				return 0;
 			if (m->side[j].ends && !gcl_endable(&st[j]))
 				return 0;
+		}
+		if (m->tail) {
+			struct gcl_state end[2] = {st[0], st[1]};
+			if (!tail_ends(m, &end[1]))
+				return 0;
+			found_way(m, end);
+			return 1;
 		}
 		found_way(m, st);
 		return 1;
@@ -251,9 +281,32 @@ static int search(struct gcmerge *m, size_t i, int k, struct gcl_state st[2], in
 	return any;
 }
 
+static enum gcm_result split(struct gcmerge *m, const char *s, size_t n,
+                             const struct gcm_side side[2], struct gcl_state out[2],
+                             uint8_t *owner, int same[2]);
+
 enum gcm_result gcmerge_split(struct gcmerge *m, const char *s, size_t n,
                               const struct gcm_side side[2], struct gcl_state out[2],
                               uint8_t *owner, int same[2])
+{
+	m->tail = NULL;
+	m->tail_n = 0;
+	return split(m, s, n, side, out, owner, same);
+}
+
+enum gcm_result gcmerge_split_tail(struct gcmerge *m, const char *s, size_t n,
+                                   const struct gcm_side side[2], const char *tail,
+                                   size_t tail_n, struct gcl_state out[2], uint8_t *owner,
+                                   int same[2])
+{
+	m->tail = tail;
+	m->tail_n = tail_n;
+	return split(m, s, n, side, out, owner, same);
+}
+
+static enum gcm_result split(struct gcmerge *m, const char *s, size_t n,
+                             const struct gcm_side side[2], struct gcl_state out[2],
+                             uint8_t *owner, int same[2])
 {
 	struct gcl_state st[2];
 

@@ -168,6 +168,9 @@ struct gctrace {
 	/* Pair mode (pair_begin): the lines are held (held[]), and the
 	 * runtime's bytes of each, up to pair_cut, end to end in pair_buf. */
 	int pair;
+	/* The last held line ended one record but not in one way only: the
+	 * next line, the other's rest, decides (pair_tail). */
+	int pair_defer;
 	uint16_t pair_cut[PAIR_LINES];
 	char pair_buf[GCM_TEXT_MAX];
 	size_t pair_len;
@@ -2257,6 +2260,7 @@ static void pair_drop(struct gctrace *p)
 		deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
 	pending_clear(p);
 	p->pair = 0;
+	p->pair_defer = 0;
 }
 
 /* A line with two heads and the program's text after them: pair mode.
@@ -2273,6 +2277,7 @@ static int pair_begin(struct gctrace *p, const char *s, size_t n, size_t m, int 
 	if (!(cut = pair_prog_cut(p, s, m, 0)) || !hold(p, s, n, m, nl))
 		return 0;
 	p->pair = 1;
+	p->pair_defer = 0;
 	p->pair_cut[0] = (uint16_t)cut;
 	p->pair_len = cut;
 	/* Two runtimes print: each lost record is counted by its "gc ". */
@@ -2281,6 +2286,73 @@ static int pair_begin(struct gctrace *p, const char *s, size_t n, size_t m, int 
 }
 
 static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl);
+static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl);
+static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl);
+
+/*
+ * The line after a deferred one (pair_defer): when it is all the rest of
+ * the record that did not end, and with it every way gives the same two
+ * records, both are emitted.  Otherwise all goes on as if the deferred
+ * line had not been held.
+ */
+static void pair_tail(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
+{
+	int cand[SPLIT_LANES], ncand = split_lanes(p, cand), ok = nl && m && ncand >= 2;
+	struct split_ans ans = {0};
+
+	p->pair_defer = 0;
+	for (int x = 0; x < ncand && ok; x++)
+		for (int y = 0; y < ncand && ok; y++) {
+			struct gcm_side sd[2];
+			struct gcl_state out[2];
+			int same[2];
+			if (x == y)
+				continue;
+			pair_sides(p, sd, cand[x], cand[y], 1);
+			enum gcm_result r = gcmerge_split_tail(p->merge, p->pair_buf, p->pair_len, sd,
+			                                       s, m, out, p->owner, same);
+#ifdef GCTRACE_DEBUG
+			fprintf(stderr, "ptail %d/%d -> %d %d%d: %.*s | %.*s\n", cand[x], cand[y], r, same[0], same[1], (int)p->pair_len, p->pair_buf, (int)m, s);
+#endif
+			if (r != GCM_NONE && r != GCM_UNIQUE)
+				ok = 0;
+			else if (!split_add(p, &ans, p->pair_buf, p->pair_len, r, out, same, 0, 0, 0,
+			                    cand[x], cand[y]))
+				ok = 0;
+		}
+	if (ok && ans.found && ans.other_same) {
+		struct gc_record r;
+		split_emit(p, &ans);
+		gcl_to_record(&ans.other, &r);
+		p->counts.torn_recovered++;
+		emit(p, &r, ans.lane_other);
+		/* The program's text of the held lines (the deferred one and
+		 * this one are the runtime's alone). */
+		for (int i = 0; i < p->nheld - 1; i++)
+			deliver_foreign(p, held_text(p, i) + p->pair_cut[i],
+			                p->held[i].len + p->held[i].nl - p->pair_cut[i]);
+		pending_clear(p);
+		p->pair = 0;
+		return;
+	}
+	/* As before: the held lines but the deferred one dropped, then it
+	 * and this one read afresh. */
+	char d[GCM_TEXT_MAX + 2];
+	const struct held *h = &p->held[p->nheld - 1];
+	size_t dn = h->len, dm = h->plen;
+	int dnl = h->nl;
+	memcpy(d, held_text(p, p->nheld - 1), dn);
+	d[dn] = '\n'; /* (as a line is read: its newline after it) */
+	p->nheld--;
+	pair_drop(p);
+	fresh_line(p, d, dn, dm, dnl);
+	if (p->pair)
+		pair_line(p, s, n, m, nl);
+	else if (p->pending)
+		pending_line(p, s, n, m, nl);
+	else
+		fresh_line(p, s, n, m, nl);
+}
 
 /* A line in pair mode. */
 static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int nl)
@@ -2290,6 +2362,11 @@ static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int 
 	size_t len = p->pair_len;
 	char *buf = p->pair_buf;
 	int refused = 0;
+
+	if (p->pair_defer) {
+		pair_tail(p, s, n, m, nl);
+		return;
+	}
 
 	if (ncand < 2 || len + m > GCM_TEXT_MAX || p->nheld >= PAIR_LINES) {
 		pair_drop(p);
@@ -2313,6 +2390,16 @@ static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int 
 			if (!split_add(p, &ans, buf, len + m, r, out, same, 0, 0, 0, cand[x], cand[y]))
 				refused = 1;
 		}
+	/* Not in one way only: the other's rest, on the next line, may say
+	 * which (its tokens taken here would leave it where that line does
+	 * not go on). */
+	if (refused && nl && m && len + m <= GCM_TEXT_MAX && p->nheld < PAIR_LINES &&
+	    hold(p, s, n, m, nl)) {
+		p->pair_cut[p->nheld - 1] = (uint16_t)m;
+		p->pair_len = len + m;
+		p->pair_defer = 1;
+		return;
+	}
 	if (refused || (!ans.found && (!nl || m == 0))) {
 		pair_drop(p);
 		fresh_line(p, s, n, m, nl);

@@ -73,6 +73,34 @@ static void bytes_of(const char *s, const uint8_t *owner, int k, char *out)
 	out[n] = 0;
 }
 
+/* The head of one (gc 49), the other's line (gc 1643) after it: the
+ * head may take digits of the other's "262" as its goal, so the line
+ * alone gives three ways; the head's rest on the next line ("5 MB goal,
+ * ...": a number does not go on after another's bytes) leaves one. */
+static void test_tail_decides(void **state)
+{
+	(void)state;
+	struct gcm_side sd[2];
+	struct gcl_state out[2];
+	int same[2];
+	const char *s =
+		"gc 49 @18.992s 1%: 0.045+0.39+0.034 ms clock, 2.9+0.053/2.5/0.20+2.2 ms cpu, 5->5->2 MB, "
+		"gc 1643 @23.497s 0%: 0.93+4.4+0.042 ms clock, 3.7+1.7/3.5/0.031+0.17 ms cpu, "
+		"262->312->152 MB, 304 MB goal, 0 MB stacks, 0 MB globals, 2 P";
+	const char *tail = "5 MB goal, 0 MB stacks, 0 MB globals, 8 P";
+
+	side(&sd[0], 1642, 23000, 2, 1);
+	side(&sd[1], 48, 18000, 8, 0);
+	assert_int_not_equal(split(s, sd, out, NULL, same), GCM_UNIQUE);
+	assert_int_equal(gcmerge_split_tail(m, s, strlen(s), sd, tail, strlen(tail), out, NULL, same),
+	                 GCM_UNIQUE);
+	assert_int_equal(out[0].v[GCL_F_GC], 1643);
+	assert_int_equal(out[0].v[GCL_F_H0], 262);
+	assert_int_equal(out[1].v[GCL_F_GC], 49);
+	assert_int_equal(out[1].v[GCL_F_GOAL], 5);
+	assert_int_equal(gcl_endable(&out[1]), 1);
+}
+
 /* One record whole, the other's head dealt into it: both exact. */
 static void test_whole_and_head(void **state)
 {
@@ -344,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_held_may_have_no_token),
 		cmocka_unit_test(test_parser_puts_both_back),
 		cmocka_unit_test(test_prose_gc_not_a_loss),
+		cmocka_unit_test(test_tail_decides),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
