@@ -633,6 +633,127 @@ static void rt_flush(struct gctrace *p)
 	p->rt.open = 0;
 }
 
+static int lower_at(const char *s, size_t n, size_t i)
+{
+	return i < n && s[i] >= 'a' && s[i] <= 'z';
+}
+
+/*
+ * A SCHED line (schedtrace, and scheddetail's "  P0: ...", "  M2: ...",
+ * "  G1: ...") with the program's text glued in: "SCHED 1004ms: ...
+ * spinningthreads=0app: request 18 handled" (its rest, " idlethreads=2
+ * ...", on the next line).  The runtime prints " name=" and the value in
+ * separate calls, so the program's text starts right after a "=" or after
+ * a number.  Where the line is name=value pairs to its end, 0; where the
+ * text after a "=" or a number can be no value nor the next pair, the
+ * place it begins.  Not when it starts with a digit, a '-' or a space
+ * (it could be the value's own), and not inside a string value (a G's
+ * wait reason, an M's preemptoff: any text): 0 then, and the line stays
+ * the runtime's as before.
+ */
+static size_t sched_cut(const char *s, size_t n)
+{
+	size_t i;
+
+	if (starts(s, n, "SCHED ")) {
+		i = 6;
+		while (digit_at(s, n, i))
+			i++;
+		if (!starts(s + i, n - i, "ms:"))
+			return 0;
+		i += 3;
+	} else if (n > 4 && s[0] == ' ' && s[1] == ' ' && strchr("PMG", s[2]) && s[2]) {
+		i = 3;
+		while (digit_at(s, n, i))
+			i++;
+		if (i >= n || s[i] != ':')
+			return 0;
+		i++;
+	} else {
+		return 0;
+	}
+	while (i < n) {
+		/* " name=" */
+		if (s[i] != ' ')
+			return 0;
+		size_t k = i + 1;
+		if (k < n && s[k] == '[') {
+			/* The run queues of the Ps: " [0 0 1]". */
+			for (k++; k < n && s[k] != ']'; k++)
+				if (!digit_at(s, n, k) && s[k] != ' ')
+					return 0;
+			if (k >= n)
+				return 0;
+			i = k + 1;
+			continue;
+		}
+		size_t name = k;
+		while (lower_at(s, n, k))
+			k++;
+		if (k == name || k >= n || s[k] != '=')
+			return 0;
+		size_t v = ++k;
+		/* A value the runtime gives as text (an M's preemptoff): no
+		 * cut inside it, only after it when it is empty. */
+		if (starts(s + name, n - name, "preemptoff=")) {
+			if (k < n && s[k] == ' ' && lower_at(s, n, k + 1)) {
+				i = k;
+				continue;
+			}
+			return 0;
+		}
+		/* (A negative number is "-", then its digits.) */
+		if (k < n && s[k] == '-')
+			k++;
+		while (digit_at(s, n, k))
+			k++;
+		if (k > v && s[k - 1] != '-' && k < n && s[k] == '(' && s[2] == 'G') {
+			/* A G's status and its wait reason, any text with
+			 * parentheses of its own: "4(GC worker (idle))". */
+			int depth = 0;
+			for (; k < n; k++) {
+				depth += s[k] == '(';
+				depth -= s[k] == ')';
+				if (!depth)
+					break;
+			}
+			if (k >= n)
+				return 0;
+			k++;
+			if (k == n || s[k] == ' ') {
+				i = k;
+				continue;
+			}
+			return 0;
+		}
+		if (k == v + 1 && s[v] == '-') {
+			/* The program's text after the "-". */
+		} else if (k == v) {
+			/* No number: true or false, or the program's text. */
+			if (starts(s + v, n - v, "true") || starts(s + v, n - v, "false")) {
+				k = v + (s[v] == 't' ? 4 : 5);
+				if (k == n || s[k] == ' ') {
+					i = k;
+					continue;
+				}
+				return 0;
+			}
+			k = v;
+		}
+		if (k == n || (s[k] == ' ' && (lower_at(s, n, k + 1) ||
+		                               (k + 1 < n && s[k + 1] == '[')))) {
+			i = k;
+			continue;
+		}
+		/* The program's text from k: not what a value could go on with. */
+		unsigned char c = (unsigned char)s[k];
+		if (digit_at(s, n, k) || c == '-' || c == ' ' || c == '.' || c < 0x20)
+			return 0;
+		return k;
+	}
+	return 0;
+}
+
 /*
  * A runtime line of a kind with a skeleton that stops short with text
  * after the runtime's part: where the runtime's part ends (the longest
@@ -641,6 +762,9 @@ static void rt_flush(struct gctrace *p)
 static size_t rt_cut(int kind, const char *s, size_t n, int min_e)
 {
 	size_t best = 0;
+
+	if (kind == GCTRACE_RT_SCHED)
+		return sched_cut(s, n);
 
 	for (size_t k = 0; k < NSKEL; k++) {
 		size_t pos;
