@@ -179,6 +179,12 @@ struct gctrace {
 		int only_nl;         /* the head was whole: only '\n' to come */
 		char buf[512];
 		size_t len;
+		/* A bare head ("scav ", "  M2") and the program's text after
+		 * it: a guess, so the whole line is held, the program's until
+		 * the next line is the head's rest (line[0..at) its prefix). */
+		int maybe;
+		char line[512];
+		size_t line_len, line_at;
 	} rt;
 };
 
@@ -592,6 +598,13 @@ static int sched_tail(const char *s, size_t n, char last)
 	return eq;
 }
 
+static void deliver_foreign(struct gctrace *p, const char *s, size_t n);
+static void deliver_parts(struct gctrace *p, const char *s, size_t a, size_t pre,
+                          size_t b, size_t c, size_t d, size_t e);
+
+#define SCHED_NOCUT ((size_t)-1)
+static size_t sched_walk(const char *s, size_t n, size_t i, int at_value, int g);
+
 /* Is s[0..n) the rest of the open runtime line?  Then deliver the whole. */
 static int rt_continue(struct gctrace *p, const char *s, size_t n)
 {
@@ -599,7 +612,14 @@ static int rt_continue(struct gctrace *p, const char *s, size_t n)
 
 	if (p->rt.only_nl)
 		ok = n == 0;
-	else if (p->rt.kind == GCTRACE_RT_SCHED)
+	else if (p->rt.kind == GCTRACE_RT_SCHED && p->rt.len >= 3) {
+		/* Its pairs to the end; where they stop at the program's text,
+		 * a piece (sched_more); the loose test where they cannot be
+		 * read (a text value). */
+		char last = p->rt.buf[p->rt.len - 1];
+		size_t k = sched_walk(s, n, 0, last == '=' || last == '-', p->rt.buf[2] == 'G');
+		ok = n == 0 || k == 0 || (k == SCHED_NOCUT && sched_tail(s, n, last));
+	} else if (p->rt.kind == GCTRACE_RT_SCHED)
 		ok = n == 0 || sched_tail(s, n, p->rt.len ? p->rt.buf[p->rt.len - 1] : 0);
 	for (size_t k = 0; !ok && !p->rt.only_nl && k < NSKEL; k++) {
 		size_t pos;
@@ -622,15 +642,73 @@ static int rt_continue(struct gctrace *p, const char *s, size_t n)
 		rt_deliver(p, p->rt.kind, p->scratch, p->rt.len + n);
 	}
 	p->rt.open = 0;
+	if (p->rt.maybe) {
+		/* The guess held: the line without the head. */
+		p->rt.maybe = 0;
+		deliver_parts(p, p->rt.line, p->rt.line_at, p->rt.line_at,
+		              p->rt.line_at + p->rt.len, p->rt.line_len, 0, 0);
+	}
 	return 1;
 }
 
-/* The rest never came: the head goes out alone. */
+/* The rest never came: the head goes out alone (a guessed one, with its
+ * line, as the program's). */
 static void rt_flush(struct gctrace *p)
 {
-	if (p->rt.open)
+	if (p->rt.open && p->rt.maybe)
+		deliver_foreign(p, p->rt.line, p->rt.line_len);
+	else if (p->rt.open)
 		rt_deliver(p, p->rt.kind, p->rt.buf, p->rt.len);
 	p->rt.open = 0;
+	p->rt.maybe = 0;
+}
+
+/* The open SCHED line's next piece with the program's text after it
+ * (" idleprocs=" then "app: ...": the runtime prints a piece at a time,
+ * the program a line between them): the piece's length, or 0. */
+static size_t sched_more(const struct gctrace *p, const char *s, size_t m)
+{
+	if (!p->rt.open || p->rt.maybe || p->rt.only_nl || p->rt.kind != GCTRACE_RT_SCHED ||
+	    p->rt.len < 3)
+		return 0;
+	char last = p->rt.buf[p->rt.len - 1];
+	size_t k = sched_walk(s, m, 0, last == '=' || last == '-', p->rt.buf[2] == 'G');
+	return k == SCHED_NOCUT || p->rt.len + k > sizeof p->rt.buf ? 0 : k;
+}
+
+/*
+ * A line that begins with a bare head of a runtime line, the program's
+ * text right after it ("scav app: ...",
+ * "  M2app: ...", "SCHED 1004app: ..."): the runtime printed the head,
+ * the program its line, then the runtime the rest, on the next line.  The
+ * head's length, or 0.  Only a guess ("  Processing" starts so): the
+ * next line decides (rt.maybe).
+ */
+static size_t bare_head(const char *s, size_t n, int *kind)
+{
+	size_t i = 0;
+
+	if ((starts(s, n, "scav ") || starts(s, n, "init ")) && n > 5 && !digit_at(s, n, 5)) {
+		*kind = s[0] == 's' ? GCTRACE_RT_SCAV : GCTRACE_RT_INIT;
+		i = 5;
+	} else if (starts(s, n, "SCHED ")) {
+		i = 6;
+	} else if (n > 3 && s[0] == ' ' && s[1] == ' ' && s[2] && strchr("PMG", s[2])) {
+		i = 3;
+	} else {
+		return 0;
+	}
+	if (i != 5) {
+		size_t d = i;
+		*kind = GCTRACE_RT_SCHED;
+		while (digit_at(s, n, i))
+			i++;
+		/* (What the runtime prints next: "ms: ..." after SCHED's
+		 * number, ": ..." after a P's, M's or G's.) */
+		if (i == n || (i > d && starts(s + i, n - i, s[0] == 'S' ? "ms:" : ":")))
+			return 0;
+	}
+	return i < n ? i : 0;
 }
 
 static int lower_at(const char *s, size_t n, size_t i)
@@ -651,6 +729,98 @@ static int lower_at(const char *s, size_t n, size_t i)
  * wait reason, an M's preemptoff: any text): 0 then, and the line stays
  * the runtime's as before.
  */
+/* The name=value pairs of a SCHED line from s[i] (at_value: right after a
+ * "=" or a "-"; g: a G's line, whose status has a wait reason): 0 when
+ * they run to the end, the place where the program's text begins when it
+ * can be told (see sched_cut), SCHED_NOCUT when it cannot. */
+static size_t sched_walk(const char *s, size_t n, size_t i, int at_value, int g)
+{
+	while (i < n || at_value) {
+		size_t k, name = i + 1;
+		if (at_value) {
+			/* (Only a number goes on from a "-".) */
+			k = i;
+			name = SIZE_MAX;
+			at_value = 0;
+		} else {
+			/* " name=" */
+			if (s[i] != ' ')
+				return SCHED_NOCUT;
+			k = i + 1;
+			if (k < n && s[k] == '[') {
+				/* The run queues of the Ps: " [0 0 1]". */
+				for (k++; k < n && s[k] != ']'; k++)
+					if (!digit_at(s, n, k) && s[k] != ' ')
+						return SCHED_NOCUT;
+				if (k >= n)
+					return SCHED_NOCUT;
+				i = k + 1;
+				continue;
+			}
+			while (lower_at(s, n, k))
+				k++;
+			if (k == name || k >= n || s[k] != '=')
+				return SCHED_NOCUT;
+			k++;
+		}
+		size_t v = k;
+		/* A value the runtime gives as text (an M's preemptoff): no
+		 * cut inside it, only after it when it is empty. */
+		if (name != SIZE_MAX && starts(s + name, n - name, "preemptoff=")) {
+			if (k < n && s[k] == ' ' && lower_at(s, n, k + 1)) {
+				i = k;
+				continue;
+			}
+			return SCHED_NOCUT;
+		}
+		/* (A negative number is "-", then its digits.) */
+		if (k < n && s[k] == '-')
+			k++;
+		while (digit_at(s, n, k))
+			k++;
+		if (k > v && s[k - 1] != '-' && k < n && s[k] == '(' && g) {
+			/* A G's status and its wait reason, any text with
+			 * parentheses of its own: "4(GC worker (idle))". */
+			int depth = 0;
+			for (; k < n; k++) {
+				depth += s[k] == '(';
+				depth -= s[k] == ')';
+				if (!depth)
+					break;
+			}
+			if (k >= n)
+				return SCHED_NOCUT;
+			k++;
+			if (k == n || s[k] == ' ') {
+				i = k;
+				continue;
+			}
+			return SCHED_NOCUT;
+		}
+		/* No number: true or false, or the program's text (after the
+		 * "=", or after a negative number's "-"). */
+		if (k == v && (starts(s + v, n - v, "true") || starts(s + v, n - v, "false"))) {
+			k = v + (s[v] == 't' ? 4 : 5);
+			if (k == n || s[k] == ' ') {
+				i = k;
+				continue;
+			}
+			return SCHED_NOCUT;
+		}
+		if (k == n || (s[k] == ' ' && (lower_at(s, n, k + 1) ||
+		                               (k + 1 < n && s[k + 1] == '[')))) {
+			i = k;
+			continue;
+		}
+		/* The program's text from k: not what a value could go on with. */
+		unsigned char c = (unsigned char)s[k];
+		if (k == 0 || digit_at(s, n, k) || c == '-' || c == ' ' || c == '.' || c < 0x20)
+			return SCHED_NOCUT;
+		return k;
+	}
+	return 0;
+}
+
 static size_t sched_cut(const char *s, size_t n)
 {
 	size_t i;
@@ -672,86 +842,8 @@ static size_t sched_cut(const char *s, size_t n)
 	} else {
 		return 0;
 	}
-	while (i < n) {
-		/* " name=" */
-		if (s[i] != ' ')
-			return 0;
-		size_t k = i + 1;
-		if (k < n && s[k] == '[') {
-			/* The run queues of the Ps: " [0 0 1]". */
-			for (k++; k < n && s[k] != ']'; k++)
-				if (!digit_at(s, n, k) && s[k] != ' ')
-					return 0;
-			if (k >= n)
-				return 0;
-			i = k + 1;
-			continue;
-		}
-		size_t name = k;
-		while (lower_at(s, n, k))
-			k++;
-		if (k == name || k >= n || s[k] != '=')
-			return 0;
-		size_t v = ++k;
-		/* A value the runtime gives as text (an M's preemptoff): no
-		 * cut inside it, only after it when it is empty. */
-		if (starts(s + name, n - name, "preemptoff=")) {
-			if (k < n && s[k] == ' ' && lower_at(s, n, k + 1)) {
-				i = k;
-				continue;
-			}
-			return 0;
-		}
-		/* (A negative number is "-", then its digits.) */
-		if (k < n && s[k] == '-')
-			k++;
-		while (digit_at(s, n, k))
-			k++;
-		if (k > v && s[k - 1] != '-' && k < n && s[k] == '(' && s[2] == 'G') {
-			/* A G's status and its wait reason, any text with
-			 * parentheses of its own: "4(GC worker (idle))". */
-			int depth = 0;
-			for (; k < n; k++) {
-				depth += s[k] == '(';
-				depth -= s[k] == ')';
-				if (!depth)
-					break;
-			}
-			if (k >= n)
-				return 0;
-			k++;
-			if (k == n || s[k] == ' ') {
-				i = k;
-				continue;
-			}
-			return 0;
-		}
-		if (k == v + 1 && s[v] == '-') {
-			/* The program's text after the "-". */
-		} else if (k == v) {
-			/* No number: true or false, or the program's text. */
-			if (starts(s + v, n - v, "true") || starts(s + v, n - v, "false")) {
-				k = v + (s[v] == 't' ? 4 : 5);
-				if (k == n || s[k] == ' ') {
-					i = k;
-					continue;
-				}
-				return 0;
-			}
-			k = v;
-		}
-		if (k == n || (s[k] == ' ' && (lower_at(s, n, k + 1) ||
-		                               (k + 1 < n && s[k + 1] == '[')))) {
-			i = k;
-			continue;
-		}
-		/* The program's text from k: not what a value could go on with. */
-		unsigned char c = (unsigned char)s[k];
-		if (digit_at(s, n, k) || c == '-' || c == ' ' || c == '.' || c < 0x20)
-			return 0;
-		return k;
-	}
-	return 0;
+	size_t k = sched_walk(s, n, i, 0, s[2] == 'G');
+	return k == SCHED_NOCUT ? 0 : k;
 }
 
 /*
@@ -2946,7 +3038,16 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	if (p->rt.open) {
 		if (rt_continue(p, s, m))
 			return;
-		if (++p->rt.age > RT_WAIT)
+		size_t more = sched_more(p, s, m);
+		if (more) {
+			memcpy(p->rt.buf + p->rt.len, s, more);
+			p->rt.len += more;
+			p->rt.age = 0;
+			deliver_parts(p, s, 0, 0, more, n + (size_t)nl, 0, 0);
+			return;
+		}
+		/* (A guessed head's line is the program's, before this one.) */
+		if (p->rt.maybe || ++p->rt.age > RT_WAIT)
 			rt_flush(p);
 	}
 	for (long k = find_gc(s, m, 0); k >= 0; k = find_gc(s, m, (size_t)k + 1)) {
@@ -3054,6 +3155,21 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		rt_start(p, kind, s + at, cut);
 		deliver_parts(p, s, at, at, at + cut, n + (size_t)nl, 0, 0);
 		return;
+	}
+	size_t hl;
+	int hk = 0;
+	if ((!kind || min_e == 3 || kind == GCTRACE_RT_SCHED) &&
+	    n + (size_t)nl <= sizeof p->rt.line && (hl = bare_head(s + at, m - at, &hk)) &&
+	    find_gc(s, m, 0) < 0) {
+		rt_flush(p);
+		rt_start(p, hk, s + at, hl);
+		if (p->rt.open) {
+			p->rt.maybe = 1;
+			memcpy(p->rt.line, s, n + (size_t)nl);
+			p->rt.line_len = n + (size_t)nl;
+			p->rt.line_at = at;
+			return;
+		}
 	}
 	if (kind && min_e == 2) {
 		rt_flush(p);

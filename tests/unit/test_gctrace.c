@@ -451,6 +451,24 @@ static void test_sched_self_tears(void **state)
 	assert_non_null(strstr(c.events.p, "  M2: p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0"));
 	assert_non_null(strstr(c.events.p, "  G4: status=4(GC worker (idle)) m=-1 lockedm=-1\n"));
 	cap_free(&c);
+	/* Right after a line's head: the line is held until the next says
+	 * whether it is the head's rest; if not, it was the program's. */
+	const char *h =
+		"scav app: six\n"
+		"12 KiB work, 340 KiB total, 90% util\n"
+		"  M2app: seven\n"
+		": p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=true lockedg=-1\n"
+		"  Processing eight\n"
+		"init nine\n"
+		"SCHED ten\n";
+	run(&c, h, strlen(h), 0, 0);
+	assert_string_equal(c.foreign.p,
+	                    "app: six\napp: seven\n  Processing eight\ninit nine\nSCHED ten\n");
+	assert_int_equal(c.kinds[GCTRACE_RT_SCAV], 1);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCHED], 1);
+	assert_non_null(strstr(c.events.p, "scav 12 KiB work, 340 KiB total, 90% util\n"));
+	assert_non_null(strstr(c.events.p, "  M2: p=-1 curg=-1"));
+	cap_free(&c);
 	/* Digits glued on could be the value's own: the line stays the
 	 * runtime's, as before (a known loss of program text). */
 	const char *t = "SCHED 1004ms: gomaxprocs=2 idleprocs=2 threads=42 items done\n";
