@@ -2718,7 +2718,9 @@ static void pair_tail(struct gctrace *p, const char *s, size_t n, size_t m, int 
 	d[dn] = '\n'; /* (as a line is read: its newline after it) */
 	p->nheld--;
 	pair_drop(p);
+	p->counts.lines--; /* (read as its own line again) */
 	fresh_line(p, d, dn, dm, dnl);
+	p->counts.lines++;
 	if (p->pair)
 		pair_line(p, s, n, m, nl);
 	else if (p->pending)
