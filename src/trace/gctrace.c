@@ -145,6 +145,11 @@ struct gctrace {
 	uint64_t dirty_line;
 	/* The last line that ended with the go command's "# PKG" (0: none). */
 	uint64_t go_line;
+	/* Before the first record and before two runtimes showed: the
+	 * records' "gc " that went out as text, and the drops counted (see
+	 * early_settle); early_done once either came. */
+	uint32_t early_gc, early_drops;
+	int early_done;
 
 	/* Records counted as dropped, by number (0: not known), until a gap
 	 * in the numbers of a runtime accounts for them (see count_gap). */
@@ -237,10 +242,16 @@ static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 	p->counts.foreign_lines++;
 	/* Where two runtimes print, a record's "gc " (one write(2), never
 	 * split) that goes out as text is a record lost: count those. */
-	if (two_writers(p))
+	int two = two_writers(p);
+	if (two || !p->early_done)
 		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
-		     g += 3)
-			p->counts.torn_dropped += record_gc(p, s, (size_t)(e - s), (size_t)(g - s));
+		     g += 3) {
+			int k = record_gc(p, s, (size_t)(e - s), (size_t)(g - s));
+			if (two)
+				p->counts.torn_dropped += (uint64_t)k;
+			else
+				p->early_gc += (uint32_t)k;
+		}
 	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }
@@ -716,6 +727,7 @@ static void count_drop(struct gctrace *p, uint64_t gc)
 	if (two_writers(p))
 		return; /* counted by its "gc " (deliver_foreign) */
 	p->counts.torn_dropped++;
+	p->early_drops += !p->early_done;
 	if (gc == DROP_OWN)
 		return;
 	if (p->nprov == PROV_MAX) {
@@ -3012,6 +3024,28 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	deliver_foreign(p, s, n + (size_t)nl);
 }
 
+/*
+ * Two runtimes' first records torn into each other, before either
+ * runtime was seen whole and before a line showed two writers: the
+ * drops counted one a torn record, but the other's "gc " went out as
+ * text ("gc 1 @0.095s 0" and, two lines on, ": gc 0.111168+ @2359...").
+ * When two runtimes show, every record's "gc " that went out so far is
+ * a record lost: those the drops did not count are counted then.  Once a
+ * record came out, gaps in its runtime's numbers count the rest.
+ */
+static void early_settle(struct gctrace *p)
+{
+	if (p->early_done)
+		return;
+	if (p->emitted) {
+		p->early_done = 1;
+	} else if (two_writers(p)) {
+		if (p->early_gc > p->early_drops)
+			p->counts.torn_dropped += p->early_gc - p->early_drops;
+		p->early_done = 1;
+	}
+}
+
 /* One line: s[0..n), followed in memory by '\n' when nl. */
 static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 {
@@ -3032,6 +3066,7 @@ static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 	p->wdens -= p->wdens >> 6;
 	if (p->writers_line == p->counts.lines)
 		p->wdens += 1024;
+	early_settle(p);
 }
 
 /* A piece cut from an over-long line: never a record. */

@@ -610,6 +610,32 @@ static void test_go_tool_cut_head(void **state)
 #undef GO_LINE
 #undef TOOL_LINE
 
+/* Two runtimes slowed down (strace), their first records torn into each
+ * other before either came out whole and before a line showed two
+ * writers: A's "gc 1 @0.095s 0", two lines on B's "gc " glued after A's
+ * ": " ("gc 0.111168+ ..."), then B's next "gc " after A's " ms cpu, ".
+ * Three records lost, each counted once. */
+static void test_two_runtimes_first_records_counted(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *s =
+		"app: request 43 handled in 636717us\n"
+		"app: request 52 handled in 884319us\n"
+		"gc 1 @0.095s 02026/11/28 17:09:24 request 978953 handled in 92388us\n"
+		"%2026/11/28 17:09:10 request 708638 handled in 81144us\n"
+		": gc 0.111168+ @23597.748+s 0.067 ms clock, 07.1+%2459: /2026/11/28 17:09:41 request 765624 handled in 85472us\n"
+		"3765/0.147830+2.8+0.20 ms clock, 0.56+0/2.0/1.9+0.82 ms cpu, 292->302->132 MB, 305 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"+4.3 ms cpu, gc 2613->2643->1480 MB, 2723 MB goal, 42 MB stacks, 0 MB globals, app: request 18 handled in 341654us\n"
+		"8 P\n";
+	for (unsigned seed = 0; seed < 4; seed++) {
+		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
+		assert_int_equal(k.records, 0);
+		assert_int_equal(k.torn_dropped, 3);
+		cap_free(&c);
+	}
+}
+
 /* ---- chunking invariance ------------------------------------------- */
 
 static char *whole_corpus(size_t *len)
@@ -1147,6 +1173,7 @@ int main(void)
 		cmocka_unit_test(test_torn_examples),
 		cmocka_unit_test(test_fragment_losses_counted),
 		cmocka_unit_test(test_go_tool_cut_head),
+		cmocka_unit_test(test_two_runtimes_first_records_counted),
 		cmocka_unit_test(test_fragments_put_back),
 		cmocka_unit_test(test_torn_whole_lines),
 		cmocka_unit_test(test_torn_with_fragments),
