@@ -1,4 +1,5 @@
 #include "analysis/findings.h"
+#include "text/fmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -244,11 +245,13 @@ static bool rule_assist(const struct findings *f, struct finding *out)
 	if (f->mark_cycles < MIN_CYCLES || !(total > 0) ||
 	    (double)f->assist_us < ASSIST_SHARE * total)
 		return false;
+	char a[FMT_MAX], t[FMT_MAX];
+	/* (A day of trace holds hours of mark CPU: units that adapt.) */
 	snprintf(out->evidence, sizeof out->evidence,
-	         "assists did %.0f%% of the mark work (%.1f ms of %.1f ms CPU) over "
+	         "assists did %.0f%% of the mark work (%s of %s CPU) over "
 	         "%llu collections; the heap ended past its goal in %llu (%.0f%%)",
-	         pct((double)f->assist_us, total), (double)f->assist_us / 1000.0,
-	         total / 1000.0, (unsigned long long)f->mark_cycles,
+	         pct((double)f->assist_us, total), fmt_us(a, (int64_t)f->assist_us, true),
+	         fmt_us(t, (int64_t)total, true), (unsigned long long)f->mark_cycles,
 	         (unsigned long long)f->overrun,
 	         pct((double)f->overrun, (double)f->mark_cycles));
 	return true;
@@ -360,11 +363,12 @@ static bool rule_live_growth(const struct findings *f, struct finding *out)
 	if (!(slope > 0) || r2 < GROWTH_R2 || grown < GROWTH_MIN_MB ||
 	    grown < GROWTH_SHARE * (start > 0 ? start : 0))
 		return false;
+	char span[FMT_MAX];
 	int k = snprintf(out->evidence, sizeof out->evidence,
-	         "the live heap grew %.0f MB per hour (%lld MB to %lld MB in %.0f s, "
+	         "the live heap grew %.0f MB per hour (%lld MB to %lld MB in %s, "
 	         "linear fit R^2 %.2f)", slope * 3600.0,
 	         (long long)f->fit_first_live, (long long)f->fit_last_live,
-	         f->fit_last_t, r2);
+	         fmt_elapsed(span, (uint64_t)(f->fit_last_t * 1000.0)), r2);
 	if (f->limit_mb > 0 && k > 0 && (size_t)k < sizeof out->evidence) {
 		double now = start + grown, left = (f->limit_mb - now) / slope;
 		if (left > 0)

@@ -46,7 +46,11 @@
 #define NSKEL_MAX 8
 #define PROV_MAX 64
 #define GAP_NEAR 16
-#define RT_WAIT 8             /* lines to wait for the rest of a runtime line */
+/* Lines to wait for the rest of a runtime line: a busy program writes
+ * tens of lines between two of the runtime's print calls. */
+#define RT_WAIT 64
+#define RT_HOLD 64            /* lines held while a runtime line's head is a guess */
+#define RT_HOLD_BYTES 8192
 #define FRAG_SLOTS 8          /* the program's newline-less fragments known */
 #define FRAG_MAX 64
 #define PAIR_LINES 8          /* lines held in pair mode (pair_begin) */
@@ -193,6 +197,15 @@ struct gctrace {
 		int only_nl;         /* the head was whole: only '\n' to come */
 		char buf[512];
 		size_t len;
+		/* A bare head ("scav ", "  M2") and the program's text after
+		 * it: a guess, so the lines from it on are held whole until
+		 * the head's pieces show a pair ("status=") or its rest comes
+		 * (then each goes out without the runtime's part, hpre..hcut)
+		 * or something else does (then each as it came). */
+		int maybe, nheld;
+		uint16_t hoff[RT_HOLD], hlen[RT_HOLD], hpre[RT_HOLD], hcut[RT_HOLD];
+		char line[RT_HOLD_BYTES];
+		size_t line_used;
 	} rt;
 };
 
@@ -406,6 +419,23 @@ static int known_shape(const char *s, size_t n)
 	return 0;
 }
 
+/* The one place j in [from, to] where a common logger's line may begin
+ * (known_shape): a runtime line's number with the program's date glued
+ * on ("threads=" then "2026/12/02 ...", or "=2" then it); SIZE_MAX when
+ * none or more than one. */
+static size_t shape_split(const char *s, size_t n, size_t from, size_t to)
+{
+	size_t at = SIZE_MAX;
+
+	for (size_t j = from; j <= to && j < n; j++)
+		if (known_shape(s + j, n - j)) {
+			if (at != SIZE_MAX)
+				return SIZE_MAX;
+			at = j;
+		}
+	return at;
+}
+
 /* The first "gc" at or after from that may start a runtime line: at the
  * start or after a non-alphanumeric byte, followed by ' ' or a digit. */
 static long find_gc(const char *s, size_t n, size_t from)
@@ -612,15 +642,75 @@ static int sched_tail(const char *s, size_t n, char last)
 	return eq;
 }
 
+static void deliver_foreign(struct gctrace *p, const char *s, size_t n);
+static void deliver_parts(struct gctrace *p, const char *s, size_t a, size_t pre,
+                          size_t b, size_t c, size_t d, size_t e);
+
+#define SCHED_NOCUT ((size_t)-1)
+static size_t sched_line(const char *s, size_t n, size_t *head);
+
+/* The open SCHED line's bytes so far and s[0..n) read as one line (see
+ * sched_line), or SCHED_NOCUT when they do not fit. */
+static size_t sched_joined(struct gctrace *p, const char *s, size_t n)
+{
+	size_t head;
+
+	if (p->rt.len + n > GCTRACE_LINE_MAX)
+		return SCHED_NOCUT;
+	memcpy(p->scratch, p->rt.buf, p->rt.len);
+	memcpy(p->scratch + p->rt.len, s, n);
+	return sched_line(p->scratch, p->rt.len + n, &head);
+}
+
+static int rt_hold(struct gctrace *p, const char *s, size_t n, size_t pre, size_t cut)
+{
+	int k = p->rt.nheld;
+
+	if (k == RT_HOLD || p->rt.line_used + n > sizeof p->rt.line)
+		return 0;
+	memcpy(p->rt.line + p->rt.line_used, s, n);
+	p->rt.hoff[k] = (uint16_t)p->rt.line_used;
+	p->rt.hlen[k] = (uint16_t)n;
+	p->rt.hpre[k] = (uint16_t)pre;
+	p->rt.hcut[k] = (uint16_t)cut;
+	p->rt.line_used += n;
+	p->rt.nheld++;
+	return 1;
+}
+
+/* The lines held while the head was a guess: without the runtime's parts
+ * (the guess held), or as they came. */
+static void rt_release(struct gctrace *p, int runtime)
+{
+	for (int k = 0; k < p->rt.nheld; k++) {
+		const char *l = p->rt.line + p->rt.hoff[k];
+		if (runtime)
+			deliver_parts(p, l, p->rt.hpre[k], p->rt.hpre[k], p->rt.hcut[k],
+			              p->rt.hlen[k], 0, 0);
+		else
+			deliver_foreign(p, l, p->rt.hlen[k]);
+	}
+	p->rt.nheld = 0;
+	p->rt.line_used = 0;
+	p->rt.maybe = 0;
+}
+
 /* Is s[0..n) the rest of the open runtime line?  Then deliver the whole. */
 static int rt_continue(struct gctrace *p, const char *s, size_t n)
 {
 	int ok = 0;
 
-	if (p->rt.only_nl)
+	if (p->rt.only_nl) {
 		ok = n == 0;
-	else if (p->rt.kind == GCTRACE_RT_SCHED)
-		ok = n == 0 || sched_tail(s, n, p->rt.len ? p->rt.buf[p->rt.len - 1] : 0);
+	} else if (p->rt.kind == GCTRACE_RT_SCHED) {
+		/* Its pairs to the end (a piece with the program's text after
+		 * it is sched_more's); the loose test where they cannot be
+		 * read (a text value) and the head was sure. */
+		size_t r = sched_joined(p, s, n);
+		ok = n == 0 || r == 0 ||
+		     (r == SCHED_NOCUT && !p->rt.maybe &&
+		      sched_tail(s, n, p->rt.len ? p->rt.buf[p->rt.len - 1] : 0));
+	}
 	for (size_t k = 0; !ok && !p->rt.only_nl && k < NSKEL; k++) {
 		size_t pos;
 		int e = p->rt.elem[k];
@@ -642,15 +732,295 @@ static int rt_continue(struct gctrace *p, const char *s, size_t n)
 		rt_deliver(p, p->rt.kind, p->scratch, p->rt.len + n);
 	}
 	p->rt.open = 0;
+	if (p->rt.maybe)
+		rt_release(p, 1);
 	return 1;
 }
 
-/* The rest never came: the head goes out alone. */
+/* The rest never came: the head goes out alone (a guessed one, with the
+ * lines held since, as the program's). */
 static void rt_flush(struct gctrace *p)
 {
-	if (p->rt.open)
+	if (p->rt.open && p->rt.maybe)
+		rt_release(p, 0);
+	else if (p->rt.open)
 		rt_deliver(p, p->rt.kind, p->rt.buf, p->rt.len);
 	p->rt.open = 0;
+	p->rt.maybe = 0;
+}
+
+/* The open SCHED line's next piece with the program's text after it
+ * (" idleprocs=" then "app: ...": the runtime prints a piece at a time,
+ * the program a line between them): the piece's length, or 0. */
+static size_t sched_more(struct gctrace *p, const char *s, size_t m)
+{
+	if (!p->rt.open || p->rt.only_nl || p->rt.kind != GCTRACE_RT_SCHED)
+		return 0;
+	size_t r = sched_joined(p, s, m);
+	if (r == SCHED_NOCUT || r <= p->rt.len || r > sizeof p->rt.buf)
+		return 0;
+	return r - p->rt.len;
+}
+
+/*
+ * A line that begins with a bare head of a runtime line, the program's
+ * text right after it ("scav app: ...",
+ * "  M2app: ...", "SCHED 1004app: ..."): the runtime printed the head,
+ * the program its line, then the runtime the rest, on the next line.  The
+ * head's length, or 0.  Only a guess ("  Processing" starts so): the
+ * next line decides (rt.maybe).
+ */
+static size_t bare_head(const char *s, size_t n, int *kind)
+{
+	size_t i = 0;
+
+	if ((starts(s, n, "scav ") || starts(s, n, "init ")) && n > 5 &&
+	    (!digit_at(s, n, 5) || known_shape(s + 5, n - 5))) {
+		*kind = s[0] == 's' ? GCTRACE_RT_SCAV : GCTRACE_RT_INIT;
+		i = 5;
+	} else if (starts(s, n, "SCHED ")) {
+		i = 6;
+	} else if (n > 3 && s[0] == ' ' && s[1] == ' ' && s[2] && strchr("PMG", s[2])) {
+		i = 3;
+	} else {
+		return 0;
+	}
+	if (i != 5) {
+		size_t d = i;
+		*kind = GCTRACE_RT_SCHED;
+		while (digit_at(s, n, i))
+			i++;
+		/* (What the runtime prints next: "ms: ..." after SCHED's
+		 * number, ": ..." after a P's, M's or G's.) */
+		if (i == n || (i > d && starts(s + i, n - i, s[0] == 'S' ? "ms:" : ":")))
+			return 0;
+		/* The program's date may have run into the number. */
+		size_t j = shape_split(s, n, d, i);
+		if (j != SIZE_MAX)
+			i = j;
+	}
+	return i < n ? i : 0;
+}
+
+static int lower_at(const char *s, size_t n, size_t i)
+{
+	return i < n && s[i] >= 'a' && s[i] <= 'z';
+}
+
+/*
+ * A SCHED line (schedtrace, and scheddetail's "  P0: ...", "  M2: ...",
+ * "  G1: ...") with the program's text glued in: "SCHED 1004ms: ...
+ * spinningthreads=0app: request 18 handled" (its rest, " idlethreads=2
+ * ...", on the next line).  The runtime prints " name=" and the value in
+ * separate calls, so the program's text starts right after a "=" or after
+ * a number.  Where the line is name=value pairs to its end, 0; where the
+ * text after a "=" or a number can be no value nor the next pair, the
+ * place it begins.  Not when it starts with a digit, a '-' or a space
+ * (it could be the value's own), and not inside a string value (a G's
+ * wait reason, an M's preemptoff: any text): 0 then, and the line stays
+ * the runtime's as before.
+ */
+/* The name=value pairs of a SCHED line from s[i] (at_value: right after a
+ * "=" or a "-"; g: a G's line, whose status has a wait reason): 0 when
+ * they run to the end, the place where the program's text begins when it
+ * can be told (see sched_cut), SCHED_NOCUT when it cannot. */
+static size_t sched_text(const char *s, size_t n, size_t k);
+
+/* The runtime's wait reasons (waitReasonStrings, Go 1.14 to 1.25) that a
+ * G's status shows in scheddetail's lines. */
+static const char *const wait_reasons[] = {
+	"GC assist marking", "IO wait", "chan receive (nil chan)", "chan send (nil chan)",
+	"dumping heap", "garbage collection", "garbage collection scan", "panicwait", "select",
+	"select (no cases)", "GC assist wait", "GC sweep wait", "GC scavenge wait", "chan receive",
+	"chan send", "finalizer wait", "force gc (idle)", "semacquire", "sleep", "sync.Cond.Wait",
+	"sync.Mutex.Lock", "sync.RWMutex.RLock", "sync.RWMutex.Lock", "sync.WaitGroup.Wait",
+	"timer goroutine (idle)", "trace reader (blocked)", "wait for GC cycle",
+	"GC worker (idle)", "GC worker (active)", "preempted", "debug call",
+	"GC mark termination", "stopping the world", "flushing proc caches",
+	"trace goroutine status", "trace proc status", "page trace flush", "coroutine",
+	"gc trace wait", "synctest", "synctest.Run", "synctest.Wait", "chan receive (synctest)",
+	"chan send (synctest)", "select (synctest)", "cleanup wait",
+};
+
+/* The length of the longest wait reason s[0..n) starts with, or 0. */
+static size_t wait_reason_at(const char *s, size_t n)
+{
+	size_t best = 0;
+
+	for (size_t i = 0; i < sizeof wait_reasons / sizeof wait_reasons[0]; i++) {
+		size_t l = strlen(wait_reasons[i]);
+		if (l > best && starts(s, n, wait_reasons[i]))
+			best = l;
+	}
+	return best;
+}
+
+static size_t sched_walk(const char *s, size_t n, size_t i, int at_value, int g)
+{
+	while (i < n || at_value) {
+		size_t k, name = i + 1;
+		if (at_value) {
+			/* (Only a number goes on from a "-".) */
+			k = i;
+			name = SIZE_MAX;
+			at_value = 0;
+		} else {
+			/* " name=" */
+			if (s[i] != ' ')
+				return SCHED_NOCUT;
+			k = i + 1;
+			if (k < n && s[k] == '[') {
+				/* The run queues of the Ps: " [0 0 1]". */
+				for (k++; k < n && s[k] != ']'; k++)
+					if (!digit_at(s, n, k) && s[k] != ' ')
+						return SCHED_NOCUT;
+				if (k >= n)
+					return SCHED_NOCUT;
+				i = k + 1;
+				continue;
+			}
+			while (lower_at(s, n, k))
+				k++;
+			if (k == name || k >= n || s[k] != '=')
+				return SCHED_NOCUT;
+			k++;
+		}
+		size_t v = k;
+		/* A value the runtime gives as text (an M's preemptoff, most
+		 * often empty): text after it is the program's unless the M's
+		 * next pair follows. */
+		if (name != SIZE_MAX && starts(s + name, n - name, "preemptoff=")) {
+			if (k < n && s[k] == ' ' && lower_at(s, n, k + 1)) {
+				i = k;
+				continue;
+			}
+			return memmem(s + k, n - k, " locks=", 7) ? SCHED_NOCUT : sched_text(s, n, k);
+		}
+		/* (A negative number is "-", then its digits.) */
+		if (k < n && s[k] == '-')
+			k++;
+		size_t d = k;
+		while (digit_at(s, n, k))
+			k++;
+		/* The program's date run into the number, or after "=". */
+		if (k < n && s[k] != ' ' && s[k] != '(') {
+			size_t j = shape_split(s, n, d, k);
+			if (j != SIZE_MAX && j > 0)
+				return j;
+		}
+		if (k > v && s[k - 1] != '-' && k < n && s[k] == '(' && g) {
+			/* A G's status and its wait reason, any text with
+			 * parentheses of its own: "4(GC worker (idle))". */
+			size_t open = k + 1;
+			int depth = 0;
+			for (; k < n; k++) {
+				depth += s[k] == '(';
+				depth -= s[k] == ')';
+				if (!depth)
+					break;
+			}
+			/* Not closed: the program's text came after the "(" or
+			 * after the reason, a print each. */
+			if (k >= n)
+				return sched_text(s, n, open + wait_reason_at(s + open, n - open));
+			k++;
+			if (k == n || s[k] == ' ') {
+				i = k;
+				continue;
+			}
+			return SCHED_NOCUT;
+		}
+		/* No number: true or false, or the program's text (after the
+		 * "=", or after a negative number's "-"). */
+		if (k == v && (starts(s + v, n - v, "true") || starts(s + v, n - v, "false"))) {
+			k = v + (s[v] == 't' ? 4 : 5);
+			if (k == n || s[k] == ' ') {
+				i = k;
+				continue;
+			}
+			return sched_text(s, n, k);
+		}
+		if (k == n || (s[k] == ' ' && (lower_at(s, n, k + 1) ||
+		                               (k + 1 < n && s[k + 1] == '[')))) {
+			i = k;
+			continue;
+		}
+		/* The program's text from k: not what a value could go on with. */
+		return sched_text(s, n, k);
+	}
+	return 0;
+}
+
+/* Where the program's text may begin at s[k], the runtime's part of a
+ * SCHED line ending just before it (see sched_walk). */
+static size_t sched_text(const char *s, size_t n, size_t k)
+{
+	unsigned char c = k < n ? (unsigned char)s[k] : 0;
+
+	if (k > 0 && k < n && digit_at(s, n, k) && known_shape(s + k, n - k))
+		return k;
+	if (k == 0 || k >= n || digit_at(s, n, k) || c == '-' || c == ' ' || c == '.' || c < 0x20)
+		return SCHED_NOCUT;
+	return k;
+}
+
+/* The program's text after a head's number s[d..i) (a date may have run
+ * into it). */
+static size_t sched_head_text(const char *s, size_t n, size_t d, size_t i)
+{
+	size_t j = shape_split(s, n, d, i);
+
+	/* (A date from d on leaves the head no number: the program's line
+	 * alone, "2026/12/02 ..." after a bare "SCHED ".) */
+	if (j == d)
+		return SCHED_NOCUT;
+	return sched_text(s, n, j != SIZE_MAX ? j : i);
+}
+
+/* A SCHED line, its head ("SCHED 1004ms:", "  P0:", ending at *head) and
+ * its pairs: 0 when whole, where the program's text begins when that can
+ * be told (inside the head too: "SCHED 37app: ..."), SCHED_NOCUT when
+ * it is no such line or cannot be told. */
+static size_t sched_line(const char *s, size_t n, size_t *head)
+{
+	size_t i, d;
+
+	/* (A cut inside the head is after all of it: sched_cut leaves it
+	 * to the guess, bare_head.) */
+	*head = n;
+	if (starts(s, n, "SCHED ")) {
+		d = i = 6;
+		while (digit_at(s, n, i))
+			i++;
+		if (!starts(s + i, n - i, "ms:"))
+			return i > d ? sched_head_text(s, n, d, i) : SCHED_NOCUT;
+		i += 3;
+	} else if (n > 3 && s[0] == ' ' && s[1] == ' ' && s[2] && strchr("PMG", s[2])) {
+		d = i = 3;
+		while (digit_at(s, n, i))
+			i++;
+		if (i >= n || s[i] != ':')
+			return i > d ? sched_head_text(s, n, d, i) : SCHED_NOCUT;
+		i++;
+	} else {
+		return SCHED_NOCUT;
+	}
+	*head = i;
+	return sched_walk(s, n, i, 0, s[2] == 'G');
+}
+
+/*
+ * A SCHED line (schedtrace, and scheddetail's "  P0: ...", "  M2: ...",
+ * "  G1: ...") with the program's text glued in after its head: "SCHED
+ * 1004ms: ... spinningthreads=0app: request 18 handled" (its rest, "
+ * idlethreads=2 ...", on the next line).  The place the text begins, or
+ * 0 (whole, or not to be told: the line stays the runtime's).
+ */
+static size_t sched_cut(const char *s, size_t n)
+{
+	size_t head, k = sched_line(s, n, &head);
+
+	return k == SCHED_NOCUT || k <= head ? 0 : k;
 }
 
 /*
@@ -661,6 +1031,9 @@ static void rt_flush(struct gctrace *p)
 static size_t rt_cut(int kind, const char *s, size_t n, int min_e)
 {
 	size_t best = 0;
+
+	if (kind == GCTRACE_RT_SCHED)
+		return sched_cut(s, n);
 
 	for (size_t k = 0; k < NSKEL; k++) {
 		size_t pos;
@@ -2898,7 +3271,25 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	if (p->rt.open) {
 		if (rt_continue(p, s, m))
 			return;
-		if (++p->rt.age > RT_WAIT)
+		size_t more = sched_more(p, s, m);
+		if (more && (!p->rt.maybe || rt_hold(p, s, n + (size_t)nl, 0, more))) {
+			memcpy(p->rt.buf + p->rt.len, s, more);
+			p->rt.len += more;
+			p->rt.age = 0;
+			/* A pair shows the guessed head was the runtime's. */
+			if (p->rt.maybe && memchr(p->rt.buf, '=', p->rt.len))
+				rt_release(p, 1);
+			else if (!p->rt.maybe)
+				deliver_parts(p, s, 0, 0, more, n + (size_t)nl, 0, 0);
+			return;
+		}
+		/* While a head is a guess, the program's whole lines are held
+		 * after it, in order; anything else ends the guess. */
+		if (p->rt.maybe && ++p->rt.age <= RT_WAIT && find_gc(s, m, 0) < 0 &&
+		    !runtime_head_kind_at(s, m) && !logprefix_skip(s, m) &&
+		    rt_hold(p, s, n + (size_t)nl, 0, 0))
+			return;
+		if (p->rt.maybe || ++p->rt.age > RT_WAIT)
 			rt_flush(p);
 	}
 	for (long k = find_gc(s, m, 0); k >= 0; k = find_gc(s, m, (size_t)k + 1)) {
@@ -3006,6 +3397,19 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 		rt_start(p, kind, s + at, cut);
 		deliver_parts(p, s, at, at, at + cut, n + (size_t)nl, 0, 0);
 		return;
+	}
+	size_t hl;
+	int hk = 0;
+	if ((!kind || min_e == 3 || kind == GCTRACE_RT_SCHED) &&
+	    n + (size_t)nl <= sizeof p->rt.line && (hl = bare_head(s + at, m - at, &hk)) &&
+	    find_gc(s, m, 0) < 0) {
+		rt_flush(p);
+		rt_start(p, hk, s + at, hl);
+		if (p->rt.open) {
+			p->rt.maybe = 1;
+			rt_hold(p, s, n + (size_t)nl, at, at + hl);
+			return;
+		}
 	}
 	if (kind && min_e == 2) {
 		rt_flush(p);

@@ -69,7 +69,14 @@ static void diag_draw(struct grid *g, const struct rect *r, const struct frame *
 	x += grid_text(g, x, r->y, end - x - 1, d->find[k].name,
 	               d->find[k].harmless ? ROLE_DIM : ROLE_WARN);
 	x += grid_text(g, x, r->y, end - x - 1, ": ", ROLE_NORMAL);
-	grid_text(g, x, r->y, end - x - 1, d->find[k].evidence, ROLE_NORMAL);
+	/* The evidence is ASCII: cut, it says so (d shows it whole). */
+	int room = end - x - 1;
+	if ((int)strlen(d->find[k].evidence) > room && room > 1) {
+		x += grid_text(g, x, r->y, room - 1, d->find[k].evidence, ROLE_NORMAL);
+		grid_put(g, x, r->y, f->gl->ellipsis, ROLE_DIM);
+	} else {
+		grid_text(g, x, r->y, room, d->find[k].evidence, ROLE_NORMAL);
+	}
 }
 
 const struct pane_ops pane_diag = {

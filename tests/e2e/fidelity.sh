@@ -10,8 +10,8 @@
 #  - each common logger's shape glued onto the runtime's numbers from the
 #    first line on, raw and behind journald: the same;
 #  - the runtime's own torn lines (gc lines inside init/scav/SCHED lines,
-#    program lines inside init and scav lines): the same (a program line
-#    inside a SCHED line is a known loss of program text, not checked);
+#    program lines inside init, scav and SCHED lines, right after their
+#    head too: "scav " or "  M2", then the program's line): the same;
 #  - two runtimes on one pipe: no wrong and no invented record.
 . "$(dirname "$0")/lib.sh"
 TOOL="$(dirname "$GCWATCH")/tools/fidelity"
@@ -25,7 +25,7 @@ for f in prefix first; do
 		failures=$((failures + 1))
 	fi
 done
-for n in "self-tears, gc lines" "self-tears, +init/scav"; do
+for n in "self-tears, gc lines" "self-tears, +init/scav" "self-tears, +SCHED" "self-tears, +heads"; do
 	if ! "$TOOL" -c -s 5 -n "$n" "$C" >"$T/self.txt"; then
 		echo "FAIL: runtime $n:" >&2
 		cat "$T/self.txt" >&2

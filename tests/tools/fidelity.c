@@ -483,7 +483,8 @@ static int rt_boundaries(const char *s, size_t n, size_t *cuts)
 }
 
 /* mode 0: gc lines inside every kind; 1: also program lines inside init
- * and scav lines; 2: program lines anywhere in them, SCHED lines too. */
+ * and scav lines; 2: program lines inside SCHED lines too, after their
+ * head; 3: program lines anywhere in them, their heads too. */
 static void gen_selftear(struct proc *p, struct truth *t, int nrec, int mode,
                          unsigned *seed)
 {
@@ -496,11 +497,13 @@ static void gen_selftear(struct proc *p, struct truth *t, int nrec, int mode,
 		size_t cuts[96], len = strlen(rl), from = 0;
 		int nc = rt_boundaries(rl, len, cuts);
 		int where = (int)(rnd(seed) % (unsigned)(nc - 1)); /* not at its end */
-		/* (Mode 1 leaves out a program line right after the first
-		 * print call, "scav " or "init ": nothing tells it from a
-		 * program's own line that starts so.  Mode 2 has it.) */
+		/* (Modes 1 and 2 leave out a program line right after a
+		 * line's head, "scav ", "init ", "SCHED 1004", "  M2": nothing
+		 * tells it from a program's own line that starts so.  Mode 3
+		 * has it.) */
+		int head = li < 4 ? where == 0 : where <= 1;
 		int prog = rnd(seed) % 3 == 0 &&
-		           (mode == 2 || (mode == 1 && li < 4 && where > 0));
+		           (mode == 3 || (mode == 2 && !head) || (mode == 1 && li < 4 && !head));
 		for (int k = 0; k < nc; k++) {
 			p_write(p, rl + from, cuts[k] - from, OWN_RTXT);
 			from = cuts[k];
@@ -967,7 +970,8 @@ int main(int argc, char **argv)
 	if (!only || strcmp(only, "self") == 0) {
 		run_selftear("runtime self-tears, gc lines", 0, 99.5);
 		run_selftear("runtime self-tears, +init/scav", 1, 99.5);
-		run_selftear("runtime self-tears, +SCHED", 2, 0);
+		run_selftear("runtime self-tears, +SCHED", 2, 99.5);
+		run_selftear("runtime self-tears, +heads", 3, 99.5);
 	}
 	if (!only || strcmp(only, "gobuild") == 0) {
 		/* (No target: a fifth of the compilers' last lines are cut

@@ -425,6 +425,59 @@ static void test_runtime_self_tears(void **state)
 	cap_free(&c);
 }
 
+/* A program line inside a SCHED line (schedtrace, scheddetail): after a
+ * number, after "=", after a negative number's "-", after a G's wait
+ * reason and its m, after an empty preemptoff.  The program's text comes out
+ * whole, the runtime's line is put back together. */
+static void test_sched_self_tears(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *s =
+		"SCHED 1004ms: gomaxprocs=2 idleprocs=2 threads=5 spinningthreads=0app: one\n"
+		" idlethreads=2 runqueue=0 [0 0] gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0\n"
+		"  P0: status=0 schedtick=app: two\n"
+		"13 syscalltick=3 m=-1 runqsize=0 gfreecnt=0 timerslen=0\n"
+		"  M2: p=-1 curg=-app: three\n"
+		"1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=true lockedg=-1\n"
+		"  M3: p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=app: four\n"
+		"0 dying=0 spinning=false blocked=true lockedg=-1\n"
+		"  G4: status=4(GC worker (idle)) m=-1app: five\n"
+		" lockedm=-1\n";
+	struct gctrace_counts k = run(&c, s, strlen(s), 0, 0);
+	assert_int_equal(k.records, 0);
+	assert_string_equal(c.foreign.p, "app: one\napp: two\napp: three\napp: four\napp: five\n");
+	assert_int_equal(c.kinds[GCTRACE_RT_SCHED], 5);
+	assert_non_null(strstr(c.events.p, "  M2: p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0"));
+	assert_non_null(strstr(c.events.p, "  G4: status=4(GC worker (idle)) m=-1 lockedm=-1\n"));
+	cap_free(&c);
+	/* Right after a line's head: the line is held until the next says
+	 * whether it is the head's rest; if not, it was the program's. */
+	const char *h =
+		"scav app: six\n"
+		"12 KiB work, 340 KiB total, 90% util\n"
+		"  M2app: seven\n"
+		": p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=true lockedg=-1\n"
+		"  Processing eight\n"
+		"init nine\n"
+		"SCHED ten\n";
+	run(&c, h, strlen(h), 0, 0);
+	assert_string_equal(c.foreign.p,
+	                    "app: six\napp: seven\n  Processing eight\ninit nine\nSCHED ten\n");
+	assert_int_equal(c.kinds[GCTRACE_RT_SCAV], 1);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCHED], 1);
+	assert_non_null(strstr(c.events.p, "scav 12 KiB work, 340 KiB total, 90% util\n"));
+	assert_non_null(strstr(c.events.p, "  M2: p=-1 curg=-1"));
+	cap_free(&c);
+	/* Digits glued on could be the value's own: the line stays the
+	 * runtime's, as before (a known loss of program text). */
+	const char *t = "SCHED 1004ms: gomaxprocs=2 idleprocs=2 threads=42 items done\n";
+	run(&c, t, strlen(t), 0, 0);
+	assert_true(!c.foreign.p || !c.foreign.p[0]);
+	assert_int_equal(c.kinds[GCTRACE_RT_SCHED], 1);
+	cap_free(&c);
+}
+
 /* A value that does not fit its field is refused, never clamped. */
 static void test_values_that_do_not_fit(void **state)
 {
@@ -1167,6 +1220,7 @@ int main(void)
 		cmocka_unit_test(test_text_before_a_gc_line),
 		cmocka_unit_test(test_values_that_do_not_fit),
 		cmocka_unit_test(test_runtime_self_tears),
+		cmocka_unit_test(test_sched_self_tears),
 		cmocka_unit_test(test_torn_behind_every_prefix),
 		cmocka_unit_test(test_stream_two_processes),
 		cmocka_unit_test(test_chunking_invariance),
