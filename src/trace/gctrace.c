@@ -63,8 +63,15 @@ struct held {
 	uint32_t len;  /* without '\n' */
 	uint32_t plen; /* length to parse: without a trailing '\r' */
 	uint8_t nl;    /* the line had a '\n' (stored after it) */
-	uint8_t rec;   /* another runtime's whole gc line (held_whole) */
+	uint8_t rec;   /* HELD_WHOLE, HELD_CUT, or 0 */
 };
+/* Another runtime's line held among a record's: a whole gc line
+ * (held_whole), or one cut short by its process's exit (cut_head). */
+#define HELD_WHOLE 1
+#define HELD_CUT 2
+/* A drop that no gap in any runtime's numbers accounts for (count_drop):
+ * the record of a process that has exited. */
+#define DROP_OWN UINT64_MAX
 
 /* The runtime's bytes of one held line: [from, to).  Before from: a log
  * prefix (dropped); from to on: the program's text. */
@@ -141,6 +148,13 @@ struct gctrace {
 	 * runtime text no record was made of. */
 	uint32_t wdens;
 	uint64_t dirty_line;
+	/* The last line that ended with the go command's "# PKG" (0: none). */
+	uint64_t go_line;
+	/* Before the first record and before two runtimes showed: the
+	 * records' "gc " that went out as text, and the drops counted (see
+	 * early_settle); early_done once either came. */
+	uint32_t early_gc, early_drops;
+	int early_done;
 
 	/* Records counted as dropped, by number (0: not known), until a gap
 	 * in the numbers of a runtime accounts for them (see count_gap). */
@@ -245,10 +259,16 @@ static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 	p->counts.foreign_lines++;
 	/* Where two runtimes print, a record's "gc " (one write(2), never
 	 * split) that goes out as text is a record lost: count those. */
-	if (two_writers(p))
+	int two = two_writers(p);
+	if (two || !p->early_done)
 		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
-		     g += 3)
-			p->counts.torn_dropped += record_gc(p, s, (size_t)(e - s), (size_t)(g - s));
+		     g += 3) {
+			int k = record_gc(p, s, (size_t)(e - s), (size_t)(g - s));
+			if (two)
+				p->counts.torn_dropped += (uint64_t)k;
+			else
+				p->early_gc += (uint32_t)k;
+		}
 	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }
@@ -1084,6 +1104,9 @@ static void count_drop(struct gctrace *p, uint64_t gc)
 	if (two_writers(p))
 		return; /* counted by its "gc " (deliver_foreign) */
 	p->counts.torn_dropped++;
+	p->early_drops += !p->early_done;
+	if (gc == DROP_OWN)
+		return;
 	if (p->nprov == PROV_MAX) {
 		/* The oldest stays counted. */
 		memmove(p->prov, p->prov + 1, (PROV_MAX - 1) * sizeof p->prov[0]);
@@ -1789,18 +1812,72 @@ static void held_record(struct gctrace *p, int i)
 	size_t at = logprefix_skip(s, l->plen);
 	struct gc_record r;
 
-	if (parse_whole(s, l->plen, at, &r))
+	if (l->rec == HELD_WHOLE && parse_whole(s, l->plen, at, &r)) {
 		whole_record(p, s, at, l->len + l->nl, &r);
-	else
-		deliver_foreign(p, s, l->len + l->nl);
+		return;
+	}
+	/* (Counted as it goes out: where two runtimes print, by its "gc ".) */
+	if (l->rec == HELD_CUT)
+		count_drop(p, DROP_OWN);
+	deliver_foreign(p, s, l->len + l->nl);
 }
 
 static int held_go_header(const struct gctrace *p);
 
+/* Does s[0..n) end with the go command's "# PKG", on its own or glued
+ * after the line it tore? */
+static int go_header_tail(const char *s, size_t n)
+{
+	for (const char *h = s; (h = memmem(h, n - (size_t)(h - s), "# ", 2)); h += 2) {
+		size_t k = (size_t)(h - s) + 2, e = k;
+		while (e < n && (unsigned char)s[e] > ' ' && (unsigned char)s[e] < 0x7f)
+			e++;
+		/* (A test variant: "# p [p.test]".) */
+		if (e + 1 < n && s[e] == ' ' && s[e + 1] == '[' && s[n - 1] == ']')
+			e = n;
+		if (e == n && e > k)
+			return 1;
+	}
+	return 0;
+}
+
+/* The lines of one block the go command prints: "# PKG" and a tool's gc
+ * lines (a compiler's, a linker's: a few collections each). */
+#define GO_BLOCK_LINES 8
+static int go_block_near(const struct gctrace *p)
+{
+	return p->go_line && p->counts.lines - p->go_line <= GO_BLOCK_LINES;
+}
+
+/*
+ * Is s[0..m) a record's head and nothing more ("gc ", "gc 3", "gc 3 @8.094s
+ * 0%: ... MB goal, "), with its newline?  No runtime ends a line so (its
+ * own newline comes after " P"): a process that exited mid-print, the
+ * newline added by the go command that printed its output.  Its record is
+ * lost.
+ */
+static int cut_head(const char *s, size_t m)
+{
+	size_t at = logprefix_skip(s, m);
+	struct gcl_state st;
+	struct gcl_cut cuts[GCL_MAX_CUTS];
+	int nc;
+
+	if (!starts(s + at, m - at, "gc "))
+		return 0;
+	gcl_start(&st);
+	if (gcl_match(&st, s + at, m - at, cuts, &nc) != GCL_PARTIAL)
+		return 0;
+	for (int i = 0; i < nc; i++)
+		if (cuts[i].pos == m - at && !gcl_endable(&cuts[i].st))
+			return 1;
+	return 0;
+}
+
 /* Give up on the record: every held line goes out as it came. */
 static void pending_drop(struct gctrace *p)
 {
-	int real = 0;
+	int real = 0, own = 0;
 	int64_t gc = 0;
 
 	for (int i = 0; i < p->nhyp; i++) {
@@ -1838,12 +1915,16 @@ static void pending_drop(struct gctrace *p)
 		 * and lost. */
 		if (head && (concurrent(p) || held_go_header(p)))
 			real = 1;
+		/* The last line of a block the go command printed, cut short
+		 * ("gc " then its newline): no run's, no gap tells of it. */
+		if (!real && p->nheld == 1 && go_block_near(p) && cut_head(h, n))
+			real = own = 1;
 	}
 	if (real) {
 		p->torn_at = p->emitted + 1;
 		p->torn_line = p->counts.lines;
 		p->dirty_line = p->counts.lines;
-		count_drop(p, gc > 0 ? (uint64_t)gc : 0);
+		count_drop(p, own ? DROP_OWN : gc > 0 ? (uint64_t)gc : 0);
 		p->no_learn = 1;
 	}
 	/* (Copied: a held record's emit may not see this one half cleared.) */
@@ -3015,20 +3096,9 @@ static int pending_other_whole(struct gctrace *p, const char *s, size_t n, size_
  * no run of theirs has shown it yet: the stream's first block. */
 static int held_go_header(const struct gctrace *p)
 {
-	for (int i = 0; i < p->nheld; i++) {
-		const char *s = held_text(p, i);
-		size_t n = p->held[i].plen;
-		for (const char *h = s; (h = memmem(h, n - (size_t)(h - s), "# ", 2)); h += 2) {
-			size_t k = (size_t)(h - s) + 2, e = k;
-			while (e < n && (unsigned char)s[e] > ' ' && (unsigned char)s[e] < 0x7f)
-				e++;
-			/* (A test variant: "# p [p.test]".) */
-			if (e + 1 < n && s[e] == ' ' && s[e + 1] == '[' && s[n - 1] == ']')
-				e = n;
-			if (e == n && e > k)
-				return 1;
-		}
-	}
+	for (int i = 0; i < p->nheld; i++)
+		if (go_header_tail(held_text(p, i), p->held[i].plen))
+			return 1;
 	return 0;
 }
 
@@ -3066,7 +3136,13 @@ static void pending_line(struct gctrace *p, const char *s, size_t n, size_t m, i
 		    p->nheld - 1 - p->hyp[i].last >= MAX_WAIT_END)
 			expired = 1;
 	if (!expired && held_whole(p, s, m) && hold(p, s, n, m, nl)) {
-		p->held[p->nheld - 1].rec = 1;
+		p->held[p->nheld - 1].rec = HELD_WHOLE;
+		return;
+	}
+	/* A tool's line cut by its exit inside the block torn in: lost, but
+	 * the record waiting goes on after the block. */
+	if (!expired && held_go_header(p) && cut_head(s, m) && hold(p, s, n, m, nl)) {
+		p->held[p->nheld - 1].rec = HELD_CUT;
 		return;
 	}
 	if (expired || starts_runtime_line(s, m) || !hold(p, s, n, m, nl)) {
@@ -3444,6 +3520,28 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	deliver_foreign(p, s, n + (size_t)nl);
 }
 
+/*
+ * Two runtimes' first records torn into each other, before either
+ * runtime was seen whole and before a line showed two writers: the
+ * drops counted one a torn record, but the other's "gc " went out as
+ * text ("gc 1 @0.095s 0" and, two lines on, ": gc 0.111168+ @2359...").
+ * When two runtimes show, every record's "gc " that went out so far is
+ * a record lost: those the drops did not count are counted then.  Once a
+ * record came out, gaps in its runtime's numbers count the rest.
+ */
+static void early_settle(struct gctrace *p)
+{
+	if (p->early_done)
+		return;
+	if (p->emitted) {
+		p->early_done = 1;
+	} else if (two_writers(p)) {
+		if (p->early_gc > p->early_drops)
+			p->counts.torn_dropped += p->early_gc - p->early_drops;
+		p->early_done = 1;
+	}
+}
+
 /* One line: s[0..n), followed in memory by '\n' when nl. */
 static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 {
@@ -3453,6 +3551,8 @@ static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 		m--;
 	p->counts.lines++;
 	p->was_pending = 0;
+	if (go_header_tail(s, m))
+		p->go_line = p->counts.lines;
 	if (p->pair)
 		pair_line(p, s, n, m, nl);
 	else if (p->pending)
@@ -3462,6 +3562,7 @@ static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 	p->wdens -= p->wdens >> 6;
 	if (p->writers_line == p->counts.lines)
 		p->wdens += 1024;
+	early_settle(p);
 }
 
 /* A piece cut from an over-long line: never a record. */

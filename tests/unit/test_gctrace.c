@@ -610,6 +610,85 @@ static void test_stream_two_processes(void **state)
 	free(s);
 }
 
+/* go build: a compiler that exited mid-print leaves the head of its last
+ * gc line ("gc ", "gc 1", "gc 2 @0.009s ...") and the newline the go
+ * command added.  Inside the block that tore the go command's own record,
+ * it is lost and counted, and the record waiting is put back after the
+ * block; after a block, with nothing waiting, it is counted too.  Each
+ * is counted once, and the text comes out in order. */
+#define GO_LINE(n, at) "gc " #n " @" at "s 1%%: 0.010+1.0+0.010 ms clock, " \
+	"0.040+0.10/0.50/1.0+0.040 ms cpu, 4->4->1 MB, 5 MB goal, 4 P\n"
+#define TOOL_LINE(n, at) "gc " #n " @" at "s 0%%: 0.012+2.0+0.011 ms clock, " \
+	"0.050+0.20/0.60/1.0+0.050 ms cpu, 3->3->1 MB, 4 MB goal, 2 P\n"
+static void test_go_tool_cut_head(void **state)
+{
+	(void)state;
+	static const char *const cuts[] = {"gc ", "gc 2",
+	                                   "gc 2 @0.009s 0%: 0.012+2.0+0.011 ms clock, ",
+	                                   "gc 2 @0.009s 0%: 0.012+2.0+0.011 ms clock, 0.050+0.20/0.60/1.0+0.050 ms cpu, 3->3->1 MB, 4 MB goal, "};
+	char s[4096], want[1024];
+
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		struct cap c;
+		/* Inside: the go command's gc 4 torn after "1.0", a block
+		 * with a whole line and the cut one, then the rest of gc 4. */
+		snprintf(s, sizeof s,
+		         GO_LINE(1, "0.100") GO_LINE(2, "0.200") GO_LINE(3, "0.300")
+		         "gc 4 @0.400s 1%%: 0.010+1.0# pkg44\n" TOOL_LINE(1, "0.005") "%s\n"
+		         "+0.010 ms clock, 0.040+0.10/0.50/1.0+0.040 ms cpu, 4->4->1 MB, 5 MB goal, 4 P\n"
+		         GO_LINE(5, "0.500"),
+		         cuts[i]);
+		struct gctrace_counts k = run(&c, s, strlen(s), -7, (unsigned)i);
+		assert_int_equal(k.records, 6);
+		assert_int_equal(k.torn_dropped, 1);
+		assert_int_equal(c.recs[3].gc, 4);
+		assert_int_equal(c.recs[3].heap_goal_mb, 5);
+		snprintf(want, sizeof want, "# pkg44\n%s\n", cuts[i]);
+		assert_string_equal(c.foreign.p, want);
+		cap_free(&c);
+
+		/* After a block, nothing waiting. */
+		snprintf(s, sizeof s,
+		         GO_LINE(1, "0.100") GO_LINE(2, "0.200") "# pkg336\n" TOOL_LINE(1, "0.005")
+		         "%s\n" GO_LINE(3, "0.300") GO_LINE(4, "0.400"),
+		         cuts[i]);
+		k = run(&c, s, strlen(s), -7, (unsigned)i);
+		assert_int_equal(k.records, 5);
+		assert_int_equal(k.torn_dropped, 1);
+		snprintf(want, sizeof want, "# pkg336\n%s\n", cuts[i]);
+		assert_string_equal(c.foreign.p, want);
+		cap_free(&c);
+	}
+}
+#undef GO_LINE
+#undef TOOL_LINE
+
+/* Two runtimes slowed down (strace), their first records torn into each
+ * other before either came out whole and before a line showed two
+ * writers: A's "gc 1 @0.095s 0", two lines on B's "gc " glued after A's
+ * ": " ("gc 0.111168+ ..."), then B's next "gc " after A's " ms cpu, ".
+ * Three records lost, each counted once. */
+static void test_two_runtimes_first_records_counted(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *s =
+		"app: request 43 handled in 636717us\n"
+		"app: request 52 handled in 884319us\n"
+		"gc 1 @0.095s 02026/11/28 17:09:24 request 978953 handled in 92388us\n"
+		"%2026/11/28 17:09:10 request 708638 handled in 81144us\n"
+		": gc 0.111168+ @23597.748+s 0.067 ms clock, 07.1+%2459: /2026/11/28 17:09:41 request 765624 handled in 85472us\n"
+		"3765/0.147830+2.8+0.20 ms clock, 0.56+0/2.0/1.9+0.82 ms cpu, 292->302->132 MB, 305 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"+4.3 ms cpu, gc 2613->2643->1480 MB, 2723 MB goal, 42 MB stacks, 0 MB globals, app: request 18 handled in 341654us\n"
+		"8 P\n";
+	for (unsigned seed = 0; seed < 4; seed++) {
+		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
+		assert_int_equal(k.records, 0);
+		assert_int_equal(k.torn_dropped, 3);
+		cap_free(&c);
+	}
+}
+
 /* ---- chunking invariance ------------------------------------------- */
 
 static char *whole_corpus(size_t *len)
@@ -1147,6 +1226,8 @@ int main(void)
 		cmocka_unit_test(test_chunking_invariance),
 		cmocka_unit_test(test_torn_examples),
 		cmocka_unit_test(test_fragment_losses_counted),
+		cmocka_unit_test(test_go_tool_cut_head),
+		cmocka_unit_test(test_two_runtimes_first_records_counted),
 		cmocka_unit_test(test_fragments_put_back),
 		cmocka_unit_test(test_torn_whole_lines),
 		cmocka_unit_test(test_torn_with_fragments),
