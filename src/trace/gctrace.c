@@ -699,8 +699,10 @@ static void rt_release(struct gctrace *p, int runtime)
 	p->rt.maybe = 0;
 }
 
-/* Is s[0..n) the rest of the open runtime line?  Then deliver the whole. */
-static int rt_continue(struct gctrace *p, const char *s, size_t n)
+/* Is s[0..n) the rest of the open runtime line?  Then deliver the whole.
+ * sched: for a SCHED line, its bytes so far and s read as one
+ * (sched_joined). */
+static int rt_continue(struct gctrace *p, const char *s, size_t n, size_t sched)
 {
 	int ok = 0;
 
@@ -710,7 +712,7 @@ static int rt_continue(struct gctrace *p, const char *s, size_t n)
 		/* Its pairs to the end (a piece with the program's text after
 		 * it is sched_more's); the loose test where they cannot be
 		 * read (a text value) and the head was sure. */
-		size_t r = sched_joined(p, s, n);
+		size_t r = sched;
 		ok = n == 0 || r == 0 ||
 		     (r == SCHED_NOCUT && !p->rt.maybe &&
 		      sched_tail(s, n, p->rt.len ? p->rt.buf[p->rt.len - 1] : 0));
@@ -755,13 +757,12 @@ static void rt_flush(struct gctrace *p)
 
 /* The open SCHED line's next piece with the program's text after it
  * (" idleprocs=" then "app: ...": the runtime prints a piece at a time,
- * the program a line between them): the piece's length, or 0. */
-static size_t sched_more(struct gctrace *p, const char *s, size_t m)
+ * the program a line between them), from the reading r of the line so
+ * far and the next (sched_joined): the piece's length, or 0. */
+static size_t sched_more(const struct gctrace *p, size_t r)
 {
-	if (!p->rt.open || p->rt.only_nl || p->rt.kind != GCTRACE_RT_SCHED)
-		return 0;
-	size_t r = sched_joined(p, s, m);
-	if (r == SCHED_NOCUT || r <= p->rt.len || r > sizeof p->rt.buf)
+	if (!p->rt.open || p->rt.only_nl || p->rt.kind != GCTRACE_RT_SCHED ||
+	    r == SCHED_NOCUT || r <= p->rt.len || r > sizeof p->rt.buf)
 		return 0;
 	return r - p->rt.len;
 }
@@ -811,23 +812,6 @@ static int lower_at(const char *s, size_t n, size_t i)
 	return i < n && s[i] >= 'a' && s[i] <= 'z';
 }
 
-/*
- * A SCHED line (schedtrace, and scheddetail's "  P0: ...", "  M2: ...",
- * "  G1: ...") with the program's text glued in: "SCHED 1004ms: ...
- * spinningthreads=0app: request 18 handled" (its rest, " idlethreads=2
- * ...", on the next line).  The runtime prints " name=" and the value in
- * separate calls, so the program's text starts right after a "=" or after
- * a number.  Where the line is name=value pairs to its end, 0; where the
- * text after a "=" or a number can be no value nor the next pair, the
- * place it begins.  Not when it starts with a digit, a '-' or a space
- * (it could be the value's own), and not inside a string value (a G's
- * wait reason, an M's preemptoff: any text): 0 then, and the line stays
- * the runtime's as before.
- */
-/* The name=value pairs of a SCHED line from s[i] (at_value: right after a
- * "=" or a "-"; g: a G's line, whose status has a wait reason): 0 when
- * they run to the end, the place where the program's text begins when it
- * can be told (see sched_cut), SCHED_NOCUT when it cannot. */
 static size_t sched_text(const char *s, size_t n, size_t k);
 
 /* The runtime's wait reasons (waitReasonStrings, Go 1.14 to 1.25) that a
@@ -859,6 +843,16 @@ static size_t wait_reason_at(const char *s, size_t n)
 	return best;
 }
 
+/*
+ * The name=value pairs of a SCHED line from s[i] (at_value: right after a
+ * "=" or a "-"; g: a G's line, whose status has a wait reason).  The
+ * runtime prints " name=" and the value in separate calls, so the
+ * program's text starts right after a "=" or after a value.  0 when the
+ * pairs run to the end; the place where the program's text begins when
+ * it can be told (sched_text: not a digit, '-' or space that could be the
+ * value's own, unless a logger's date); SCHED_NOCUT when it cannot (text
+ * inside a string value).
+ */
 static size_t sched_walk(const char *s, size_t n, size_t i, int at_value, int g)
 {
 	while (i < n || at_value) {
@@ -3107,7 +3101,7 @@ static int held_whole(const struct gctrace *p, const char *s, size_t m)
 	size_t at = logprefix_skip(s, m);
 	struct gc_record r;
 
-	if (!(concurrent(p) || held_go_header(p)) || !starts(s + at, m - at, "gc ") ||
+	if (!starts(s + at, m - at, "gc ") || !(concurrent(p) || held_go_header(p)) ||
 	    !parse_whole(s, m, at, &r))
 		return 0;
 	/* (The same runtime's next: one more, no earlier.) */
@@ -3361,9 +3355,13 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 	long kt;
 
 	if (p->rt.open) {
-		if (rt_continue(p, s, m))
+		/* (One reading of a SCHED line and this one, for both.) */
+		size_t sched = p->rt.kind == GCTRACE_RT_SCHED && !p->rt.only_nl
+		                   ? sched_joined(p, s, m)
+		                   : SCHED_NOCUT;
+		if (rt_continue(p, s, m, sched))
 			return;
-		size_t more = sched_more(p, s, m);
+		size_t more = sched_more(p, sched);
 		if (more && (!p->rt.maybe || rt_hold(p, s, n + (size_t)nl, 0, more))) {
 			memcpy(p->rt.buf + p->rt.len, s, more);
 			p->rt.len += more;
