@@ -46,6 +46,7 @@
 #define NSKEL_MAX 8
 #define PROV_MAX 64
 #define GAP_NEAR 16
+#define SOUT_MAX 32
 /* Lines to wait for the rest of a runtime line: a busy program writes
  * tens of lines between two of the runtime's print calls. */
 #define RT_WAIT 64
@@ -161,6 +162,12 @@ struct gctrace {
 	uint64_t prov[PROV_MAX];
 	uint64_t prov_at[PROV_MAX]; /* emitted count when it was dropped */
 	int nprov;
+	/* Records' "gc N" that went out as text while one runtime printed,
+	 * left to the gap in its numbers to count; if two runtimes print by
+	 * the time the gap closes (gaps are not counted then), they are
+	 * counted from here (see sout_count). */
+	uint64_t sout[SOUT_MAX];
+	int nsout;
 	uint64_t tears; /* torn records begun or dropped, ever */
 
 	/* Shapes of the program's whole lines: how often each was seen
@@ -252,6 +259,74 @@ static int record_gc(const struct gctrace *p, const char *s, size_t n, size_t k)
 	return r;
 }
 
+static int prov_has(const struct gctrace *p, uint64_t gc)
+{
+	for (int i = 0; i < p->nprov; i++)
+		if (p->prov[i] == gc)
+			return 1;
+	return 0;
+}
+
+static void sout_remove(struct gctrace *p, uint64_t lo, uint64_t hi)
+{
+	for (int i = 0; i < p->nsout;)
+		if (p->sout[i] > lo && p->sout[i] < hi)
+			p->sout[i] = p->sout[--p->nsout];
+		else
+			i++;
+}
+
+/* The number after a record's "gc " gone out as text, one runtime
+ * printing: noted for its gap (digits glued on read another number,
+ * which no gap holds). */
+static void sout_add(struct gctrace *p, const char *s, size_t n)
+{
+	uint64_t gc = 0;
+	size_t i = 0;
+
+	for (; i < n && i < 19 && s[i] >= '0' && s[i] <= '9'; i++)
+		gc = gc * 10 + (uint64_t)(s[i] - '0');
+	if (!gc || prov_has(p, gc))
+		return;
+	sout_remove(p, gc - 1, gc + 1);
+	if (p->nsout == SOUT_MAX)
+		memmove(p->sout, p->sout + 1, (SOUT_MAX - 1) * sizeof p->sout[0]), p->nsout--;
+	p->sout[p->nsout++] = gc;
+}
+
+/* A record counted as dropped, with its number (0: not known). */
+static void prov_push(struct gctrace *p, uint64_t gc)
+{
+	if (p->nprov == PROV_MAX) {
+		/* The oldest stays counted. */
+		memmove(p->prov, p->prov + 1, (PROV_MAX - 1) * sizeof p->prov[0]);
+		memmove(p->prov_at, p->prov_at + 1, (PROV_MAX - 1) * sizeof p->prov_at[0]);
+		p->nprov--;
+	}
+	p->prov_at[p->nprov] = p->emitted;
+	p->prov[p->nprov++] = gc;
+	if (gc)
+		sout_remove(p, gc - 1, gc + 1);
+}
+
+/* Two runtimes print now: of the numbers lo..hi (exclusive), those that
+ * went out as text while one printed are counted here, once (and noted
+ * as counted, for a gap that closes after two stopped printing). */
+static void sout_count(struct gctrace *p, uint64_t lo, uint64_t hi)
+{
+	for (int i = 0; i < p->nsout;)
+		if (p->sout[i] > lo && p->sout[i] < hi) {
+			uint64_t gc = p->sout[i];
+			p->sout[i] = p->sout[--p->nsout];
+			if (!prov_has(p, gc)) {
+				p->counts.torn_dropped++;
+				prov_push(p, gc);
+			}
+		} else {
+			i++;
+		}
+}
+
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 {
 	if (!len)
@@ -269,6 +344,11 @@ static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 			else
 				p->early_gc += (uint32_t)k;
 		}
+	else
+		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
+		     g += 3)
+			if (record_gc(p, s, (size_t)(e - s), (size_t)(g - s)))
+				sout_add(p, g + 3, (size_t)(e - g - 3));
 	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }
@@ -1101,14 +1181,7 @@ static void count_drop(struct gctrace *p, uint64_t gc)
 	p->early_drops += !p->early_done;
 	if (gc == DROP_OWN)
 		return;
-	if (p->nprov == PROV_MAX) {
-		/* The oldest stays counted. */
-		memmove(p->prov, p->prov + 1, (PROV_MAX - 1) * sizeof p->prov[0]);
-		memmove(p->prov_at, p->prov_at + 1, (PROV_MAX - 1) * sizeof p->prov_at[0]);
-		p->nprov--;
-	}
-	p->prov_at[p->nprov] = p->emitted;
-	p->prov[p->nprov++] = gc;
+	prov_push(p, gc);
 }
 
 static void prov_remove(struct gctrace *p, int i)
@@ -1125,8 +1198,13 @@ static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi, uint64_t sinc
 {
 	uint64_t g = hi - lo - 1, used = 0;
 
-	if (two_writers(p))
-		return; /* counted by their "gc " (deliver_foreign) */
+	if (two_writers(p)) {
+		/* Counted by their "gc " (deliver_foreign), but for those
+		 * that went out while one runtime printed. */
+		sout_count(p, lo, hi);
+		return;
+	}
+	sout_remove(p, lo, hi); /* (the gap counts them) */
 #ifdef GCTRACE_DEBUG
 	fprintf(stderr, "count_gap %llu..%llu prov:", (unsigned long long)lo, (unsigned long long)hi);
 	for (int i = 0; i < p->nprov; i++)
@@ -1439,6 +1517,17 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	 * "gc " then the program's fragment). */
 	if (!p->emitted && p->tears && r->gc > 1 && r->gc - 1 <= GAP_NEAR)
 		count_gap(p, 0, r->gc, 0);
+	/* The first, far in or a new run (gc 1), after records were torn:
+	 * no gap tells, the records' "gc " that went out as text do. */
+	else if (!p->emitted && p->tears && !p->early_done) {
+		if (p->early_gc > p->early_drops)
+			p->counts.torn_dropped += p->early_gc - p->early_drops;
+		p->early_done = 1;
+	}
+	/* A runtime's first record seen, two printing: those just before
+	 * it that went out as text while one printed were lost. */
+	else if (p->new_run && !prev && two_writers(p))
+		sout_count(p, r->gc > GAP_NEAR ? r->gc - GAP_NEAR - 1 : 0, r->gc);
 	/* (Of the same P and era as the latest run: a runtime whose P
 	 * changed and changed back opens runs of its own.) */
 	if (!p->new_run && l->run < p->runs)

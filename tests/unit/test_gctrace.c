@@ -689,6 +689,52 @@ static void test_two_runtimes_first_records_counted(void **state)
 	}
 }
 
+/* A record lost while one runtime seemed to print ("gc 2" then the
+ * program's line, its rest never told apart) whose gap closes once two
+ * do; and the first record of a runtime lost before any was read, the
+ * stream far into its numbers: each counted once.  (Streams of
+ * tests/tools/fidelity.c's plain-pipe family, seeds 205 and 273.) */
+static void test_two_runtimes_early_losses_counted(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *s =
+		"app: request 15 handled in 32957us\n"
+		"app: request 58 handled in 838082us\n"
+		"gc 1 @0.791s 0%: 0.012+0.15+0.003 ms clock, 0.29+0/0.16/0+0.074 ms cpu, 4->4->4 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 8 P\n"
+		"2026/11/28 17:09:01 request 759713 handled in 13965us\n"
+		"2026/11/28 17:09:35 request 411099 handled in 80931us\n"
+		"gc 356 @5.843s 0%: 0.18+9.6+0.005 ms clock, app: request 20 handled in 55476us\n"
+		"gc 2app: request 41 handled in 67008us\n"
+		" @1.560s 1%: 0.044+0.39+0.026 ms clock, 2.8+0.072/app: request 21 handled in 64053us\n"
+		"2.1/0.0590.74+0.90/2.3/0+0.022 ms cpu, 202->252->172 MB, 225 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"+1.6 ms cpu, 3->4->2 MB, 4 MB goal, gc 357 @6.577s 0%: 0.46+6.0+0.045 ms clock, 1.8+1.1/1.3/0+0.18 ms cpu, 252->302->182 MB, 285 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"0 MB stacks, 0 MB globals, 8 P\n"
+		"gc 358 @7.358s 0%: 0.16+3.0+0.056 ms clock, 0.64+2.0/2.8/0+0.22 ms cpu, 262->262->112 MB, 265 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"gc 3 @1.910s 0%: 0.10+58+0.017 ms clock, 6.5+19/933/2675+1.1 ms cpu, 428->431->277 MB, 504 MB goal, 9 MB stacks, 0 MB globals, 8 P\n";
+	const char *t =
+		"app: request 56 handled in 882054us\n"
+		"app: request 59 handled in 469982us\n"
+		"gc 1 @0.240s 1%: 0.15+349+0.031 ms clock, 9.7+1611/5580/2026/11/28 17:09:13 request 318118 handled in 14944us\n"
+		"129302026/11/28 17:09:12 request 793238 handled in 51111us\n"
+		"+gc 28442.0 @ ms cpu, 94.4424202s ->04263%->2482: 0.25 MB, 4705+ MB goal, 2.563+ MB stacks, 0.230 ms clock,  MB globals, 1.08 P+1.4\n"
+		"/1.9/0+0.95 ms cpu, 362->412->182 MB, 425 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"gc 2845 @94.443s 0%: 0.21+1.9+0.061 ms clock, 0.86+1.6/1.7/0+0.242026/11/28 17:09:08 request 384163 handled in 40770us\n"
+		" ms cpu, 242->252->132 MB, 265 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+	for (unsigned seed = 0; seed < 4; seed++) {
+		/* gc 1 and 3 read; 2, 356, 357 and 358 lost. */
+		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
+		assert_int_equal(k.records, 2);
+		assert_int_equal(k.torn_dropped, 4);
+		cap_free(&c);
+		/* 2845 read; 1 and 2844 lost. */
+		k = run(&c, t, strlen(t), seed ? -9 : 0, seed);
+		assert_int_equal(k.records, 1);
+		assert_int_equal(k.torn_dropped, 2);
+		cap_free(&c);
+	}
+}
+
 /* ---- chunking invariance ------------------------------------------- */
 
 static char *whole_corpus(size_t *len)
@@ -1228,6 +1274,7 @@ int main(void)
 		cmocka_unit_test(test_fragment_losses_counted),
 		cmocka_unit_test(test_go_tool_cut_head),
 		cmocka_unit_test(test_two_runtimes_first_records_counted),
+		cmocka_unit_test(test_two_runtimes_early_losses_counted),
 		cmocka_unit_test(test_fragments_put_back),
 		cmocka_unit_test(test_torn_whole_lines),
 		cmocka_unit_test(test_torn_with_fragments),
