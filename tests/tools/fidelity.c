@@ -748,6 +748,8 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 	expected_text(&want, s, used);
 	int bad = want.n != g.foreign.n || (want.n && memcmp(want.b, g.foreign.b, want.n) != 0);
 	sc->text_bad += bad;
+	if (bad && getenv("FIDELITY_RUNS"))
+		fprintf(stderr, "seed %u: text not the program's\n", cur_seed);
 	if (bad || g.n != t->n) {
 		/* FIDELITY_DUMP=FILE keeps the last stream that lost something,
 		 * and FILE.want the text that should have come out. */
@@ -984,10 +986,16 @@ int main(int argc, char **argv)
 	if (!only || strcmp(only, "two") == 0) {
 		/* Through a plain pipe a write takes about a microsecond and
 		 * a process is seldom descheduled in the middle of a line;
-		 * under strace each write takes a hundred. */
+		 * under strace each write takes a hundred.  Both processes
+		 * collect every millisecond or so (the target's stress), or
+		 * every 10 or 100 ms: how the loss falls with the pace. */
 		static const struct timing pipe = {1, 1000, 1000, 1};
+		static const struct timing pipe10 = {1, 1000, 10000, 1};
+		static const struct timing pipe100 = {1, 1000, 100000, 1};
 		static const struct timing slow = {100, 5000, 1000, 20};
 		run_interleaved("two runtimes, plain pipe", &pipe, 99);
+		run_interleaved("two runtimes, pipe, gc per 10 ms", &pipe10, 0);
+		run_interleaved("two runtimes, pipe, gc per 100 ms", &pipe100, 0);
 		run_interleaved("two runtimes, slowed (strace)", &slow, 0);
 	}
 	return check && failed ? 1 : 0;
