@@ -48,6 +48,10 @@
 #define GAP_NEAR 16
 #define SOUT_MAX 32
 #define SOUT_SKIP 8
+#define SOLO_LINES 16
+#define SOLO_OPEN 16
+#define SOLO_AGE 256
+#define SOLO_SPAN 4
 /* Lines to wait for the rest of a runtime line: a busy program writes
  * tens of lines between two of the runtime's print calls. */
 #define RT_WAIT 64
@@ -150,6 +154,14 @@ struct gctrace {
 	 * runtime text no record was made of. */
 	uint32_t wdens;
 	uint64_t dirty_line;
+	/* The lines of the heads still open (a record's "gc " with no " P"
+	 * after it yet), oldest first, and the lines a record ended on that
+	 * no other's tokens can be in (solo_note). */
+	uint64_t open_line[SOLO_OPEN];
+	int nopen;
+	uint64_t solo_off;  /* too many open: none solo before this line */
+	uint64_t solo_head; /* the line of the last head, if it came with none open */
+	uint64_t solo_ok[SOLO_LINES];
 	/* The last line that ended with the go command's "# PKG" (0: none). */
 	uint64_t go_line;
 	/* Before the first record and before two runtimes showed: the
@@ -1433,11 +1445,68 @@ static int lanes_apart(const struct gctrace *p, int i, const struct gc_record *r
 	return 1;
 }
 
+/*
+ * A record that no other runtime's tokens can be inside: its "gc " came
+ * when every head before it had had its end, and its end is the first
+ * head or end after it.  Another runtime's tokens in it would need that
+ * runtime's head before (still open) or after (another head before the
+ * end): so it is one runtime's, and read as where one prints.  Heads are
+ * every record's "gc "; ends only a number's " P" that ends the line, or
+ * is " (forced)", another's token ("gc ", a digit, "+", " ms ") or a
+ * program line next: a program's "8 Parts" is none.  An end missed, or
+ * a "gc " of prose, keeps a head open (the safe side) until SOLO_AGE
+ * lines have passed, when it counts as ended (a process that died in
+ * the middle of its line).
+ */
+static void solo_note(struct gctrace *p, const char *s, size_t m)
+{
+	uint64_t now = p->counts.lines;
+
+	while (p->nopen && now - p->open_line[0] > SOLO_AGE)
+		memmove(p->open_line, p->open_line + 1, --p->nopen * sizeof p->open_line[0]);
+	for (size_t k = 0; k + 1 < m; k++) {
+		if (s[k] == 'g' && k + 2 < m && s[k + 1] == 'c' && s[k + 2] == ' ' &&
+		    record_gc(p, s, m, k)) {
+			if (p->nopen == SOLO_OPEN) {
+				p->solo_off = now + SOLO_AGE;
+				continue;
+			}
+			p->solo_head = p->nopen ? 0 : now;
+			p->open_line[p->nopen++] = now;
+			continue;
+		}
+		if (!(s[k] == ' ' && s[k + 1] == 'P' && k && s[k - 1] >= '0' && s[k - 1] <= '9'))
+			continue;
+		const char *x = s + k + 2;
+		size_t xn = m - k - 2;
+		if (!(!xn || starts(x, xn, " (forced)") || starts(x, xn, "gc ") ||
+		      (x[0] >= '0' && x[0] <= '9') || strchr("+/%@-", x[0]) ||
+		      starts(x, xn, " ms ") || starts(x, xn, " MB") || key_count(p, x, xn) ||
+		      known_shape(x, xn)))
+			continue;
+		if (!p->nopen)
+			continue;
+		/* (Which head it ends is not known: the newest stays open, the
+		 * longest.) */
+		memmove(p->open_line, p->open_line + 1, --p->nopen * sizeof p->open_line[0]);
+		if (!p->nopen && p->solo_head && now - p->solo_head < SOLO_SPAN &&
+		    now >= p->solo_off)
+			p->solo_ok[now % SOLO_LINES] = now;
+		p->solo_head = 0;
+	}
+}
+
+/* Did a record end on the line being read that is one runtime's alone? */
+static int solo_record(const struct gctrace *p)
+{
+	return p->solo_ok[p->counts.lines % SOLO_LINES] == p->counts.lines;
+}
+
 #define TENTATIVE_GAP_MAX 4
 static int lane_pick(struct gctrace *p, const struct gc_record *r, int whole)
 {
 	const struct lane *c = &p->lanes[p->cur];
-	int strict = lanes_mixed(p) || writers_lately(p);
+	int strict = (lanes_mixed(p) || writers_lately(p)) && !solo_record(p);
 	/* The common case first: the next record of the last lane. */
 	int i = p->nlanes && !c->tentative && r->gc == c->gc + 1 && r->procs == c->procs &&
 	                r->era == c->era &&
@@ -3658,6 +3727,7 @@ static void process_line(struct gctrace *p, const char *s, size_t n, int nl)
 		m--;
 	p->counts.lines++;
 	p->was_pending = 0;
+	solo_note(p, s, m);
 	if (go_header_tail(s, m))
 		p->go_line = p->counts.lines;
 	if (p->pair)
