@@ -47,6 +47,7 @@
 #define PROV_MAX 64
 #define GAP_NEAR 16
 #define SOUT_MAX 32
+#define SOUT_SKIP 8
 /* Lines to wait for the rest of a runtime line: a busy program writes
  * tens of lines between two of the runtime's print calls. */
 #define RT_WAIT 64
@@ -165,9 +166,13 @@ struct gctrace {
 	/* Records' "gc N" that went out as text while one runtime printed,
 	 * left to the gap in its numbers to count; if two runtimes print by
 	 * the time the gap closes (gaps are not counted then), they are
-	 * counted from here (see sout_count). */
+	 * counted from here (see count_gap). */
 	uint64_t sout[SOUT_MAX];
 	int nsout;
+	/* Numbers of records counted as they were dropped whose text is
+	 * still to go out: not noted there again. */
+	uint64_t sout_skip[SOUT_SKIP];
+	int nskip;
 	uint64_t tears; /* torn records begun or dropped, ever */
 
 	/* Shapes of the program's whole lines: how often each was seen
@@ -288,6 +293,11 @@ static void sout_add(struct gctrace *p, const char *s, size_t n)
 		gc = gc * 10 + (uint64_t)(s[i] - '0');
 	if (!gc || prov_has(p, gc))
 		return;
+	for (int k = 0; k < p->nskip; k++)
+		if (p->sout_skip[k] == gc) {
+			p->sout_skip[k] = p->sout_skip[--p->nskip];
+			return;
+		}
 	sout_remove(p, gc - 1, gc + 1);
 	if (p->nsout == SOUT_MAX)
 		memmove(p->sout, p->sout + 1, (SOUT_MAX - 1) * sizeof p->sout[0]), p->nsout--;
@@ -309,22 +319,18 @@ static void prov_push(struct gctrace *p, uint64_t gc)
 		sout_remove(p, gc - 1, gc + 1);
 }
 
-/* Two runtimes print now: of the numbers lo..hi (exclusive), those that
- * went out as text while one printed are counted here, once (and noted
- * as counted, for a gap that closes after two stopped printing). */
-static void sout_count(struct gctrace *p, uint64_t lo, uint64_t hi)
+/* Of the numbers lo..hi (exclusive), how many went out as text while
+ * one runtime printed; taken off the list. */
+static uint64_t sout_take(struct gctrace *p, uint64_t lo, uint64_t hi)
 {
+	uint64_t k = 0;
+
 	for (int i = 0; i < p->nsout;)
-		if (p->sout[i] > lo && p->sout[i] < hi) {
-			uint64_t gc = p->sout[i];
-			p->sout[i] = p->sout[--p->nsout];
-			if (!prov_has(p, gc)) {
-				p->counts.torn_dropped++;
-				prov_push(p, gc);
-			}
-		} else {
+		if (p->sout[i] > lo && p->sout[i] < hi)
+			p->sout[i] = p->sout[--p->nsout], k++;
+		else
 			i++;
-		}
+	return k;
 }
 
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
@@ -1184,6 +1190,19 @@ static void count_drop(struct gctrace *p, uint64_t gc)
 	prov_push(p, gc);
 }
 
+/* The same for a record read whole but not emitted (its number may be
+ * a chimera's, so no gap is told of it), whose text goes out next. */
+static void count_drop_text(struct gctrace *p, const struct gc_record *r)
+{
+	count_drop(p, 0);
+	if (two_writers(p) || !r->gc)
+		return;
+	if (p->nskip == SOUT_SKIP)
+		memmove(p->sout_skip, p->sout_skip + 1, (SOUT_SKIP - 1) * sizeof p->sout_skip[0]),
+			p->nskip--;
+	p->sout_skip[p->nskip++] = r->gc;
+}
+
 static void prov_remove(struct gctrace *p, int i)
 {
 	p->prov[i] = p->prov[--p->nprov];
@@ -1198,13 +1217,14 @@ static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi, uint64_t sinc
 {
 	uint64_t g = hi - lo - 1, used = 0;
 
+	/* Where two runtimes print, those lost are counted by their "gc "
+	 * (deliver_foreign), but for those that went out as text while one
+	 * printed: the gap is those. */
 	if (two_writers(p)) {
-		/* Counted by their "gc " (deliver_foreign), but for those
-		 * that went out while one runtime printed. */
-		sout_count(p, lo, hi);
+		p->counts.torn_dropped += sout_take(p, lo, hi);
 		return;
 	}
-	sout_remove(p, lo, hi); /* (the gap counts them) */
+	sout_remove(p, lo, hi);
 #ifdef GCTRACE_DEBUG
 	fprintf(stderr, "count_gap %llu..%llu prov:", (unsigned long long)lo, (unsigned long long)hi);
 	for (int i = 0; i < p->nprov; i++)
@@ -1527,7 +1547,7 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	/* A runtime's first record seen, two printing: those just before
 	 * it that went out as text while one printed were lost. */
 	else if (p->new_run && !prev && two_writers(p))
-		sout_count(p, r->gc > GAP_NEAR ? r->gc - GAP_NEAR - 1 : 0, r->gc);
+		count_gap(p, r->gc > GAP_NEAR ? r->gc - GAP_NEAR - 1 : 0, r->gc, 0);
 	/* (Of the same P and era as the latest run: a runtime whose P
 	 * changed and changed back opens runs of its own.) */
 	if (!p->new_run && l->run < p->runs)
@@ -3209,7 +3229,7 @@ static int pending_other_whole(struct gctrace *p, const char *s, size_t n, size_
 		 * lines (counted by its "gc "). */
 		if (!hold(p, s, n, m, nl))
 			return 0;
-		count_drop(p, 0);
+		count_drop_text(p, &r);
 		return 1;
 	}
 	emit(p, &r, lane);
@@ -3356,7 +3376,7 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len
 	if (lane < 0) {
 		/* Not told apart from another runtime's pieces: the line
 		 * goes out as it came. */
-		count_drop(p, 0);
+		count_drop_text(p, r);
 		deliver_foreign(p, s, len);
 		return;
 	}
@@ -3405,7 +3425,7 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 	int lane = lane_pick(p, r, 0);
 
 	if (lane < 0) {
-		count_drop(p, 0);
+		count_drop_text(p, r);
 		deliver_foreign(p, s, len);
 		return;
 	}
