@@ -1202,17 +1202,19 @@ static void count_drop(struct gctrace *p, uint64_t gc)
 	prov_push(p, gc);
 }
 
-/* The same for a record read whole but not emitted (its number may be
- * a chimera's, so no gap is told of it), whose text goes out next. */
-static void count_drop_text(struct gctrace *p, const struct gc_record *r)
+/* The same for a record not emitted whose text goes out next, its
+ * "gc N" reading gc (0: none): read whole (its number may be a
+ * chimera's, so no gap is told of it), or its number not one a run
+ * expects. */
+static void count_drop_text(struct gctrace *p, uint64_t gc)
 {
 	count_drop(p, 0);
-	if (two_writers(p) || !r->gc)
+	if (two_writers(p) || !gc)
 		return;
 	if (p->nskip == SOUT_SKIP)
 		memmove(p->sout_skip, p->sout_skip + 1, (SOUT_SKIP - 1) * sizeof p->sout_skip[0]),
 			p->nskip--;
-	p->sout_skip[p->nskip++] = r->gc;
+	p->sout_skip[p->nskip++] = gc;
 }
 
 static void prov_remove(struct gctrace *p, int i)
@@ -2046,11 +2048,56 @@ static int cut_head(const char *s, size_t m)
 	return 0;
 }
 
+/* The digits at s[i..n) as a number (0: none), and where they end. */
+static uint64_t digits_at(const char *s, size_t n, size_t *i)
+{
+	uint64_t g = 0;
+
+	while (*i < n && digit_at(s, n, *i) && g < UINT64_MAX / 10)
+		g = g * 10 + (uint64_t)(s[(*i)++] - '0');
+	return g;
+}
+
+/*
+ * Does the held record's head run on into the next line: "gc " and the
+ * program's fragment on the first ("gc 160finished 221", "gc finished
+ * 497"), and the runtime's " @" at the start of the next (" @75.308s",
+ * or after the number: "160 @72.459s")?  Its record is lost, and counted
+ * at the drop: where it was the stream's last, no later record's gap
+ * counts it (a gap that does takes the drop for one of its own).  *gc:
+ * its number where a run expects it (0: not known); *reads: what the
+ * digits after its "gc " read (0: none).
+ */
+static int head_runs_on(const struct gctrace *p, uint64_t *gc, uint64_t *reads)
+{
+	if (p->held[0].rec || p->held[1].rec)
+		return 0;
+	const char *h = held_text(p, 0), *t = held_text(p, 1);
+	size_t n = p->held[0].plen, m = p->held[1].plen, at = logprefix_skip(h, n);
+	size_t i = at + 3, q = p->prefixed ? logprefix_skip_as(t, m, &p->pshape) : 0, j = q;
+
+	if (!starts(h + at, n - at, "gc "))
+		return 0;
+	uint64_t g = digits_at(h, n, &i), g2 = digits_at(t, m, &j);
+	*reads = g;
+	if (!starts(t + j, m - j, " @") ||
+	    !(digit_at(t, m, j + 2) || frag_at(p, t + j + 2, m - j - 2)))
+		return 0;
+	/* (Digits on both lines: the number is cut, its value unknown.) */
+	if (g && j > q)
+		g = 0;
+	else if (!g)
+		g = g2;
+	*gc = g && lane_expects(p, g) ? g : 0;
+	return 1;
+}
+
 /* Give up on the record: every held line goes out as it came. */
 static void pending_drop(struct gctrace *p)
 {
 	int real = 0, own = 0;
 	int64_t gc = 0;
+	uint64_t rest_gc, reads;
 
 	for (int i = 0; i < p->nhyp; i++) {
 		if (gcl_is_strong(&p->hyp[i].st) || p->hyp[i].npieces > 1)
@@ -2098,6 +2145,18 @@ static void pending_drop(struct gctrace *p)
 		p->dirty_line = p->counts.lines;
 		count_drop(p, own ? DROP_OWN : gc > 0 ? (uint64_t)gc : 0);
 		p->no_learn = 1;
+	} else if (p->nheld >= 2 && head_runs_on(p, &rest_gc, &reads)) {
+		/* Counted only: the held lines are read as they were.  Before
+		 * the first record its "gc " is one of those gone out as text
+		 * (early_settle), also where the fragment after it hides it. */
+		const char *h = held_text(p, 0);
+		size_t n = p->held[0].plen, at = logprefix_skip(h, n);
+		if (!p->early_done && !two_writers(p) && !record_gc(p, h, n, at))
+			p->early_gc++;
+		if (rest_gc)
+			count_drop(p, rest_gc);
+		else
+			count_drop_text(p, reads);
 	}
 	/* (Copied: a held record's emit may not see this one half cleared.) */
 	int nheld = p->nheld;
@@ -3246,7 +3305,7 @@ static int pending_other_whole(struct gctrace *p, const char *s, size_t n, size_
 		 * lines (counted by its "gc "). */
 		if (!hold(p, s, n, m, nl))
 			return 0;
-		count_drop_text(p, &r);
+		count_drop_text(p, r.gc);
 		return 1;
 	}
 	emit(p, &r, lane);
@@ -3393,7 +3452,7 @@ static void whole_record(struct gctrace *p, const char *s, size_t at, size_t len
 	if (lane < 0) {
 		/* Not told apart from another runtime's pieces: the line
 		 * goes out as it came. */
-		count_drop_text(p, r);
+		count_drop_text(p, r->gc);
 		deliver_foreign(p, s, len);
 		return;
 	}
@@ -3442,7 +3501,7 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 	int lane = lane_pick(p, r, 0);
 
 	if (lane < 0) {
-		count_drop_text(p, r);
+		count_drop_text(p, r->gc);
 		deliver_foreign(p, s, len);
 		return;
 	}
