@@ -186,6 +186,8 @@ struct gctrace {
 	uint64_t sout_skip[SOUT_SKIP];
 	int nskip;
 	uint64_t tears; /* torn records begun or dropped, ever */
+	uint64_t pending_tear; /* tears when the record held now was torn */
+	int resolving;         /* emitting the held record, put back */
 
 	/* Shapes of the program's whole lines: how often each was seen
 	 * (saturating), by a hash of the shape. */
@@ -1595,8 +1597,9 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 				since = p->lanes[k].used;
 	}
 	/* Only where records were torn since: a log with lines left out
-	 * (rotated, rate-limited) lost nothing here. */
-	if (tears == p->tears)
+	 * (rotated, rate-limited) lost nothing here.  (The record itself,
+	 * put back from its pieces, is no loss.) */
+	if (p->tears - tears == (p->resolving && p->pending_tear > tears))
 		prev = 0;
 #ifdef GCTRACE_DEBUG
 	if (prev && r->gc > prev + 1 && r->gc - prev <= 1000) fprintf(stderr, "gap %llu..%llu lane %d new %d\n", (unsigned long long)prev, (unsigned long long)r->gc, i, p->new_run);
@@ -1606,8 +1609,16 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 	/* The stream's first record, a few numbers in, after records were
 	 * torn: those before it were lost (some never read as records:
 	 * "gc " then the program's fragment). */
-	if (!p->emitted && p->tears && r->gc > 1 && r->gc - 1 <= GAP_NEAR)
+	if (!p->emitted && p->tears && r->gc > 1 && r->gc - 1 <= GAP_NEAR) {
+		uint64_t before = p->counts.torn_dropped;
 		count_gap(p, 0, r->gc, 0);
+		/* (More records' "gc " went out as text than the gap and the
+		 * drops tell: another runtime's first records, also lost.) */
+		uint64_t counted = p->early_drops + (p->counts.torn_dropped - before);
+		if (!p->early_done && p->early_gc > counted)
+			p->counts.torn_dropped += p->early_gc - counted;
+		p->early_done = 1;
+	}
 	/* The first, far in or a new run (gc 1), after records were torn:
 	 * no gap tells, the records' "gc " that went out as text do. */
 	else if (!p->emitted && p->tears && !p->early_done) {
@@ -2251,7 +2262,9 @@ static void pending_resolve_in(struct gctrace *p, const struct hyp *h, int lane)
 		p->torn_at = p->emitted + 1;
 		p->torn_line = p->counts.lines;
 	}
+	p->resolving = 1;
 	emit(p, &r, lane);
+	p->resolving = 0;
 	for (int i = 0; i < p->nheld; i++) {
 		const char *s = held_text(p, i);
 		const struct held *l = &p->held[i];
@@ -2794,6 +2807,7 @@ static void pending_hold_head(struct gctrace *p, const char *s, size_t len,
 		return;
 	}
 	p->pending = 1;
+	p->pending_tear = p->tears;
 	p->prefixed = 0;
 	p->source[0] = 0;
 	p->wall_ms = GC_NULL;
@@ -3160,6 +3174,7 @@ static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int 
 	h.last = (uint16_t)nh;
 	p->pending = 1;
 	p->tears++;
+	p->pending_tear = p->tears;
 	p->prefixed = 0;
 	p->source[0] = 0;
 	p->hyp[0] = h;
@@ -3519,7 +3534,8 @@ static void tail_record(struct gctrace *p, const char *s, size_t kt, long at,
 		    hold(p, s, kt, kt, 0)) {
 			choose_cuts(p, s, kt, (size_t)at, cuts, nc, keep);
 			p->pending = 1;
-		p->tears++;
+			p->tears++;
+			p->pending_tear = p->tears;
 			p->prefixed = logprefix_shape_of(s, (size_t)at, &p->pshape) > 0;
 			pending_prefix(p, s, (size_t)at);
 			/* Its runtime's part ends where the other's line begins. */
@@ -3667,6 +3683,7 @@ static void fresh_line(struct gctrace *p, const char *s, size_t n, size_t m, int
 			break;
 		p->pending = 1;
 		p->tears++;
+		p->pending_tear = p->tears;
 		p->prefixed = logprefix_shape_of(s, at, &p->pshape) > 0;
 		pending_prefix(p, s, at);
 		p->ndone = 0;

@@ -750,7 +750,10 @@ static void score_run(struct score *sc, const struct stream *s, const struct tru
 	sc->text_bad += bad;
 	if (bad && getenv("FIDELITY_RUNS"))
 		fprintf(stderr, "seed %u: text not the program's\n", cur_seed);
-	if (bad || g.n != t->n) {
+	size_t nlost = 0;
+	for (size_t j = 0; j < t->n; j++)
+		nlost += !used[j];
+	if (bad || g.n != t->n || nlost != run_dropped) {
 		/* FIDELITY_DUMP=FILE keeps the last stream that lost something,
 		 * and FILE.want the text that should have come out. */
 		if (getenv("FIDELITY_DUMP")) {

@@ -789,6 +789,47 @@ static void test_two_runtimes_solo_records(void **state)
 	free(b.p);
 }
 
+/* Counting around two runtimes' first records, each stream from
+ * tests/tools/fidelity.c's "gc per 100 ms" family: a record put back from
+ * its pieces is no loss to count a gap for (another process's gc 1 and
+ * gc 11, seed 355); and a stream whose first record is gc 2 counts, as
+ * well as gc 1, the other runtime's first record whose "gc " went out as
+ * text (seed 359). */
+static void test_two_runtimes_first_gaps(void **state)
+{
+	(void)state;
+	struct cap c;
+	const char *s =
+		"app: request 20 handled in 670968us\n"
+		"app: request 3 handled in 579110us\n"
+		"gc 1 @0.198s 0%: 0.12+5.0+0.087 ms clock, 8.1+25/75/129+5.5 ms cpu, 45->51->30 MB, 49 MB goal, 0 MB stacks, 0 MB globals, 8 P\n"
+		"2026/11/28 17:09:49 request 303928 handled in 96515us\n"
+		"2026/11/28 17:09:14 request 575705 handled in 82771us\n"
+		"gc 11 @96.533s 0%: 0.18+5.7+0.060 ms clock, 0.74+1.5/5.6/0.042+0.24 ms cpu, 2026/11/28 17:09:04 request 81142 handled in 4901us\n"
+		"192->222->142 MB, 225 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"gc 12 @96.658s 0%: 0.18+2.2+0.003 ms clock, 0.72+0.35/2.1/1.2+0.015 ms cpu, 332->332->122 MB, 385 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+	const char *t =
+		"app: request 3 handled in 257028us\n"
+		"app: request 45 handled in 191411us\n"
+		"gc 1 @0.640s 0%: 0.081+8.7+0.024 ms clock, 5.2+10/134/351+1.5 ms cpu, 63->63->2026/11/28 17:09:21 request 482714 handled in 29601us\n"
+		"432026/11/28 17:09:27 request 243553 handled in 40262us\n"
+		" MB, gc 74 MB goal, 1746 @1 MB stacks, 67.837s 00 MB globals, %8: 0.68 P+\n"
+		"6.6+0.030 ms clock, 2.7+1.4/0.99/0+0.12 ms cpu, 322->3422026/11/28 17:09:38 request 111983 handled in 61752us\n"
+		"->152 MB, 345 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		"app: request 37 handled in 527897us\n"
+		"gc 2 @0.666s 0%: 0.12+220+0.025 ms clock, 8.1+1449/3526/8283+1.6 ms cpu, 2353->2378->1341 MB, 2450 MB goal, 39 MB stacks, 0 MB globals, 8 P\n";
+	for (unsigned seed = 0; seed < 4; seed++) {
+		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
+		assert_int_equal(k.records, 3);
+		assert_int_equal(k.torn_dropped, 0);
+		cap_free(&c);
+		k = run(&c, t, strlen(t), seed ? -9 : 0, seed);
+		assert_int_equal(k.records, 1);
+		assert_int_equal(k.torn_dropped, 2);
+		cap_free(&c);
+	}
+}
+
 /* ---- chunking invariance ------------------------------------------- */
 
 static char *whole_corpus(size_t *len)
@@ -1375,6 +1416,7 @@ int main(void)
 		cmocka_unit_test(test_two_runtimes_first_records_counted),
 		cmocka_unit_test(test_two_runtimes_early_losses_counted),
 		cmocka_unit_test(test_two_runtimes_solo_records),
+		cmocka_unit_test(test_two_runtimes_first_gaps),
 		cmocka_unit_test(test_fragments_put_back),
 		cmocka_unit_test(test_torn_whole_lines),
 		cmocka_unit_test(test_torn_with_fragments),
