@@ -1225,6 +1225,22 @@ static void prov_remove(struct gctrace *p, int i)
 	p->prov_at[i] = p->prov_at[p->nprov];
 }
 
+/* A dropped record's number that no run comes near, read with another
+ * runtime's digits glued on ("gc 3" + "245" read 3245): its own digits
+ * come first, so a head of them inside lo..hi is it. */
+static int prov_glued(const struct gctrace *p, uint64_t gc, uint64_t lo, uint64_t hi)
+{
+	if (gc == 0)
+		return 0;
+	for (int i = 0; i < p->nlanes; i++)
+		if (!p->lanes[i].tentative && gc > p->lanes[i].gc && gc - p->lanes[i].gc <= GAP_NEAR)
+			return 0;
+	for (uint64_t head = gc / 10; head; head /= 10)
+		if (head > lo && head < hi)
+			return 1;
+	return 0;
+}
+
 /* Numbers after lo and before hi were lost; lo was emitted as the
  * since-th record.  A drop with no number accounts for one of them only
  * if it came after lo: one dropped before (the stream's first record,
@@ -1248,7 +1264,7 @@ static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi, uint64_t sinc
 	fprintf(stderr, "\n");
 #endif
 	for (int i = 0; i < p->nprov && used < g;) {
-		if (p->prov[i] > lo && p->prov[i] < hi)
+		if ((p->prov[i] > lo && p->prov[i] < hi) || prov_glued(p, p->prov[i], lo, hi))
 			prov_remove(p, i), used++;
 		else
 			i++;
@@ -2787,12 +2803,10 @@ static int split_add(struct gctrace *p, struct split_ans *a, const char *s, size
 /* The bytes of a record that cannot be told: out as text, counted. */
 static void split_lose(struct gctrace *p, const char *s, size_t n)
 {
-	p->tears++;
 	p->torn_at = p->emitted + 1;
 	p->torn_line = p->counts.lines;
 	p->dirty_line = p->counts.lines;
-	if (!two_writers(p))
-		p->counts.torn_dropped++; /* (else by its "gc ") */
+	count_drop(p, 0); /* (noted for a gap, which must not count it again) */
 	deliver_foreign(p, s, n);
 }
 
@@ -2949,12 +2963,11 @@ static int pair_possible(struct gctrace *p, const char *s, size_t n)
  * counted). */
 static void pair_drop(struct gctrace *p)
 {
-	p->tears++;
 	p->torn_at = p->emitted + 1;
 	p->torn_line = p->counts.lines;
 	p->dirty_line = p->counts.lines;
-	if (!two_writers(p))
-		p->counts.torn_dropped += 2;
+	count_drop(p, 0);
+	count_drop(p, 0);
 	for (int i = 0; i < p->nheld; i++)
 		deliver_foreign(p, held_text(p, i), p->held[i].len + p->held[i].nl);
 	pending_clear(p);
@@ -3151,11 +3164,9 @@ static void pair_line(struct gctrace *p, const char *s, size_t n, size_t m, int 
 	p->pair = 0;
 	if (!ans.other_same) {
 		/* The other is not known: lost, its lines out as they are. */
-		p->tears++;
 		p->torn_at = p->emitted + 1;
 		p->dirty_line = p->counts.lines;
-		if (!two_writers(p))
-			p->counts.torn_dropped++;
+		count_drop(p, 0);
 		deliver_foreign(p, out, off);
 		return;
 	}
