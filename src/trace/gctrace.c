@@ -278,6 +278,16 @@ static int record_gc(const struct gctrace *p, const char *s, size_t n, size_t k)
 	return r;
 }
 
+static uint64_t digits_at(const char *s, size_t n, size_t *i);
+
+/* v onto a list of at most max, the oldest falling off. */
+static void list_push(uint64_t *a, int *n, int max, uint64_t v)
+{
+	if (*n == max)
+		memmove(a, a + 1, (size_t)(max - 1) * sizeof a[0]), (*n)--;
+	a[(*n)++] = v;
+}
+
 static int prov_has(const struct gctrace *p, uint64_t gc)
 {
 	for (int i = 0; i < p->nprov; i++)
@@ -286,13 +296,23 @@ static int prov_has(const struct gctrace *p, uint64_t gc)
 	return 0;
 }
 
-static void sout_remove(struct gctrace *p, uint64_t lo, uint64_t hi)
+/* Of the numbers lo..hi (exclusive), how many went out as text while
+ * one runtime printed; taken off the list. */
+static uint64_t sout_take(struct gctrace *p, uint64_t lo, uint64_t hi)
 {
+	uint64_t k = 0;
+
 	for (int i = 0; i < p->nsout;)
 		if (p->sout[i] > lo && p->sout[i] < hi)
-			p->sout[i] = p->sout[--p->nsout];
+			p->sout[i] = p->sout[--p->nsout], k++;
 		else
 			i++;
+	return k;
+}
+
+static void sout_remove(struct gctrace *p, uint64_t lo, uint64_t hi)
+{
+	(void)sout_take(p, lo, hi);
 }
 
 /* The number after a record's "gc " gone out as text, one runtime
@@ -300,11 +320,9 @@ static void sout_remove(struct gctrace *p, uint64_t lo, uint64_t hi)
  * which no gap holds). */
 static void sout_add(struct gctrace *p, const char *s, size_t n)
 {
-	uint64_t gc = 0;
 	size_t i = 0;
+	uint64_t gc = digits_at(s, n, &i);
 
-	for (; i < n && i < 19 && s[i] >= '0' && s[i] <= '9'; i++)
-		gc = gc * 10 + (uint64_t)(s[i] - '0');
 	if (!gc || prov_has(p, gc))
 		return;
 	for (int k = 0; k < p->nskip; k++)
@@ -313,9 +331,7 @@ static void sout_add(struct gctrace *p, const char *s, size_t n)
 			return;
 		}
 	sout_remove(p, gc - 1, gc + 1);
-	if (p->nsout == SOUT_MAX)
-		memmove(p->sout, p->sout + 1, (SOUT_MAX - 1) * sizeof p->sout[0]), p->nsout--;
-	p->sout[p->nsout++] = gc;
+	list_push(p->sout, &p->nsout, SOUT_MAX, gc);
 }
 
 /* A record counted as dropped, with its number (0: not known). */
@@ -333,42 +349,25 @@ static void prov_push(struct gctrace *p, uint64_t gc)
 		sout_remove(p, gc - 1, gc + 1);
 }
 
-/* Of the numbers lo..hi (exclusive), how many went out as text while
- * one runtime printed; taken off the list. */
-static uint64_t sout_take(struct gctrace *p, uint64_t lo, uint64_t hi)
-{
-	uint64_t k = 0;
-
-	for (int i = 0; i < p->nsout;)
-		if (p->sout[i] > lo && p->sout[i] < hi)
-			p->sout[i] = p->sout[--p->nsout], k++;
-		else
-			i++;
-	return k;
-}
-
 static void deliver_foreign(struct gctrace *p, const char *s, size_t len)
 {
 	if (!len)
 		return;
 	p->counts.foreign_lines++;
 	/* Where two runtimes print, a record's "gc " (one write(2), never
-	 * split) that goes out as text is a record lost: count those. */
+	 * split) that goes out as text is a record lost: count those.
+	 * Before the first record they are tallied (early_settle); after
+	 * it, one runtime printing, noted for their gap (sout_add). */
 	int two = two_writers(p);
-	if (two || !p->early_done)
-		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
-		     g += 3) {
-			int k = record_gc(p, s, (size_t)(e - s), (size_t)(g - s));
-			if (two)
-				p->counts.torn_dropped += (uint64_t)k;
-			else
-				p->early_gc += (uint32_t)k;
-		}
-	else
-		for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3));
-		     g += 3)
-			if (record_gc(p, s, (size_t)(e - s), (size_t)(g - s)))
-				sout_add(p, g + 3, (size_t)(e - g - 3));
+	for (const char *e = s + len, *g = s; (g = memmem(g, (size_t)(e - g), "gc ", 3)); g += 3) {
+		int k = record_gc(p, s, (size_t)(e - s), (size_t)(g - s));
+		if (two)
+			p->counts.torn_dropped += (uint64_t)k;
+		else if (!p->early_done)
+			p->early_gc += (uint32_t)k;
+		else if (k)
+			sout_add(p, g + 3, (size_t)(e - g - 3));
+	}
 	if (p->sink.foreign)
 		p->sink.foreign(p->ctx, s, len);
 }
@@ -571,6 +570,16 @@ static int starts(const char *s, size_t n, const char *lit)
 static int digit_at(const char *s, size_t n, size_t i)
 {
 	return i < n && s[i] >= '0' && s[i] <= '9';
+}
+
+/* The digits at s[i..n) as a number (0: none), and where they end. */
+static uint64_t digits_at(const char *s, size_t n, size_t *i)
+{
+	uint64_t g = 0;
+
+	while (*i < n && digit_at(s, n, *i) && g < UINT64_MAX / 10)
+		g = g * 10 + (uint64_t)(s[(*i)++] - '0');
+	return g;
 }
 
 /* Other runtime lines: GC forced, scvg, scav, pacer, SCHED, init, scan. */
@@ -1213,10 +1222,7 @@ static void count_drop_text(struct gctrace *p, uint64_t gc)
 	count_drop(p, 0);
 	if (two_writers(p) || !gc)
 		return;
-	if (p->nskip == SOUT_SKIP)
-		memmove(p->sout_skip, p->sout_skip + 1, (SOUT_SKIP - 1) * sizeof p->sout_skip[0]),
-			p->nskip--;
-	p->sout_skip[p->nskip++] = gc;
+	list_push(p->sout_skip, &p->nskip, SOUT_SKIP, gc);
 }
 
 static void prov_remove(struct gctrace *p, int i)
@@ -1276,6 +1282,15 @@ static void count_gap(struct gctrace *p, uint64_t lo, uint64_t hi, uint64_t sinc
 			i++;
 	}
 	p->counts.torn_dropped += g - used;
+}
+
+/* The records' "gc " gone out as text before the first record, of which
+ * counted are counted already: the rest counted now, once. */
+static void early_count(struct gctrace *p, uint64_t counted)
+{
+	if (!p->early_done && p->early_gc > counted)
+		p->counts.torn_dropped += p->early_gc - counted;
+	p->early_done = 1;
 }
 
 /*
@@ -1484,9 +1499,16 @@ static void solo_note(struct gctrace *p, const char *s, size_t m)
 
 	while (p->nopen && now - p->open_line[0] > SOLO_AGE)
 		memmove(p->open_line, p->open_line + 1, --p->nopen * sizeof p->open_line[0]);
-	for (size_t k = 0; k + 1 < m; k++) {
-		if (s[k] == 'g' && k + 2 < m && s[k + 1] == 'c' && s[k + 2] == ' ' &&
-		    record_gc(p, s, m, k)) {
+	/* (Heads and ends in the order they come, their 'g' and 'P' found
+	 * by memchr: this runs on every line.) */
+	const char *e = s + m, *g = memchr(s, 'g', m), *q = m ? memchr(s + 1, 'P', m - 1) : NULL;
+	while (g || q) {
+		size_t k;
+		if (g && (!q || g < q)) {
+			k = (size_t)(g - s);
+			g = g + 1 < e ? memchr(g + 1, 'g', (size_t)(e - g - 1)) : NULL;
+			if (!(k + 2 < m && s[k + 1] == 'c' && s[k + 2] == ' ') || !record_gc(p, s, m, k))
+				continue;
 			if (p->nopen == SOLO_OPEN) {
 				p->solo_off = now + SOLO_AGE;
 				continue;
@@ -1495,7 +1517,9 @@ static void solo_note(struct gctrace *p, const char *s, size_t m)
 			p->open_line[p->nopen++] = now;
 			continue;
 		}
-		if (!(s[k] == ' ' && s[k + 1] == 'P' && k && s[k - 1] >= '0' && s[k - 1] <= '9'))
+		k = (size_t)(q - s) - 1; /* (the ' ' before it) */
+		q = q + 1 < e ? memchr(q + 1, 'P', (size_t)(e - q - 1)) : NULL;
+		if (!(s[k] == ' ' && k && s[k - 1] >= '0' && s[k - 1] <= '9'))
 			continue;
 		const char *x = s + k + 2;
 		size_t xn = m - k - 2;
@@ -1630,18 +1654,12 @@ static void emit(struct gctrace *p, struct gc_record *r, int i)
 		count_gap(p, 0, r->gc, 0);
 		/* (More records' "gc " went out as text than the gap and the
 		 * drops tell: another runtime's first records, also lost.) */
-		uint64_t counted = p->early_drops + (p->counts.torn_dropped - before);
-		if (!p->early_done && p->early_gc > counted)
-			p->counts.torn_dropped += p->early_gc - counted;
-		p->early_done = 1;
+		early_count(p, p->early_drops + (p->counts.torn_dropped - before));
 	}
 	/* The first, far in or a new run (gc 1), after records were torn:
 	 * no gap tells, the records' "gc " that went out as text do. */
-	else if (!p->emitted && p->tears && !p->early_done) {
-		if (p->early_gc > p->early_drops)
-			p->counts.torn_dropped += p->early_gc - p->early_drops;
-		p->early_done = 1;
-	}
+	else if (!p->emitted && p->tears && !p->early_done)
+		early_count(p, p->early_drops);
 	/* A runtime's first record seen, two printing: those just before
 	 * it that went out as text while one printed were lost. */
 	else if (p->new_run && !prev && two_writers(p))
@@ -2075,16 +2093,6 @@ static int cut_head(const char *s, size_t m)
 	return 0;
 }
 
-/* The digits at s[i..n) as a number (0: none), and where they end. */
-static uint64_t digits_at(const char *s, size_t n, size_t *i)
-{
-	uint64_t g = 0;
-
-	while (*i < n && digit_at(s, n, *i) && g < UINT64_MAX / 10)
-		g = g * 10 + (uint64_t)(s[(*i)++] - '0');
-	return g;
-}
-
 /*
  * Does the held record's head run on into the next line: "gc " and the
  * program's fragment on the first ("gc 160finished 221", "gc finished
@@ -2148,8 +2156,7 @@ static void pending_drop(struct gctrace *p)
 		int head = starts(h + at, n - at, "gc ");
 		uint64_t g = 0;
 		if (head && digit_at(h, n, i)) {
-			while (i < n && digit_at(h, n, i) && g < UINT64_MAX / 10)
-				g = g * 10 + (uint64_t)(h[i++] - '0');
+			g = digits_at(h, n, &i);
 			if (i < n && (h[i] == ' ' || h[i] == '#') && gc <= 0)
 				gc = (int64_t)g;
 			else if (i == n && lane_expects(p, g))
@@ -3796,13 +3803,10 @@ static void early_settle(struct gctrace *p)
 {
 	if (p->early_done)
 		return;
-	if (p->emitted) {
+	if (p->emitted)
 		p->early_done = 1;
-	} else if (two_writers(p)) {
-		if (p->early_gc > p->early_drops)
-			p->counts.torn_dropped += p->early_gc - p->early_drops;
-		p->early_done = 1;
-	}
+	else if (two_writers(p))
+		early_count(p, p->early_drops);
 }
 
 /* One line: s[0..n), followed in memory by '\n' when nl. */

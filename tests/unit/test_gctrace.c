@@ -663,6 +663,20 @@ static void test_go_tool_cut_head(void **state)
 #undef GO_LINE
 #undef TOOL_LINE
 
+/* The stream read whole and in chunks of random sizes: the same records
+ * and drops every time. */
+static void assert_counts(const char *s, int records, int dropped)
+{
+	struct cap c;
+
+	for (unsigned seed = 0; seed < 4; seed++) {
+		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
+		assert_int_equal(k.records, records);
+		assert_int_equal(k.torn_dropped, dropped);
+		cap_free(&c);
+	}
+}
+
 /* Two runtimes slowed down (strace), their first records torn into each
  * other before either came out whole and before a line showed two
  * writers: A's "gc 1 @0.095s 0", two lines on B's "gc " glued after A's
@@ -671,7 +685,6 @@ static void test_go_tool_cut_head(void **state)
 static void test_two_runtimes_first_records_counted(void **state)
 {
 	(void)state;
-	struct cap c;
 	const char *s =
 		"app: request 43 handled in 636717us\n"
 		"app: request 52 handled in 884319us\n"
@@ -681,12 +694,7 @@ static void test_two_runtimes_first_records_counted(void **state)
 		"3765/0.147830+2.8+0.20 ms clock, 0.56+0/2.0/1.9+0.82 ms cpu, 292->302->132 MB, 305 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
 		"+4.3 ms cpu, gc 2613->2643->1480 MB, 2723 MB goal, 42 MB stacks, 0 MB globals, app: request 18 handled in 341654us\n"
 		"8 P\n";
-	for (unsigned seed = 0; seed < 4; seed++) {
-		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
-		assert_int_equal(k.records, 0);
-		assert_int_equal(k.torn_dropped, 3);
-		cap_free(&c);
-	}
+	assert_counts(s, 0, 3);
 }
 
 /* A record lost while one runtime seemed to print ("gc 2" then the
@@ -697,7 +705,6 @@ static void test_two_runtimes_first_records_counted(void **state)
 static void test_two_runtimes_early_losses_counted(void **state)
 {
 	(void)state;
-	struct cap c;
 	const char *s =
 		"app: request 15 handled in 32957us\n"
 		"app: request 58 handled in 838082us\n"
@@ -721,19 +728,11 @@ static void test_two_runtimes_early_losses_counted(void **state)
 		"/1.9/0+0.95 ms cpu, 362->412->182 MB, 425 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
 		"gc 2845 @94.443s 0%: 0.21+1.9+0.061 ms clock, 0.86+1.6/1.7/0+0.242026/11/28 17:09:08 request 384163 handled in 40770us\n"
 		" ms cpu, 242->252->132 MB, 265 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
-	for (unsigned seed = 0; seed < 4; seed++) {
-		/* gc 1, 3 and 358 read (358 a line on its own after every
-		 * head had its end); 2, 356 and 357 lost. */
-		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
-		assert_int_equal(k.records, 3);
-		assert_int_equal(k.torn_dropped, 3);
-		cap_free(&c);
-		/* 2845 read; 1 and 2844 lost. */
-		k = run(&c, t, strlen(t), seed ? -9 : 0, seed);
-		assert_int_equal(k.records, 1);
-		assert_int_equal(k.torn_dropped, 2);
-		cap_free(&c);
-	}
+	/* gc 1, 3 and 358 read (358 a line on its own after every head
+	 * had its end); 2, 356 and 357 lost. */
+	assert_counts(s, 3, 3);
+	/* 2845 read; 1 and 2844 lost. */
+	assert_counts(t, 1, 2);
 }
 
 /* Two runtimes started at once tear their first records into each other;
@@ -765,13 +764,8 @@ static void test_two_runtimes_solo_records(void **state)
 		"gc 3 @1.103s 2%app: request 57 handled in 290496us\n"
 		": 0.048+0.74+0.024 ms clock, 3.1+0/9.1/4.4+1.5 ms cpu, 18->18->11 MB, 18 MB goal, 0 MB stacks, 0 MB globals, 8 P\n"
 		"gc 4 @1.145s 1%: 0.27+422+0.056 ms clock, 17+3176/6756/13898+3.6 ms cpu, 6415->6476->3347 MB, 6795 MB goal, 78 MB stacks, 0 MB globals, 8 P\n";
-	for (unsigned seed = 0; seed < 4; seed++) {
-		/* 8, 2, 9, 10, 3 and 4 read; 1 and 7, interleaved, lost. */
-		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
-		assert_int_equal(k.records, 6);
-		assert_int_equal(k.torn_dropped, 2);
-		cap_free(&c);
-	}
+	/* 8, 2, 9, 10, 3 and 4 read; 1 and 7, interleaved, lost. */
+	assert_counts(s, 6, 2);
 	/* Then 2 P's head, torn by its program's line; 8 P's head with the
 	 * tail of 2 P's: a valid line, but no one runtime's. */
 	struct buf b = {0};
@@ -798,7 +792,6 @@ static void test_two_runtimes_solo_records(void **state)
 static void test_two_runtimes_first_gaps(void **state)
 {
 	(void)state;
-	struct cap c;
 	const char *s =
 		"app: request 20 handled in 670968us\n"
 		"app: request 3 handled in 579110us\n"
@@ -838,23 +831,11 @@ static void test_two_runtimes_first_gaps(void **state)
 		"0.10+140+0.031 ms clock, 6.8+513/2235/5799+2.0 ms cpu, 1245->1267->742 MB, 1366 MB goal, 24 MB stacks, 0 MB globals, 8 P\n"
 		"app: request 43 handled in 710384us\n"
 		"gc 4 @1.130s 1%: 0.044+0.39+0.026 ms clock, 2.8+0.072/2.1/0.059+1.6 ms cpu, 3->4->2 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 8 P\n";
-	for (unsigned seed = 0; seed < 4; seed++) {
-		struct gctrace_counts k = run(&c, s, strlen(s), seed ? -9 : 0, seed);
-		assert_int_equal(k.records, 3);
-		assert_int_equal(k.torn_dropped, 0);
-		cap_free(&c);
-		k = run(&c, t, strlen(t), seed ? -9 : 0, seed);
-		assert_int_equal(k.records, 1);
-		assert_int_equal(k.torn_dropped, 2);
-		cap_free(&c);
-		/* gc 3's head, "gc 3" with the other's "245" glued on, dropped
-		 * as 3245: gc 4 after it shows no other loss (plain pipe, seed
-		 * 528). */
-		k = run(&c, u, strlen(u), seed ? -9 : 0, seed);
-		assert_int_equal(k.records, 7);
-		assert_int_equal(k.torn_dropped, 2);
-		cap_free(&c);
-	}
+	assert_counts(s, 3, 0);
+	assert_counts(t, 1, 2);
+	/* gc 3's head, "gc 3" with the other's "245" glued on, dropped as
+	 * 3245: gc 4 after it shows no other loss (plain pipe, seed 528). */
+	assert_counts(u, 7, 2);
 }
 
 /* ---- chunking invariance ------------------------------------------- */
